@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "DeepSubspace",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dsc", targets: ["dsc"]),
+        .library(name: "DSCTensor", targets: ["DSCTensor"]),
+        .library(name: "DSCNN", targets: ["DSCNN"]),
+        .library(name: "DSCCluster", targets: ["DSCCluster"]),
+        .library(name: "DSCMetrics", targets: ["DSCMetrics"]),
+        .library(name: "DSCIO", targets: ["DSCIO"]),
+        .library(name: "DSCReport", targets: ["DSCReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, found by pkg-config. Only DSCTensor imports CBLAS/CLAPACKE; only DSCIO imports CHDF5.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+
+        .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE"]),
+        .target(name: "DSCNN", dependencies: ["DSCTensor"]),
+        .target(name: "DSCMetrics"),
+        .target(name: "DSCCluster", dependencies: ["DSCTensor"]),
+        .target(name: "DSCIO", dependencies: ["CHDF5"]),
+        .target(name: "DSCReport", dependencies: ["DSCMetrics"]),
+        .executableTarget(name: "dsc", dependencies: [
+            "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "DSCBench", dependencies: [
+            "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO",
+        ], path: "Benchmarks/DSCBench"),
+
+        .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor"]),
+        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor"]),
+        .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics"]),
+        .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCTensor", "DSCMetrics"]),
+        .testTarget(name: "DSCIOTests", dependencies: ["DSCIO"]),
+        .testTarget(name: "DSCReportTests", dependencies: ["DSCReport", "DSCMetrics"]),
+        .testTarget(name: "dscTests", dependencies: ["dsc"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// DSCCluster: see the files of this module.

@@ -1,0 +1,1 @@
+// DSCIO: see the files of this module.

@@ -1,0 +1,1 @@
+// DSCMetrics: see the files of this module.

@@ -1,0 +1,1 @@
+// DSCNN: see the files of this module.

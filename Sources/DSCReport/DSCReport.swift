@@ -1,0 +1,1 @@
+// DSCReport: see the files of this module.

@@ -1,0 +1,40 @@
+import XCTest
+@testable import DSCTensor
+
+final class LinearAlgebraWrapperTests: XCTestCase {
+    func testSgemmMatchesHandProduct() {
+        // A [2,3], B [3,2]
+        let a: [Float] = [1, 2, 3, 4, 5, 6]
+        let b: [Float] = [7, 8, 9, 10, 11, 12]
+        var c = [Float](repeating: 0, count: 4)
+        BLAS.sgemm(m: 2, n: 2, k: 3, a: a, lda: 3, b: b, ldb: 2, c: &c, ldc: 2)
+        XCTAssertEqual(c, [58, 64, 139, 154])
+        // Aᵀ·A with transposeA: [3,3]
+        var g = [Float](repeating: 0, count: 9)
+        BLAS.sgemm(transposeA: true, m: 3, n: 3, k: 2, a: a, lda: 3, b: a, ldb: 3, c: &g, ldc: 3)
+        XCTAssertEqual(g, [17, 22, 27, 22, 29, 36, 27, 36, 45])
+    }
+
+    func testSymmetricEigenOfKnownMatrix() throws {
+        // [[2,1],[1,2]] has eigenvalues 1 and 3 with eigenvectors (1,-1)/√2 and (1,1)/√2.
+        let e = try LAPACK.symmetricEigen([2.0, 1, 1, 2], n: 2)
+        XCTAssertEqual(e.values[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(e.values[1], 3, accuracy: 1e-12)
+        let v0 = e.vector(0)
+        XCTAssertEqual(abs(v0[0] + v0[1]), 0, accuracy: 1e-12)
+        let lowest = try LAPACK.symmetricEigen([4.0, 0, 0, 0, 1, 0, 0, 0, 9], n: 3, indices: 0...1)
+        XCTAssertEqual(lowest.values, [1, 4])
+    }
+
+    func testSVDReconstructs() throws {
+        let a: [Float] = [3, 1, 1, -1, 3, 1]
+        let (u, s, vt) = try LAPACK.svd(a, rows: 2, columns: 3)
+        XCTAssertEqual(s.count, 2)
+        XCTAssertGreaterThanOrEqual(s[0], s[1])
+        for i in 0..<2 { for j in 0..<3 {
+            var x: Float = 0
+            for r in 0..<2 { x += u[i * 2 + r] * s[r] * vt[r * 3 + j] }
+            XCTAssertEqual(x, a[i * 3 + j], accuracy: 1e-5)
+        } }
+    }
+}
