@@ -1,1 +1,0 @@
-// DSCCluster: see the files of this module.
