@@ -1,0 +1,156 @@
+/// Batch normalisation as one primitive (Ioffe & Szegedy, 2015), for `[B, C]` and `[B, C, H, W]`.
+///
+/// Per channel `c`, over the `n = B·H·W` values of that channel:
+/// `y = γ_c · (x − μ_c) / √(σ²_c + ε) + β_c`.
+/// - `.batch`: `μ`, `σ²` are the batch mean and biased variance (`Σ(x − μ)²/n`), returned so that a
+///   layer can update its running statistics (PyTorch keeps the unbiased `σ²·n/(n−1)` there;
+///   ``BatchNormResult/unbiasedVariance``). Backward, with `x̂` the normalised input and `g = ∂y`:
+///   `∂x = γ/(n·√(σ²+ε)) · (n·g − Σg − x̂·Σ(g·x̂))`, `∂γ = Σ g·x̂`, `∂β = Σ g`.
+/// - `.running(mean:variance:)`: the given statistics are constants;
+///   `∂x = g · γ/√(σ²+ε)`, same `∂γ`, `∂β`.
+/// Channels are independent, so they are split over the cores; sums use Double accumulators.
+public enum BatchNormStatistics {
+    /// Training: statistics of this batch.
+    case batch
+    /// Evaluation: fixed per-channel mean and (biased) variance, e.g. a layer's running averages.
+    case running(mean: [Float], variance: [Float])
+}
+
+/// What ``Tensor/batchNorm(gamma:beta:statistics:epsilon:)`` returns.
+public struct BatchNormResult {
+    /// The normalised, scaled and shifted input (same shape).
+    public let output: Tensor
+    /// Per-channel mean used (the batch's, or the running one given).
+    public let mean: [Float]
+    /// Per-channel biased variance used.
+    public let variance: [Float]
+    /// Values per channel, `B·H·W`.
+    public let count: Int
+    /// `variance · n/(n − 1)` (equal to `variance` when `n = 1`), for running-variance updates.
+    public var unbiasedVariance: [Float] {
+        count > 1 ? variance.map { $0 * Float(count) / Float(count - 1) } : variance
+    }
+}
+
+extension Tensor {
+    /// Batch normalisation of `self` (`[B, C]` or `[B, C, H, W]`); see ``BatchNormStatistics``.
+    ///
+    /// - Parameters:
+    ///   - gamma: scale `[C]`, or nil for 1.
+    ///   - beta: shift `[C]`, or nil for 0.
+    ///   - epsilon: added to the variance, default `1e-5` (PyTorch's).
+    /// - Precondition: rank 2 or 4; parameter and statistic lengths equal `C`.
+    public func batchNorm(gamma: Tensor? = nil, beta: Tensor? = nil, statistics: BatchNormStatistics = .batch,
+                          epsilon: Float = 1e-5) -> BatchNormResult {
+        precondition(rank == 2 || rank == 4, "batchNorm: input \(shape) must be [B, C] or [B, C, H, W]")
+        let (batch, channels) = (shape[0], shape[1])
+        let spatial = rank == 4 ? shape[2] * shape[3] : 1
+        let n = batch * spatial
+        for (name, p) in [("gamma", gamma), ("beta", beta)] {
+            if let p { precondition(p.shape == [channels], "batchNorm: \(name) \(p.shape) for \(channels) channels") }
+        }
+        let x = self
+        var mean: [Float], variance: [Float]
+        switch statistics {
+        case .batch:
+            (mean, variance) = x.channelMoments(batch: batch, channels: channels, spatial: spatial)
+        case let .running(m, v):
+            precondition(m.count == channels && v.count == channels,
+                         "batchNorm: running statistics of length \(m.count), \(v.count) for \(channels) channels")
+            (mean, variance) = (m, v)
+        }
+        let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        let gv = gamma?.data ?? [Float](repeating: 1, count: channels)
+        let bv = beta?.data ?? [Float](repeating: 0, count: channels)
+        let out = Tensor.build(shape: shape) { y in
+            x.data.withUnsafeBufferPointer { px in
+                Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, n))) { cs in
+                    for c in cs {
+                        let scale = gv[c] * invStd[c], shift = bv[c] - mean[c] * scale
+                        for b in 0..<batch {
+                            let o = (b * channels + c) * spatial
+                            for s in 0..<spatial { y[o + s] = px[o + s] * scale + shift }
+                        }
+                    }
+                }
+            }
+        }
+        let isBatch: Bool = { if case .batch = statistics { return true } else { return false } }()
+        let inputs = [x] + [gamma, beta].compactMap { $0 }
+        let recorded = out.recorded("batchNorm", inputs) { [mean, invStd] g in
+            var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
+            x.data.withUnsafeBufferPointer { px in
+                sumG.withUnsafeMutableBufferPointer { sg in
+                    sumGX.withUnsafeMutableBufferPointer { sgx in
+                        Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, n))) { cs in
+                            for c in cs {
+                                var a = 0.0, ax = 0.0
+                                for b in 0..<batch {
+                                    let o = (b * channels + c) * spatial
+                                    for s in 0..<spatial {
+                                        let gi = Double(g[o + s])
+                                        a += gi
+                                        ax += gi * Double((px[o + s] - mean[c]) * invStd[c])
+                                    }
+                                }
+                                sg[c] = a; sgx[c] = ax
+                            }
+                        }
+                    }
+                }
+            }
+            if let gamma, gamma.requiresGrad { gamma.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumGX[c]) } } }
+            if let beta, beta.requiresGrad { beta.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumG[c]) } } }
+            guard x.requiresGrad else { return }
+            x.accumulateGrad { gx in
+                x.data.withUnsafeBufferPointer { px in
+                    Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, n))) { cs in
+                        for c in cs {
+                            let k = gv[c] * invStd[c]
+                            // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
+                            let mg = isBatch ? Float(sumG[c] / Double(n)) : 0
+                            let mgx = isBatch ? Float(sumGX[c] / Double(n)) : 0
+                            for b in 0..<batch {
+                                let o = (b * channels + c) * spatial
+                                for s in 0..<spatial {
+                                    let xhat = (px[o + s] - mean[c]) * invStd[c]
+                                    gx[o + s] += k * (g[o + s] - mg - xhat * mgx)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return BatchNormResult(output: recorded, mean: mean, variance: variance, count: n)
+    }
+
+    /// Per-channel mean and biased variance of `[B, C, spatial]` data (two passes, Double sums).
+    func channelMoments(batch: Int, channels: Int, spatial: Int) -> (mean: [Float], variance: [Float]) {
+        var mean = [Float](repeating: 0, count: channels), variance = mean
+        let n = Double(batch * spatial), grain = Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, batch * spatial))
+        data.withUnsafeBufferPointer { px in
+            mean.withUnsafeMutableBufferPointer { pm in
+                variance.withUnsafeMutableBufferPointer { pv in
+                    Parallel.chunks(channels, grain: grain) { cs in
+                        for c in cs {
+                            var s = 0.0
+                            for b in 0..<batch {
+                                let o = (b * channels + c) * spatial
+                                for i in 0..<spatial { s += Double(px[o + i]) }
+                            }
+                            let m = s / n
+                            var v = 0.0
+                            for b in 0..<batch {
+                                let o = (b * channels + c) * spatial
+                                for i in 0..<spatial { let d = Double(px[o + i]) - m; v += d * d }
+                            }
+                            pm[c] = Float(m); pv[c] = Float(v / n)
+                        }
+                    }
+                }
+            }
+        }
+        return (mean, variance)
+    }
+}
