@@ -1,1 +1,0 @@
-// DSCMetrics: see the files of this module.
