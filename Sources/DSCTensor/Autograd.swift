@@ -123,3 +123,42 @@ extension Tensor {
         return order
     }
 }
+
+// MARK: - Teardown without recursion
+
+import Foundation
+
+/// Releases the nodes of a dying graph one at a time.
+///
+/// A long chain of recorded operations (an RNN-like loop, an iterative solver) would otherwise be
+/// freed recursively — tensor → node → input tensor → node … — and overflow the stack. A tensor's
+/// `deinit` hands its node here; the first call on a thread drains the list in a loop, and nested
+/// calls (from nodes freed by the drain) only append to it.
+final class NodeGraveyard {
+    private var pending: [Node] = []
+    private var draining = false
+    private static let key = "DSCTensor.NodeGraveyard"
+
+    static var current: NodeGraveyard {
+        let dict = Thread.current.threadDictionary
+        if let g = dict[key] as? NodeGraveyard { return g }
+        let g = NodeGraveyard()
+        dict[key] = g
+        return g
+    }
+
+    /// Takes the node out of `slot` (no local reference survives, so freeing it happens here, in
+    /// the loop, not when a caller's variable goes out of scope).
+    func bury(_ slot: inout Node?) {
+        pending.append(slot!)
+        slot = nil
+        if draining { return }
+        draining = true
+        while !pending.isEmpty {
+            // The popped node is freed at the end of this statement if nothing else holds it;
+            // its inputs' deinits call bury(_:), which only appends.
+            pending.removeLast()
+        }
+        draining = false
+    }
+}

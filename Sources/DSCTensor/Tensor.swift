@@ -57,6 +57,11 @@ public final class Tensor {
         self.init([scalar], shape: [], requiresGrad: requiresGrad)
     }
 
+    deinit {
+        // Free the graph behind this tensor iteratively (see NodeGraveyard).
+        if node != nil { NodeGraveyard.current.bury(&node) }
+    }
+
     /// Builds an uninitialised-then-filled tensor: `fill` writes all `count` elements.
     /// Used by kernels so that the output is the only allocation.
     static func build(shape: [Int], _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> Tensor {

@@ -1,0 +1,135 @@
+import XCTest
+@testable import DSCTensor
+
+/// Forward values checked by hand, by properties, and at the edges (huge, tiny, zero, infinite).
+final class ForwardValueTests: XCTestCase {
+    func testMatmulByHand() {
+        let a = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]), b = Tensor([7, 8, 9, 10, 11, 12], shape: [3, 2])
+        XCTAssertEqual(a.matmul(b).data, [58, 64, 139, 154])
+        XCTAssertEqual(a.matmul(a, transposeB: true).data, [14, 32, 32, 77])
+        XCTAssertEqual(a.matmul(a, transposeA: true).shape, [3, 3])
+        let batched = Tensor.concat([a.reshaped([1, 2, 3]), (a * 2).reshaped([1, 2, 3])], axis: 0)
+        XCTAssertEqual(batched.matmul(b).data, [58, 64, 139, 154, 116, 128, 278, 308])
+    }
+
+    func testConvAgainstDirectSum() {
+        var g = SeededGenerator(seed: 3)
+        let x = Tensor.randn([2, 3, 6, 5], generator: &g), w = Tensor.randn([4, 3, 3, 2], generator: &g)
+        let b = Tensor.randn([4], generator: &g)
+        let (stride, pad) = (2, 1)
+        let y = x.conv2d(weight: w, bias: b, stride: stride, padding: pad)
+        XCTAssertEqual(y.shape, [2, 4, 3, 3])
+        for n in 0..<2 { for o in 0..<4 { for p in 0..<3 { for q in 0..<3 {
+            var s = Double(b[o])
+            for c in 0..<3 { for i in 0..<3 { for j in 0..<2 {
+                let r = p * stride - pad + i, col = q * stride - pad + j
+                if r >= 0 && r < 6 && col >= 0 && col < 5 { s += Double(w[o, c, i, j]) * Double(x[n, c, r, col]) }
+            } } }
+            XCTAssertEqual(y[n, o, p, q], Float(s), accuracy: 1e-4)
+        } } } }
+    }
+
+    func testReductionsShapesAndValues() {
+        let x = Tensor([1, 5, 3, 4, 2, 6], shape: [2, 3])
+        XCTAssertEqual(x.sum().shape, [])
+        XCTAssertEqual(x.sum().item(), 21)
+        XCTAssertEqual(x.sum(axes: [0]).data, [5, 7, 9])
+        XCTAssertEqual(x.mean(axes: [1], keepDims: true).shape, [2, 1])
+        XCTAssertEqual(x.mean(axes: [1], keepDims: true).data, [3, 4])
+        XCTAssertEqual(x.max(axes: [1]).data, [5, 6])
+        XCTAssertEqual(x.max(axes: [0]).data, [4, 5, 6])
+        XCTAssertEqual(x.permuted([1, 0]).data, [1, 4, 5, 2, 3, 6])
+        XCTAssertEqual(x.sliced([1..<2, 1..<3]).data, [2, 6])
+    }
+
+    func testSoftmaxSumsToOneAndSurvivesHugeLogits() {
+        let x = Tensor([1000, 1000, -1000, 0, 1, 2], shape: [2, 3])
+        let s = x.softmax(axis: 1)
+        XCTAssertTrue(s.data.allSatisfy { $0.isFinite })
+        XCTAssertEqual(s.sum(axes: [1]).data[0], 1, accuracy: 1e-6)
+        XCTAssertEqual(s.sum(axes: [1]).data[1], 1, accuracy: 1e-6)
+        XCTAssertEqual(s[0, 0], 0.5, accuracy: 1e-6)
+        let lse = x.logsumexp(axis: 1)
+        XCTAssertEqual(lse[0], 1000 + Foundation.log(2), accuracy: 1e-3)
+        XCTAssertEqual(Tensor([-1e4, -1e4]).logsumexp(axis: 0).item(), -1e4 + Foundation.log(2), accuracy: 1e-2)
+        XCTAssertTrue(x.logSoftmax(axis: 1).data.allSatisfy { $0.isFinite })
+        // A row of −inf yields NaN-free logsumexp of −inf rather than NaN from inf − inf.
+        XCTAssertEqual(Tensor([-.infinity, -.infinity]).logsumexp(axis: 0).item(), -.infinity)
+    }
+
+    func testSigmoidAndGeluAtExtremes() {
+        let x = Tensor([-200, -20, 0, 20, 200])
+        let s = x.sigmoid().data
+        XCTAssertEqual(s[0], 0); XCTAssertEqual(s[2], 0.5); XCTAssertEqual(s[4], 1)
+        XCTAssertTrue(s.allSatisfy { $0.isFinite })
+        let g = x.gelu().data
+        XCTAssertEqual(g[0], 0); XCTAssertEqual(g[2], 0); XCTAssertEqual(g[4], 200)
+        XCTAssertEqual(Tensor([1]).gelu().item(), 0.841_344_7, accuracy: 1e-6)   // 1·Φ(1)
+    }
+
+    func testL2NormalisationOfZeroRowIsFinite() {
+        let x = Tensor([3, 4, 0, 0], shape: [2, 2], requiresGrad: true)
+        let y = x.l2Normalized(axis: 1)
+        XCTAssertEqual(y.data[0], 0.6, accuracy: 1e-6)
+        XCTAssertEqual(y.data[1], 0.8, accuracy: 1e-6)
+        XCTAssertEqual(y.data[2], 0)
+        y.sum().backward()
+        XCTAssertTrue(x.grad!.data.allSatisfy { $0.isFinite })
+    }
+
+    func testCrossEntropyByHand() {
+        let logits = Tensor([0, 0, 0, 2, 0, 0], shape: [2, 3])
+        let loss = Loss.crossEntropy(logits: logits, targets: [1, 0]).item()
+        let expected = (Foundation.log(3.0) + (Foundation.log(Foundation.exp(2.0) + 2) - 2)) / 2
+        XCTAssertEqual(Double(loss), expected, accuracy: 1e-6)
+    }
+
+    func testContrastiveLossesPreferMatchingViews() {
+        var g = SeededGenerator(seed: 5)
+        let z = Tensor.randn([4, 8], generator: &g)
+        let noise = Tensor.randn([4, 8], std: 0.01, generator: &g)
+        let aligned = Loss.ntXent(z, z + noise, temperature: 0.1).item()
+        let shuffled = Loss.ntXent(z, z.gathered(rows: [1, 2, 3, 0]), temperature: 0.1).item()
+        XCTAssertLessThan(aligned, shuffled)
+        let queue = Tensor.randn([16, 8], generator: &g).l2Normalized(axis: 1)
+        let pos = Loss.infoNCE(query: z, key: z + noise, queue: queue, temperature: 0.07).item()
+        let neg = Loss.infoNCE(query: z, key: z.gathered(rows: [1, 2, 3, 0]), queue: queue, temperature: 0.07).item()
+        XCTAssertLessThan(pos, neg)
+        XCTAssertGreaterThan(pos, 0)
+    }
+
+    func testBatchNormStatisticsAndNormalisedOutput() {
+        var g = SeededGenerator(seed: 6)
+        let x = Tensor.randn([8, 3, 4, 4], mean: 2, std: 3, generator: &g)
+        let r = x.batchNorm()
+        XCTAssertEqual(r.count, 128)
+        let y = r.output
+        let m = y.mean(axes: [0, 2, 3]).data, v = (y * y).mean(axes: [0, 2, 3]).data
+        for c in 0..<3 {
+            XCTAssertEqual(m[c], 0, accuracy: 1e-5)
+            XCTAssertEqual(v[c], 1, accuracy: 1e-3)
+            XCTAssertEqual(r.unbiasedVariance[c], r.variance[c] * 128 / 127, accuracy: 1e-5)
+        }
+    }
+
+    func testDropoutIsReproducibleAndScaled() {
+        let x = Tensor.ones([1000])
+        var g1 = SeededGenerator(seed: 1), g2 = SeededGenerator(seed: 1)
+        let a = x.dropout(0.25, generator: &g1), b = x.dropout(0.25, generator: &g2)
+        XCTAssertEqual(a.data, b.data)
+        XCTAssertTrue(a.data.allSatisfy { $0 == 0 || Swift.abs($0 - 4.0 / 3) < 1e-6 })
+        let kept = a.data.filter { $0 != 0 }.count
+        XCTAssertGreaterThan(kept, 700); XCTAssertLessThan(kept, 800)
+    }
+
+    func testLargeElementwiseOpsUseAllCoresConsistently() {
+        // Above the parallel grain: results must equal the serial definition element by element.
+        var g = SeededGenerator(seed: 8)
+        let a = Tensor.randn([300, 400], generator: &g), b = Tensor.randn([400], generator: &g)
+        let c = (a * b + a).relu()
+        for i in stride(from: 0, to: a.count, by: 997) {
+            let expected = Swift.max(a.data[i] * b.data[i % 400] + a.data[i], 0)
+            XCTAssertEqual(c.data[i], expected)
+        }
+    }
+}
