@@ -1,1 +1,0 @@
-// DSCReport: see the files of this module.
