@@ -34,16 +34,16 @@ extension Tensor {
     /// `max(x, 0)`; derivative 1 for `x > 0`, else 0 (0 at `x = 0`).
     public func relu() -> Tensor {
         let x = self
-        return mapped { Swift.max($0, 0) }.recorded("relu", [x]) { [xv = x.data] g in
-            x.accumulateGrad(g, xv) { gi, xi in xi > 0 ? gi : 0 }
+        return mapped { Swift.max($0, 0) }.recorded("relu", [x]) { g in
+            x.accumulateGrad(g, x.data) { gi, xi in xi > 0 ? gi : 0 }
         }
     }
 
     /// `x` for `x > 0`, else `slope · x`; derivative at 0 is `slope`.
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
         let x = self
-        return mapped { $0 > 0 ? $0 : slope * $0 }.recorded("leakyRelu", [x]) { [xv = x.data] g in
-            x.accumulateGrad(g, xv) { gi, xi in xi > 0 ? gi : slope * gi }
+        return mapped { $0 > 0 ? $0 : slope * $0 }.recorded("leakyRelu", [x]) { g in
+            x.accumulateGrad(g, x.data) { gi, xi in xi > 0 ? gi : slope * gi }
         }
     }
 
@@ -52,8 +52,8 @@ extension Tensor {
     public func gelu() -> Tensor {
         let x = self
         let invSqrt2: Float = 0.707_106_781_186_547_5, invSqrt2Pi: Float = 0.398_942_280_401_432_7
-        return mapped { $0 * 0.5 * (1 + Foundation.erf($0 * invSqrt2)) }.recorded("gelu", [x]) { [xv = x.data] g in
-            x.accumulateGrad(g, xv) { gi, xi in
+        return mapped { $0 * 0.5 * (1 + Foundation.erf($0 * invSqrt2)) }.recorded("gelu", [x]) { g in
+            x.accumulateGrad(g, x.data) { gi, xi in
                 gi * (0.5 * (1 + Foundation.erf(xi * invSqrt2)) + xi * invSqrt2Pi * Foundation.exp(-0.5 * xi * xi))
             }
         }
@@ -93,8 +93,8 @@ extension Tensor {
     /// Natural logarithm (`−inf` at 0, NaN below); derivative `1/x`.
     public func log() -> Tensor {
         let x = self
-        return mapped { Foundation.log($0) }.recorded("log", [x]) { [xv = x.data] g in
-            x.accumulateGrad(g, xv) { gi, xi in gi / xi }
+        return mapped { Foundation.log($0) }.recorded("log", [x]) { g in
+            x.accumulateGrad(g, x.data) { gi, xi in gi / xi }
         }
     }
 
@@ -110,8 +110,8 @@ extension Tensor {
     /// `|x|`; derivative `sign(x)`, 0 at 0.
     public func abs() -> Tensor {
         let x = self
-        return mapped { Swift.abs($0) }.recorded("abs", [x]) { [xv = x.data] g in
-            x.accumulateGrad(g, xv) { gi, xi in xi > 0 ? gi : (xi < 0 ? -gi : 0) }
+        return mapped { Swift.abs($0) }.recorded("abs", [x]) { g in
+            x.accumulateGrad(g, x.data) { gi, xi in xi > 0 ? gi : (xi < 0 ? -gi : 0) }
         }
     }
 
@@ -120,11 +120,11 @@ extension Tensor {
         let x = self
         let y: Tensor
         if p == 2 { y = mapped { $0 * $0 } } else { y = mapped { Foundation.pow($0, p) } }
-        return y.recorded("pow", [x]) { [xv = x.data] g in
+        return y.recorded("pow", [x]) { g in
             if p == 2 {
-                x.accumulateGrad(g, xv) { gi, xi in 2 * gi * xi }
+                x.accumulateGrad(g, x.data) { gi, xi in 2 * gi * xi }
             } else {
-                x.accumulateGrad(g, xv) { gi, xi in gi * p * Foundation.pow(xi, p - 1) }
+                x.accumulateGrad(g, x.data) { gi, xi in gi * p * Foundation.pow(xi, p - 1) }
             }
         }
     }

@@ -12,9 +12,10 @@ public final class Tensor {
     public let shape: [Int]
     /// The elements in row-major order; `data.count == shape.reduce(1, *)`.
     ///
-    /// Writable so that optimizers can update parameters in place. Writing to a tensor whose value
-    /// a recorded operation saved for its backward pass is safe (the graph holds its own copy of
-    /// the array), but the gradient then refers to the old value.
+    /// Writable so that optimizers can update parameters in place (after the backward pass).
+    /// Backward closures read their inputs' values when they run, so writing to an input between
+    /// a forward pass and its backward pass changes the gradients computed; outputs an operation
+    /// needs (e.g. `exp`'s) are kept by the graph and are not affected.
     public var data: [Float] {
         didSet {
             precondition(data.count == count,

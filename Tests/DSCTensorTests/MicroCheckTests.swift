@@ -1,0 +1,39 @@
+import XCTest
+import Dispatch
+@testable import DSCTensor
+
+/// Speed micro-checks: they print timings and assert nothing about time (benchmarks measure
+/// speed, tests check behaviour). Skipped unless `DSC_MICROCHECK=1`; run them in release:
+/// `DSC_MICROCHECK=1 swift test -c release -Xswiftc -enable-testing --filter MicroCheckTests`.
+final class MicroCheckTests: XCTestCase {
+    override func setUpWithError() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["DSC_MICROCHECK"] == "1", "set DSC_MICROCHECK=1")
+    }
+
+    /// Wall-clock and process CPU seconds (all threads) of `body`.
+    func seconds(_ body: () -> Void) -> (wall: Double, cpu: Double) {
+        let t0 = DispatchTime.now().uptimeNanoseconds, c0 = clock()
+        body()
+        return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, Double(clock() - c0) / Double(CLOCKS_PER_SEC))
+    }
+
+    func format(_ t: (wall: Double, cpu: Double)) -> String {
+        String(format: "%.3f s (cpu %.3f s)", t.wall, t.cpu)
+    }
+
+    func testConv2dForwardBackwardTiming() {
+        var g = SeededGenerator(seed: 1)
+        let x = Tensor.randn([256, 32, 28, 28], generator: &g, requiresGrad: true)
+        let w = Tensor.randn([64, 32, 3, 3], std: 0.05, generator: &g, requiresGrad: true)
+        let b = Tensor.zeros([64], requiresGrad: true)
+        let seed = Tensor.ones([256, 64, 28, 28])
+        for run in 0..<3 {
+            var y: Tensor!
+            let forward = seconds { y = x.conv2d(weight: w, bias: b, padding: 1) }
+            let backward = seconds { y.backward(seed: seed) }
+            print("conv2d [256,32,28,28] * [64,32,3,3] pad 1, run \(run): forward \(format(forward)), backward \(format(backward))")
+            x.zeroGrad(); w.zeroGrad(); b.zeroGrad()
+        }
+        XCTAssertEqual(w.grad!.shape, [64, 32, 3, 3])
+    }
+}
