@@ -60,41 +60,32 @@ extension Tensor {
             (mean, variance) = (m, v)
         }
         let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        let layout = ChannelLayout(batch: batch, channels: channels, spatial: spatial)
         let gv = gamma?.data ?? [Float](repeating: 1, count: channels)
         let bv = beta?.data ?? [Float](repeating: 0, count: channels)
         let out = Tensor.build(shape: shape) { y in
             x.data.withUnsafeBufferPointer { px in
-                Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, n))) { cs in
-                    for c in cs {
-                        let scale = gv[c] * invStd[c], shift = bv[c] - mean[c] * scale
-                        for b in 0..<batch {
-                            let o = (b * channels + c) * spatial
-                            for s in 0..<spatial { y[o + s] = px[o + s] * scale + shift }
-                        }
-                    }
+                layout.forEachChannel { c, rows in
+                    let scale = gv[c] * invStd[c], shift = bv[c] - mean[c] * scale
+                    for o in rows { for s in o..<o + spatial { y[s] = px[s] * scale + shift } }
                 }
             }
         }
         let isBatch: Bool = { if case .batch = statistics { return true } else { return false } }()
         let inputs = [x] + [gamma, beta].compactMap { $0 }
         let recorded = out.recorded("batchNorm", inputs) { [mean, invStd] g in
+            // Per channel: Σg and Σ g·x̂.
             var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
             x.data.withUnsafeBufferPointer { px in
                 sumG.withUnsafeMutableBufferPointer { sg in
                     sumGX.withUnsafeMutableBufferPointer { sgx in
-                        Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, n))) { cs in
-                            for c in cs {
-                                var a = 0.0, ax = 0.0
-                                for b in 0..<batch {
-                                    let o = (b * channels + c) * spatial
-                                    for s in 0..<spatial {
-                                        let gi = Double(g[o + s])
-                                        a += gi
-                                        ax += gi * Double((px[o + s] - mean[c]) * invStd[c])
-                                    }
-                                }
-                                sg[c] = a; sgx[c] = ax
-                            }
+                        layout.forEachChannel { c, rows in
+                            var a = 0.0, ax = 0.0
+                            for o in rows { for s in o..<o + spatial {
+                                a += Double(g[s])
+                                ax += Double(g[s]) * Double((px[s] - mean[c]) * invStd[c])
+                            } }
+                            sg[c] = a; sgx[c] = ax
                         }
                     }
                 }
@@ -104,20 +95,14 @@ extension Tensor {
             guard x.requiresGrad else { return }
             x.accumulateGrad { gx in
                 x.data.withUnsafeBufferPointer { px in
-                    Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, n))) { cs in
-                        for c in cs {
-                            let k = gv[c] * invStd[c]
-                            // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
-                            let mg = isBatch ? Float(sumG[c] / Double(n)) : 0
-                            let mgx = isBatch ? Float(sumGX[c] / Double(n)) : 0
-                            for b in 0..<batch {
-                                let o = (b * channels + c) * spatial
-                                for s in 0..<spatial {
-                                    let xhat = (px[o + s] - mean[c]) * invStd[c]
-                                    gx[o + s] += k * (g[o + s] - mg - xhat * mgx)
-                                }
-                            }
-                        }
+                    layout.forEachChannel { c, rows in
+                        // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
+                        let k = gv[c] * invStd[c]
+                        let mg = isBatch ? Float(sumG[c] / Double(n)) : 0
+                        let mgx = isBatch ? Float(sumGX[c] / Double(n)) : 0
+                        for o in rows { for s in o..<o + spatial {
+                            gx[s] += k * (g[s] - mg - (px[s] - mean[c]) * invStd[c] * mgx)
+                        } }
                     }
                 }
             }
@@ -128,29 +113,39 @@ extension Tensor {
     /// Per-channel mean and biased variance of `[B, C, spatial]` data (two passes, Double sums).
     func channelMoments(batch: Int, channels: Int, spatial: Int) -> (mean: [Float], variance: [Float]) {
         var mean = [Float](repeating: 0, count: channels), variance = mean
-        let n = Double(batch * spatial), grain = Swift.max(1, Parallel.elementwiseGrain / Swift.max(1, batch * spatial))
+        let layout = ChannelLayout(batch: batch, channels: channels, spatial: spatial)
+        let n = Double(batch * spatial)
         data.withUnsafeBufferPointer { px in
             mean.withUnsafeMutableBufferPointer { pm in
                 variance.withUnsafeMutableBufferPointer { pv in
-                    Parallel.chunks(channels, grain: grain) { cs in
-                        for c in cs {
-                            var s = 0.0
-                            for b in 0..<batch {
-                                let o = (b * channels + c) * spatial
-                                for i in 0..<spatial { s += Double(px[o + i]) }
-                            }
-                            let m = s / n
-                            var v = 0.0
-                            for b in 0..<batch {
-                                let o = (b * channels + c) * spatial
-                                for i in 0..<spatial { let d = Double(px[o + i]) - m; v += d * d }
-                            }
-                            pm[c] = Float(m); pv[c] = Float(v / n)
-                        }
+                    layout.forEachChannel { c, rows in
+                        var s = 0.0
+                        for o in rows { for i in o..<o + spatial { s += Double(px[i]) } }
+                        let m = s / n
+                        var v = 0.0
+                        for o in rows { for i in o..<o + spatial { let d = Double(px[i]) - m; v += d * d } }
+                        pm[c] = Float(m); pv[c] = Float(v / n)
                     }
                 }
             }
         }
         return (mean, variance)
+    }
+}
+
+/// `[B, C, spatial]` data seen channel by channel: channel `c` is the `B` runs of `spatial`
+/// elements starting at `(b·C + c)·spatial`.
+struct ChannelLayout {
+    let batch, channels, spatial: Int
+
+    /// Calls `body(c, runStarts)` for every channel, channels split over the cores when the
+    /// tensor is big; each call owns channel `c` alone.
+    func forEachChannel(_ body: (_ channel: Int, _ runStarts: StrideTo<Int>) -> Void) {
+        let perChannel = Swift.max(1, batch * spatial)
+        Parallel.chunks(channels, grain: Swift.max(1, Parallel.elementwiseGrain / perChannel)) { cs in
+            for c in cs {
+                body(c, stride(from: c * spatial, to: batch * channels * spatial, by: channels * spatial))
+            }
+        }
     }
 }
