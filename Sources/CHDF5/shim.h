@@ -26,4 +26,17 @@ static inline size_t dsc_h5t_variable(void)     { return H5T_VARIABLE; }
 
 /* Silence HDF5's own error stack printing: errors become Swift errors instead. */
 static inline void dsc_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/* Whether the link `name` under `loc` is a hard link (1), another kind (0), or missing (-1).
+   H5Lget_info and H5L_info_t are versioned macros (H5Lget_info2 from 1.12), so they stay in C. */
+static inline int dsc_h5l_is_hard(hid_t loc, const char *name) {
+    H5L_info_t info;
+    if (H5Lget_info(loc, name, &info, H5P_DEFAULT) < 0) return -1;
+    return info.type == H5L_TYPE_HARD ? 1 : 0;
+}
+
+/* Objects open in any file (files, datasets, groups, committed datatypes, attributes);
+   H5F_OBJ_ALL is a macro. */
+static inline ssize_t dsc_h5f_open_object_count(void) { return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL); }
+
 #endif

@@ -1,1 +1,0 @@
-// DSCIO: see the files of this module.
