@@ -47,43 +47,54 @@ extension Tensor {
                 }
             }
         }
+        let geo = MatmulGeometry(batch: batch, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                                 lda: ac, ldb: bc, aSize: aSize, bSize: bSize)
         return out.recorded("matmul", [a, b]) { g in
-            let gp = g.baseAddress!
             if a.requiresGrad {
-                // A stored [m, k]: dA += G · op(B)ᵀ.  A stored [k, m]: dA += op(B) · Gᵀ.
                 let bv = b.data
-                a.accumulateGrad { ga in
-                    bv.withUnsafeBufferPointer { pb in
-                        for i in 0..<batch {
-                            let bp = pb.baseAddress! + i * bSize, dp = ga.baseAddress! + i * aSize
-                            if transposeA {
-                                BLAS.sgemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
-                                           a: bp, lda: bc, b: gp + i * cSize, ldb: n, beta: 1, c: dp, ldc: m)
-                            } else {
-                                BLAS.sgemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
-                                           a: gp + i * cSize, lda: n, b: bp, ldb: bc, beta: 1, c: dp, ldc: k)
-                            }
-                        }
-                    }
-                }
+                a.accumulateGrad { ga in bv.withUnsafeBufferPointer { geo.gradA(g.baseAddress!, $0.baseAddress!, ga.baseAddress!) } }
             }
             if b.requiresGrad {
-                // B stored [k, n]: dB += op(A)ᵀ · G.  B stored [n, k]: dB += Gᵀ · op(A).
                 let av = a.data
-                b.accumulateGrad { gb in
-                    av.withUnsafeBufferPointer { pa in
-                        for i in 0..<batch {
-                            let ap = pa.baseAddress! + i * aSize, dp = gb.baseAddress! + i * bSize
-                            if transposeB {
-                                BLAS.sgemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m,
-                                           a: gp + i * cSize, lda: n, b: ap, ldb: ac, beta: 1, c: dp, ldc: k)
-                            } else {
-                                BLAS.sgemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m,
-                                           a: ap, lda: ac, b: gp + i * cSize, ldb: n, beta: 1, c: dp, ldc: n)
-                            }
-                        }
-                    }
-                }
+                b.accumulateGrad { gb in av.withUnsafeBufferPointer { geo.gradB(g.baseAddress!, $0.baseAddress!, gb.baseAddress!) } }
+            }
+        }
+    }
+}
+
+/// Sizes of one (batched) product `C = op(A) · op(B)`, and its two gradient products.
+struct MatmulGeometry {
+    let batch, m, n, k: Int
+    let transposeA, transposeB: Bool
+    /// Row lengths of A and B as stored, and elements per batch entry (`bSize = 0`: shared B).
+    let lda, ldb, aSize, bSize: Int
+    var cSize: Int { m * n }
+
+    /// `∂A += …` for every batch entry. A stored `[m, k]`: `G · op(B)ᵀ`; stored `[k, m]`: `op(B) · Gᵀ`.
+    func gradA(_ g: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ da: UnsafeMutablePointer<Float>) {
+        for i in 0..<batch {
+            let bp = b + i * bSize, gp = g + i * cSize, dp = da + i * aSize
+            if transposeA {
+                BLAS.sgemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
+                           a: bp, lda: ldb, b: gp, ldb: n, beta: 1, c: dp, ldc: m)
+            } else {
+                BLAS.sgemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
+                           a: gp, lda: n, b: bp, ldb: ldb, beta: 1, c: dp, ldc: k)
+            }
+        }
+    }
+
+    /// `∂B += …` for every batch entry (summed when B is shared). B stored `[k, n]`: `op(A)ᵀ · G`;
+    /// stored `[n, k]`: `Gᵀ · op(A)`.
+    func gradB(_ g: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ db: UnsafeMutablePointer<Float>) {
+        for i in 0..<batch {
+            let ap = a + i * aSize, gp = g + i * cSize, dp = db + i * bSize
+            if transposeB {
+                BLAS.sgemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m,
+                           a: gp, lda: n, b: ap, ldb: lda, beta: 1, c: dp, ldc: k)
+            } else {
+                BLAS.sgemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m,
+                           a: ap, lda: lda, b: gp, ldb: n, beta: 1, c: dp, ldc: n)
             }
         }
     }
