@@ -33,8 +33,9 @@ test: setup
 
 ## Speed and memory figures (never part of `make test`).
 bench: setup
-	$(SWIFT) build $(RELEASE) --product DSCBench --product dsc
-	$$($(SWIFT) build $(RELEASE) --show-bin-path)/DSCBench
+	$(SWIFT) build $(RELEASE) --product dsc
+	$(SWIFT) build $(RELEASE) --product DSCBench
+	bash Benchmarks/run.sh
 
 ## Build the larger HDF5 files (MNIST-70k) outside version control.
 datasets:

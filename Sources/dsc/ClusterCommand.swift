@@ -1,0 +1,131 @@
+import ArgumentParser
+import DSCCluster
+import DSCPipeline
+import Foundation
+
+extension ClusterMethod: ExpressibleByArgument {}
+extension KNNWeighting: ExpressibleByArgument {}
+extension EigenSolverKind: ExpressibleByArgument {}
+
+/// Options every command that prints results shares.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object on stdout instead of a table.")
+    var json = false
+
+    @Flag(help: "No progress on stderr (progress only ever shows when stderr is a terminal).")
+    var quiet = false
+}
+
+struct ClusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Cluster the samples of an HDF5 file.",
+        discussion: """
+        Reads the rows of FEATURES (float or integer; [N, D], or images [N, H, W] / [N, C, H, W] \
+        flattened), clusters them into K groups and prints the scores against LABELS when the file \
+        has them. Large files are streamed in row blocks.
+
+        spectral: exact kNN graph (blocks through sgemm) → symmetric normalised Laplacian → \
+        K smallest eigenvectors (LAPACK for N ≤ 3000, Lanczos above) → rows normalised → k-means++.
+        kmeans:   k-means++ with restarts on the raw features.
+
+        Examples:
+          dsc cluster digits.h5 --clusters 10
+          dsc cluster mnist.h5 --clusters 10 --neighbors 10 --output mnist-result.h5 --report mnist-report
+          dsc cluster data.h5 -k 5 --features-dataset X --labels-dataset y --json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("HDF5 file whose rows are the samples.", valueName: "input.h5"))
+    var input: String
+
+    @Option(name: [.customShort("k"), .long], help: "Number of clusters K (2 ≤ K ≤ N).")
+    var clusters: Int
+
+    @Option(help: "Clustering method: \(ClusterMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: ClusterMethod = .spectral
+
+    @Option(help: ArgumentHelp("Dataset holding the samples.", valueName: "name"))
+    var featuresDataset = "features"
+
+    @Option(help: ArgumentHelp("Dataset holding the true labels; used for scores when present.", valueName: "name"))
+    var labelsDataset: String?
+
+    @Option(help: "Neighbours per sample in the kNN graph (spectral).")
+    var neighbors = 10
+
+    @Option(help: "kNN edge weights: \(KNNWeighting.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var affinity: KNNWeighting = .cosine
+
+    @Flag(help: "Keep only mutual kNN edges (spectral).")
+    var mutual = false
+
+    @Option(help: "Eigen-solver: auto (dense up to 3000 samples, then Lanczos), dense, lanczos.")
+    var eigenSolver: EigenSolverKind = .auto
+
+    @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: 100 for spectral, whose embedding is only K-dimensional; 10 for kmeans).", valueName: "n"))
+    var restarts: Int?
+
+    @Option(help: "Seed for every random choice; the same seed gives the same labels.")
+    var seed: UInt64 = 0
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write labels, affinity (CSR) and embedding to this HDF5 file.", valueName: "out.h5"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write report.md, report.html and metrics.json into this folder.", valueName: "dir"))
+    var report: String?
+
+    @OptionGroup var options: OutputOptions
+
+    func validate() throws {
+        if clusters < 2 { throw ValidationError("--clusters \(clusters) must be at least 2.") }
+        if neighbors < 1 { throw ValidationError("--neighbors \(neighbors) must be at least 1.") }
+        if let restarts, restarts < 1 { throw ValidationError("--restarts \(restarts) must be at least 1.") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            var job = ClusterJob(input: input, clusters: clusters)
+            job.method = method
+            job.featuresDataset = featuresDataset
+            job.labelsDataset = labelsDataset ?? "labels"
+            job.labelsRequired = labelsDataset != nil
+            job.neighbors = neighbors
+            job.weighting = affinity
+            job.mutual = mutual
+            job.eigenSolver = eigenSolver
+            job.restarts = restarts ?? ClusterJob.defaultRestarts(for: method)
+            job.seed = seed
+            try execute(job, output: output, report: report, options: options)
+        }
+    }
+}
+
+/// Runs `job`, writes the requested files and prints the outcome; shared by `cluster` and `demo`.
+func execute(_ job: ClusterJob, output: String?, report: String?, options: OutputOptions,
+             comparison: String? = nil) throws {
+    // Fail on an unwritable destination before the long work, not after it.
+    if let output { try checkWritable(output) }
+    if let report { try checkWritable(report, isDirectory: true) }
+    let progress = ProgressLine(quiet: options.quiet)
+    let outcome: ClusterOutcome
+    do {
+        outcome = try job.run(progress: progress.handler)
+        progress.finish()
+    } catch {
+        progress.finish()
+        throw error
+    }
+    let peak = peakMemoryBytes()
+    if let output { try ResultFile.write(outcome, to: output, peakMemoryBytes: peak) }
+    if let report {
+        try ReportWriterFacade.write(ReportBuilder.input(for: outcome, peakMemoryBytes: peak), to: report)
+    }
+    if options.json {
+        print(outcomeJSON(outcome).serialized)
+    } else {
+        print(outcomeSummary(outcome, output: output, report: report, peak: peak))
+        if let comparison { print(comparison) }
+    }
+    if !options.quiet { for w in outcome.warnings { printError("warning: \(w)") } }
+}

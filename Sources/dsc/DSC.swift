@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// The `dsc` command: deep subspace clustering from the command line.
+@main
+struct DSC: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "dsc",
+        abstract: "Cluster samples in an HDF5 file and report ACC, NMI and ARI.",
+        discussion: """
+        Samples are the rows of a 2-D dataset ([N, D], float or integer) in an HDF5 file; \
+        image stacks [N, H, W] and [N, C, H, W] are flattened. Results are written atomically: \
+        an output file either appears whole or not at all.
+
+        Quick start:
+          dsc demo
+          dsc cluster data.h5 --clusters 10 --output result.h5 --report out/
+          dsc evaluate --truth data.h5:labels --pred result.h5:labels
+          dsc report result.h5 --output out/
+
+        Exit status: 0 on success, 1 when an input or output file is unusable (one line on \
+        stderr names the file, dataset and value), 64 for a command-line usage error.
+        """,
+        version: version,
+        subcommands: [ClusterCommand.self, EvaluateCommand.self, ReportCommand.self, DemoCommand.self]
+    )
+}

@@ -1,0 +1,47 @@
+import DSCMetrics
+import DSCPipeline
+import Foundation
+
+/// The `--json` object: `n`, `clusters`, `method`, `seconds`, then `metrics` when labels are known.
+func outcomeJSON(_ o: ClusterOutcome) -> JSONValue {
+    var fields: [(String, JSONValue)] = [
+        ("n", .integer(o.samples)), ("clusters", .integer(o.clusters)), ("method", .string(o.method.rawValue)),
+        ("seed", .integer(Int(o.seed))),
+        ("seconds", .object(o.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })),
+    ]
+    if let m = o.metrics { fields.append(("metrics", metricsJSON(m))) }
+    if let s = o.eigenSolver { fields.append(("eigen_solver", .string(s))) }
+    if let g = o.graphGFLOPS { fields.append(("graph_gflops", .number((g * 10).rounded() / 10))) }
+    if !o.warnings.isEmpty { fields.append(("warnings", .array(o.warnings.map { .string($0) }))) }
+    return .object(fields)
+}
+
+/// The metrics object of `--json` and of `dsc evaluate --json`.
+func metricsJSON(_ m: ClusteringMetrics) -> JSONValue {
+    .object([("acc", .number(m.acc)), ("nmi", .number(m.nmi)), ("nmi_geometric", .number(m.nmiGeometric)),
+             ("ari", .number(m.ari)), ("ami", .number(m.ami))])
+}
+
+/// A few human lines: what was clustered, the scores, where the time went, what was written.
+func outcomeSummary(_ o: ClusterOutcome, output: String?, report: String?, peak: Int?) -> String {
+    var lines: [String] = []
+    let name = (o.input as NSString).lastPathComponent
+    lines.append("\(name): \(o.samples) samples × \(o.dimension) features → \(o.clusters) clusters (\(o.method.rawValue), seed \(o.seed))")
+    if let m = o.metrics {
+        lines.append(metricsLine(m))
+    } else {
+        lines.append("  no labels in the file: scores not computed")
+    }
+    let stages = o.timings.stages.filter { $0.name != "total" }.map { "\($0.name) \(String(format: "%.2f", $0.seconds))s" }
+    var time = "  time   " + stages.joined(separator: " · ")
+    if let total = o.timings["total"] { time += "  (total \(String(format: "%.2f", total))s)" }
+    lines.append(time)
+    if let peak { lines.append("  memory peak \(String(format: "%.0f", Double(peak) / 1_048_576)) MiB") }
+    if let output { lines.append("  wrote  \(output)") }
+    if let report { lines.append("  report \(report)/report.html") }
+    return lines.joined(separator: "\n")
+}
+
+func metricsLine(_ m: ClusteringMetrics) -> String {
+    String(format: "  ACC %.4f  NMI %.4f  ARI %.4f  AMI %.4f  (NMI geometric %.4f)", m.acc, m.nmi, m.ari, m.ami, m.nmiGeometric)
+}
