@@ -30,6 +30,20 @@ struct ConvGeometry {
         return lo..<max(lo, hi)
     }
 
+    /// Number of parts ``overImages(_:)`` splits the batch into.
+    var parts: Int { Swift.min(Parallel.workers, batch) }
+
+    /// Runs `body(part, images)` on an even split of the batch, one part per core, with OpenBLAS
+    /// held to one thread inside (each part calls sgemm itself). A single image runs inline with
+    /// OpenBLAS threading as configured.
+    func overImages(_ body: (_ part: Int, _ images: Range<Int>) -> Void) {
+        if parts <= 1 {
+            if batch > 0 { body(0, 0..<batch) }
+            return
+        }
+        BLAS.withThreads(1) { Parallel.split(batch, parts: parts, body) }
+    }
+
     /// Fills `col [patch, positions]` from one image `x [C, H, W]`.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
         let ho = outH, wo = outW, np = positions
@@ -131,7 +145,7 @@ extension Tensor {
         let outSize = geo.outChannels * geo.positions
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
-                Parallel.chunks(geo.batch, grain: 1) { images in
+                geo.overImages { _, images in
                     var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patch * geo.positions)
                     col.withUnsafeMutableBufferPointer { pc in
                         for b in images {
@@ -159,11 +173,11 @@ extension Tensor {
     static func convWeightGrad(_ geo: ConvGeometry, _ xv: [Float], _ g: UnsafeBufferPointer<Float>,
                                _ gw: UnsafeMutablePointer<Float>) {
         let outSize = geo.outChannels * geo.positions, wSize = geo.outChannels * geo.patch
-        let workers = Swift.min(Parallel.workers, geo.batch)
+        let workers = geo.parts
         var partial = [Float](repeating: 0, count: workers > 1 ? (workers - 1) * wSize : 0)
         xv.withUnsafeBufferPointer { px in
             partial.withUnsafeMutableBufferPointer { pp in
-                Parallel.split(geo.batch, parts: workers) { k, images in
+                geo.overImages { k, images in
                     // The first part adds straight into gw; the others into their own partial.
                     let dst = k == 0 ? gw : pp.baseAddress! + (k - 1) * wSize
                     var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patch * geo.positions)
@@ -190,7 +204,7 @@ extension Tensor {
                               _ gx: UnsafeMutablePointer<Float>) {
         let outSize = geo.outChannels * geo.positions
         wv.withUnsafeBufferPointer { pw in
-            Parallel.chunks(geo.batch, grain: 1) { images in
+            geo.overImages { _, images in
                 var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patch * geo.positions)
                 col.withUnsafeMutableBufferPointer { pc in
                     for b in images {

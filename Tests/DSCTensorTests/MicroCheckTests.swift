@@ -36,4 +36,26 @@ final class MicroCheckTests: XCTestCase {
         }
         XCTAssertEqual(w.grad!.shape, [64, 32, 3, 3])
     }
+
+    func testConv2dBreakdown() {
+        // Where the forward time goes: im2col alone and the GEMMs alone, single thread.
+        let geo = ConvGeometry(batch: 256, channels: 32, height: 28, width: 28, outChannels: 64,
+                               kernelH: 3, kernelW: 3, stride: 1, padding: 1)
+        var g = SeededGenerator(seed: 2)
+        let x = Tensor.randn([256, 32, 28, 28], generator: &g), w = Tensor.randn([64, 288], generator: &g)
+        var col = [Float](repeating: 0, count: geo.patch * geo.positions)
+        var y = [Float](repeating: 0, count: 64 * geo.positions)
+        let im2col = seconds {
+            x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
+                for b in 0..<256 { geo.im2col(px.baseAddress! + b * geo.imageSize, pc.baseAddress!) }
+            } }
+        }
+        let gemm = seconds {
+            for _ in 0..<256 {
+                BLAS.sgemm(m: 64, n: geo.positions, k: geo.patch, a: w.data, lda: geo.patch, b: col, ldb: geo.positions,
+                           c: &y, ldc: geo.positions)
+            }
+        }
+        print("conv2d forward breakdown, 256 images: im2col \(format(im2col)), sgemm \(format(gemm)) (BLAS threads \(BLAS.threads))")
+    }
 }
