@@ -30,12 +30,13 @@ struct ConvGeometry {
         return lo..<max(lo, hi)
     }
 
-    /// Number of parts ``overImages(_:)`` splits the batch into.
-    var parts: Int { Swift.min(Parallel.workers, batch) }
+    /// Number of parts ``overImages(_:)`` splits the batch into: a few per core, so that a core
+    /// slowed by other work takes fewer parts (dispatch hands parts to whichever thread is free).
+    var parts: Int { Parallel.workers <= 1 ? 1 : Swift.min(4 * Parallel.workers, batch) }
 
-    /// Runs `body(part, images)` on an even split of the batch, one part per core, with OpenBLAS
-    /// held to one thread inside (each part calls sgemm itself). A single image runs inline with
-    /// OpenBLAS threading as configured.
+    /// Runs `body(part, images)` on an even split of the batch into ``parts`` parts, concurrently,
+    /// with OpenBLAS held to one thread inside (each part calls sgemm itself). A single image runs
+    /// inline with OpenBLAS threading as configured.
     func overImages(_ body: (_ part: Int, _ images: Range<Int>) -> Void) {
         if parts <= 1 {
             if batch > 0 { body(0, 0..<batch) }
@@ -169,7 +170,7 @@ extension Tensor {
         }
     }
 
-    /// `∂w += Σ_b g_b · im2col(x_b)ᵀ`, with one partial sum per worker.
+    /// `∂w += Σ_b g_b · im2col(x_b)ᵀ`, with one partial sum per part.
     static func convWeightGrad(_ geo: ConvGeometry, _ xv: [Float], _ g: UnsafeBufferPointer<Float>,
                                _ gw: UnsafeMutablePointer<Float>) {
         let outSize = geo.outChannels * geo.positions, wSize = geo.outChannels * geo.patch
