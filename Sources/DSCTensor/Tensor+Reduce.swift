@@ -18,12 +18,13 @@ extension Tensor {
         reduceLinear("sum", axes: axes, keepDims: keepDims, scale: 1)
     }
 
-    /// `Σ / n` over `axes` (all when empty), `n` the number of elements reduced into each output.
-    /// Backward: every input element receives `1/n` of its output's gradient.
+    /// `Σ / n` over `axes` (all when empty), `n` the number of elements reduced into each output
+    /// (NaN when `n = 0`, as in NumPy). Backward: every input element receives `1/n` of its
+    /// output's gradient.
     public func mean(axes: [Int] = [], keepDims: Bool = false) -> Tensor {
         let (kept, _) = reductionShapes(axes, keepDims: keepDims)
-        let n = count / Swift.max(1, kept.reduce(1, *))
-        return reduceLinear("mean", axes: axes, keepDims: keepDims, scale: 1 / Float(Swift.max(n, 1)))
+        let n = zip(shape, kept).reduce(1) { $0 * ($1.0 == $1.1 ? 1 : $1.0) }
+        return reduceLinear("mean", axes: axes, keepDims: keepDims, scale: 1 / Float(n))
     }
 
     /// Sum or mean: `out = scale · Σ x`, `∂x += scale · g`.

@@ -40,6 +40,13 @@ final class ForwardValueTests: XCTestCase {
         XCTAssertEqual(x.max(axes: [0]).data, [4, 5, 6])
         XCTAssertEqual(x.permuted([1, 0]).data, [1, 4, 5, 2, 3, 6])
         XCTAssertEqual(x.sliced([1..<2, 1..<3]).data, [2, 6])
+        // Empty reductions: Σ of nothing is 0, the mean of nothing NaN, the max of nothing −inf.
+        let empty = Tensor.zeros([0, 3])
+        XCTAssertEqual(empty.sum(axes: [0]).data, [0, 0, 0])
+        XCTAssertTrue(empty.mean(axes: [0]).data.allSatisfy { $0.isNaN })
+        XCTAssertEqual(empty.max(axes: [0]).data, [-.infinity, -.infinity, -.infinity])
+        XCTAssertEqual(empty.mean(axes: [1]).shape, [0])
+        XCTAssertTrue(Tensor([Float.nan, 1]).relu().data[0].isNaN)
     }
 
     func testSoftmaxSumsToOneAndSurvivesHugeLogits() {
