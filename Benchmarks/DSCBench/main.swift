@@ -74,7 +74,7 @@ func knnBench(_ path: String, rows: Int?) throws {
 
 func eigenBench(nodes: Int, neighbors: Int) throws {
     var graph: SparseMatrix?
-    let tg = seconds { graph = Eigensolver.syntheticKNNGraph(nodes: nodes, neighbors: neighbors, clusters: 10, seed: 0) }
+    let tg = seconds { graph = SyntheticGraphs.syntheticKNNGraph(nodes: nodes, neighbors: neighbors, clusters: 10, seed: 0) }
     var pairs: LaplacianEigenpairs?
     let te = try seconds { pairs = try Eigensolver.laplacianEigenpairs(affinity: graph!, count: 10, solver: .lanczos, seed: 0) }
     let worst = pairs!.residuals.max() ?? .nan

@@ -16,7 +16,7 @@ indirect enum JSONValue {
         case .number(let x):
             guard x.isFinite else { return "null" }
             if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-            return String(format: "%.10g", x)
+            return "\(x)"  // shortest text that reads back as the same Double
         case .integer(let i): return String(i)
         case .string(let s): return JSONValue.quote(s)
         case .bool(let b): return b ? "true" : "false"

@@ -47,7 +47,7 @@ final class BadInputTests: XCTestCase {
 
     func testMissingLabelsDatasetNamedExplicitly() throws {
         let f = CLI.fixture("small_float64.h5")
-        try assertFails([f, "-k", "2", "--labels-dataset", "truth"], mentions: [f, "\"truth\"", "not found"])
+        try assertFails([f, "-k", "2", "--neighbors", "2", "--labels-dataset", "truth"], mentions: [f, "\"truth\"", "not found"])
     }
 
     func testWrongRank() throws {
@@ -67,17 +67,17 @@ final class BadInputTests: XCTestCase {
 
     func testNaN() throws {
         let f = CLI.fixture("bad_nan.h5")
-        try assertFails([f, "-k", "2"], mentions: [f, "\"features\"", "row 2", "column 1", "NaN"])
+        try assertFails([f, "-k", "2", "--neighbors", "2"], mentions: [f, "\"features\"", "row 2", "column 1", "NaN"])
     }
 
     func testInfinity() throws {
         let f = CLI.fixture("bad_nan.h5")
-        try assertFails([f, "-k", "2", "--features-dataset", "with_inf"], mentions: [f, "\"with_inf\"", "row 1", "inf"])
+        try assertFails([f, "-k", "2", "--neighbors", "2", "--features-dataset", "with_inf"], mentions: [f, "\"with_inf\"", "row 1", "inf"])
     }
 
     func testLabelLengthMismatch() throws {
         let f = CLI.fixture("mismatch_labels.h5")
-        try assertFails([f, "-k", "2"], mentions: [f, "\"labels\"", "10", "12"])
+        try assertFails([f, "-k", "2", "--neighbors", "2"], mentions: [f, "\"labels\"", "10", "12"])
     }
 
     func testMoreClustersThanSamples() throws {

@@ -44,12 +44,13 @@ enum CLI {
         process.standardError = err
         try process.run()
         // Read both pipes fully before waiting, so a large output cannot block the child.
-        var outData = Data(), errData = Data()
+        let outBox = DataBox()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let outData = outBox.data
         process.waitUntilExit()
         return CLIRun(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
@@ -66,3 +67,6 @@ enum CLI {
 }
 
 private final class Marker {}
+
+/// Holds the stdout bytes read on another thread (read once, after `group.wait()`).
+private final class DataBox: @unchecked Sendable { var data = Data() }
