@@ -27,7 +27,7 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE"]),
-        .target(name: "DSCNN", dependencies: ["DSCTensor"]),
+        .target(name: "DSCNN", dependencies: ["DSCTensor", "DSCIO"]),
         .target(name: "DSCMetrics"),
         .target(name: "DSCCluster", dependencies: ["DSCTensor"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
@@ -43,7 +43,7 @@ let package = Package(
         ], path: "Benchmarks/DSCBench"),
 
         .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor"], exclude: ["golden_torch.py"]),
-        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor"]),
+        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor", "DSCIO"]),
         .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics"], exclude: ["make_golden.py"]),
         .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCTensor", "DSCMetrics"]),
         .testTarget(name: "DSCIOTests", dependencies: ["DSCIO"]),

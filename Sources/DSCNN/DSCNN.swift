@@ -1,1 +1,0 @@
-// DSCNN: see the files of this module.
