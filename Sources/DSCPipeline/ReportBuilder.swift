@@ -43,10 +43,12 @@ public enum ReportBuilder {
     /// Versions of the toolkit and the platform, for the report's footer.
     public static func versions() -> [ReportInput.Setting] {
         var v: [ReportInput.Setting] = [.init("deepsubspace", deepSubspaceVersion)]
-        #if swift(>=6.3)
-        v.append(.init("swift", "6.3+"))
+        #if compiler(>=6.3)
+        v.append(.init("swift compiler", "≥ 6.3"))
+        #elseif compiler(>=6.1)
+        v.append(.init("swift compiler", "6.1–6.2"))
         #else
-        v.append(.init("swift", "6.x"))
+        v.append(.init("swift compiler", "< 6.1"))
         #endif
         v.append(.init("os", ProcessInfo.processInfo.operatingSystemVersionString))
         v.append(.init("cores", String(ProcessInfo.processInfo.activeProcessorCount)))
