@@ -26,7 +26,7 @@ struct ClusterCommand: ParsableCommand {
         has them. Large files are streamed in row blocks.
 
         spectral: exact kNN graph (blocks through sgemm) → symmetric normalised Laplacian → \
-        K smallest eigenvectors (LAPACK for N ≤ 3000, Lanczos above) → rows normalised → k-means++.
+        K smallest eigenvectors (LAPACK for N ≤ 2000, Lanczos above) → rows normalised → k-means++.
         kmeans:   k-means++ with restarts on the raw features.
 
         Examples:
@@ -60,7 +60,7 @@ struct ClusterCommand: ParsableCommand {
     @Flag(help: "Keep only mutual kNN edges (spectral).")
     var mutual = false
 
-    @Option(help: "Eigen-solver: auto (dense up to 3000 samples, then Lanczos), dense, lanczos.")
+    @Option(help: "Eigen-solver: auto (dense LAPACK up to 2000 samples, then Lanczos), dense, lanczos.")
     var eigenSolver: EigenSolverKind = .auto
 
     @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: 100 for spectral, whose embedding is only K-dimensional; 10 for kmeans).", valueName: "n"))
