@@ -141,7 +141,7 @@ public enum Checkpoint {
                     throw CheckpointError.shapeMismatch(file: path, name: "optimizer/\(slot)/\(name)",
                                                         stored: [values.count], expected: [count])
                 }
-                parameterState.slots[slot] = values
+                parameterState.set(slot, values)
             }
             state[name] = parameterState
         }
@@ -155,6 +155,12 @@ public struct CheckpointInfo: Equatable, Sendable {
     public let configuration: String
     public let step: Int
     public let epoch: Int
+
+    public init(configuration: String = "", step: Int = 0, epoch: Int = 0) {
+        self.configuration = configuration
+        self.step = step
+        self.epoch = epoch
+    }
 }
 
 /// Why a checkpoint could not be loaded; each message is one line naming the file:

@@ -91,26 +91,44 @@ open class Optimizer {
 /// The state an optimizer keeps for one parameter: named arrays of the parameter's size
 /// (`momentum`, or Adam's `m` and `v`).
 public final class ParameterState {
+    /// One slot's values, boxed so that two slots can be written at once.
+    private final class Slot {
+        var values: [Float]
+        init(_ values: [Float]) { self.values = values }
+    }
+
     /// Elements per slot (the parameter's count).
     public let count: Int
-    /// The slots by name.
-    public internal(set) var slots: [String: [Float]]
+    private var storage: [String: Slot]
 
     init(names: [String], count: Int) {
         self.count = count
-        slots = Dictionary(uniqueKeysWithValues: names.map { ($0, [Float](repeating: 0, count: count)) })
+        storage = Dictionary(uniqueKeysWithValues: names.map { ($0, Slot([Float](repeating: 0, count: count))) })
+    }
+
+    /// A copy of every slot, by name.
+    public var slots: [String: [Float]] { storage.mapValues(\.values) }
+
+    /// Replaces slot `name`'s values.
+    /// - Precondition: `values.count == count`.
+    func set(_ name: String, _ values: [Float]) {
+        precondition(values.count == count, "ParameterState: \(values.count) values for slot \"\(name)\" of \(count)")
+        storage[name] = Slot(values)
     }
 
     /// Runs `body` with slot `name` writable in place.
     /// - Precondition: the slot exists.
     public func withSlot<R>(_ name: String, _ body: (UnsafeMutableBufferPointer<Float>) -> R) -> R {
-        precondition(slots[name] != nil, "ParameterState: no slot \"\(name)\" (have \(slots.keys.sorted()))")
-        return slots[name]!.withUnsafeMutableBufferPointer { body($0) }
+        guard let slot = storage[name] else {
+            preconditionFailure("ParameterState: no slot \"\(name)\" (have \(storage.keys.sorted()))")
+        }
+        return slot.values.withUnsafeMutableBufferPointer { body($0) }
     }
 
-    /// Runs `body` with two slots writable in place.
+    /// Runs `body` with two different slots writable in place.
     public func withSlots<R>(_ a: String, _ b: String,
                              _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> R) -> R {
-        withSlot(a) { pa in withSlot(b) { pb in body(pa, pb) } }
+        precondition(a != b, "ParameterState.withSlots: the same slot \"\(a)\" twice")
+        return withSlot(a) { pa in withSlot(b) { pb in body(pa, pb) } }
     }
 }
