@@ -63,7 +63,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Eigen-solver: auto (dense LAPACK up to 2000 samples, then Lanczos), dense, lanczos.")
     var eigenSolver: EigenSolverKind = .auto
 
-    @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: 100 for spectral, whose embedding is only K-dimensional; 10 for kmeans).", valueName: "n"))
+    @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: spectral 100 up to 20,000 samples, fewer above, at least 10; kmeans 10).", valueName: "n"))
     var restarts: Int?
 
     @Option(help: "Seed for every random choice; the same seed gives the same labels.")
@@ -94,7 +94,7 @@ struct ClusterCommand: ParsableCommand {
             job.weighting = affinity
             job.mutual = mutual
             job.eigenSolver = eigenSolver
-            job.restarts = restarts ?? ClusterJob.defaultRestarts(for: method)
+            job.restarts = restarts
             job.seed = seed
             try execute(job, output: output, report: report, options: options)
         }
