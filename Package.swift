@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "DSCIOTests", dependencies: ["DSCIO"]),
         .testTarget(name: "DSCReportTests", dependencies: ["DSCReport", "DSCMetrics"]),
         .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics"]),
-        .testTarget(name: "dscTests", dependencies: ["dsc"]),
+        .testTarget(name: "dscTests", dependencies: ["dsc"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -31,7 +31,7 @@ struct ClusterCommand: ParsableCommand {
 
         Examples:
           dsc cluster digits.h5 --clusters 10
-          dsc cluster mnist.h5 --clusters 10 --neighbors 10 --output mnist-result.h5 --report mnist-report
+          dsc cluster mnist.h5 -k 10 --output result.h5 --report mnist-report
           dsc cluster data.h5 -k 5 --features-dataset X --labels-dataset y --json
         """
     )
@@ -42,7 +42,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(name: [.customShort("k"), .long], help: "Number of clusters K (2 ≤ K ≤ N).")
     var clusters: Int
 
-    @Option(help: "Clustering method: \(ClusterMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Clustering method.")
     var method: ClusterMethod = .spectral
 
     @Option(help: ArgumentHelp("Dataset holding the samples.", valueName: "name"))
@@ -54,13 +54,13 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Neighbours per sample in the kNN graph (spectral).")
     var neighbors = 10
 
-    @Option(help: "kNN edge weights: \(KNNWeighting.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "kNN edge weights: cosine similarity, Gaussian with a self-tuning scale, or 1.")
     var affinity: KNNWeighting = .cosine
 
     @Flag(help: "Keep only mutual kNN edges (spectral).")
     var mutual = false
 
-    @Option(help: "Eigen-solver: auto (dense LAPACK up to 2000 samples, then Lanczos), dense, lanczos.")
+    @Option(help: "Eigen-solver; auto is dense LAPACK up to 2000 samples, Lanczos above.")
     var eigenSolver: EigenSolverKind = .auto
 
     @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: spectral 100 up to 20,000 samples, fewer above, at least 10; kmeans 10).", valueName: "n"))

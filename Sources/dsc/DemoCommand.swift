@@ -7,8 +7,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Cluster the bundled digits (UCI optical digits, 1797 × 64, 10 classes) and print the scores.",
         discussion: """
-        Looks for datasets/digits.h5 in the current folder, then beside the executable's package, \
-        then at $DSC_DIGITS. For reference, scikit-learn's kNN SpectralClustering reaches ACC 0.809 \
+        Uses $DSC_DIGITS when set, else datasets/digits.h5 in the current folder or in the \
+        package the executable was built in. For reference, scikit-learn's kNN SpectralClustering reaches ACC 0.809 \
         and NMI 0.856 on this set, k-means ACC 0.794 and NMI 0.741.
         """
     )

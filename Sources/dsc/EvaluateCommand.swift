@@ -24,7 +24,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Predicted labels, FILE[:DATASET].", valueName: "file[:dataset]"))
     var pred: String
 
-    @Option(help: "NMI normalisation: arithmetic, geometric, min, max.")
+    @Option(help: "NMI normalisation (the mean of the two entropies it divides by).")
     var average: Metrics.Averaging = .arithmetic
 
     @Flag(help: "Print the metrics as one JSON object.")
