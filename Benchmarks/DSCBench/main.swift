@@ -107,6 +107,7 @@ do {
         try eigenBench(nodes: Int(args[1]) ?? 70000, neighbors: option("--neighbors", args, default: 10))
     case "sgemm":
         sgemmPeak()
+    case "trainstep": trainStepBench(args)
     default:
         print("usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm  (see Benchmarks/run.sh)")
         exit(64)

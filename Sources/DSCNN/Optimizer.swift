@@ -13,7 +13,9 @@ import DSCTensor
 /// State is keyed by parameter name: the dotted names of ``Module/namedParameters()`` for
 /// ``update(_:)``, or the positions `"0"`, `"1"`, … for ``step(_:)``. A parameter without a
 /// gradient is skipped (its state is not created or advanced). The state and ``stepCount`` are
-/// what a checkpoint saves so that training resumes exactly (``Checkpoint``).
+/// what a checkpoint saves so that training resumes exactly (``Checkpoint``). Creating an
+/// optimizer applies ``MemoryPolicy/retainFreedMemory()`` (freed activations are reused, not
+/// returned to the system and faulted back in every step).
 open class Optimizer {
     /// The learning rate used when no ``schedule`` is set.
     public var learningRate: Float
@@ -29,6 +31,7 @@ open class Optimizer {
         precondition(learningRate >= 0, "Optimizer: learningRate=\(learningRate) must be >= 0")
         self.learningRate = learningRate
         self.schedule = schedule
+        MemoryPolicy.retainFreedMemory()
     }
 
     /// The learning rate the next update will use.

@@ -31,13 +31,20 @@ extension Tensor {
         }
         // Saved for backward: the operands' values, only where the derivative needs them.
         return out.recorded(op.rawValue, [a, b]) { g in
+            // `+` into a fresh, unbroadcast gradient is a copy of g (no zero fill, no read).
+            func copiesGradient(_ t: Tensor) -> Bool {
+                guard op == .add, t.requiresGrad, t.grad == nil, t.shape == plan.shape else { return false }
+                t.grad = Tensor(Array(g), shape: t.shape)
+                return true
+            }
+            let copiedA = copiesGradient(a), copiedB = b !== a && copiesGradient(b)
             let av = a.data, bv = b.data
-            if a.requiresGrad {
+            if a.requiresGrad && !copiedA {
                 a.accumulateGrad { ga in
                     binaryBackward(op, wrtA: true, plan, g, av, bv, ga)
                 }
             }
-            if b.requiresGrad {
+            if b.requiresGrad && !copiedB {
                 b.accumulateGrad { gb in
                     binaryBackward(op, wrtA: false, plan, g, av, bv, gb)
                 }

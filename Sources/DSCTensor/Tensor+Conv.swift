@@ -45,6 +45,12 @@ struct ConvGeometry {
         BLAS.withThreads(1) { Parallel.split(batch, parts: parts, body) }
     }
 
+    /// Whether output rows are as wide as input rows at stride 1 (e.g. 3×3 with padding 1): then
+    /// the receptive-field row of kernel offset `(i, j)` for all output positions is one
+    /// contiguous run of the input channel, shifted by `j − padding`, with a few columns at the
+    /// left/right edges that fall outside the image.
+    var isSameWidth: Bool { stride == 1 && outW == width }
+
     /// Fills `col [patch, positions]` from one image `x [C, H, W]`.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
         let ho = outH, wo = outW, np = positions
@@ -54,10 +60,24 @@ struct ConvGeometry {
                 for j in 0..<kernelW {
                     let dst = col + ((c * kernelH + i) * kernelW + j) * np
                     let cols = validRange(kernelOffset: j, inputExtent: width, outputExtent: wo)
-                    for p in 0..<ho {
+                    if rows.isEmpty || cols.isEmpty { dst.update(repeating: 0, count: np); continue }
+                    if rows.lowerBound > 0 { dst.update(repeating: 0, count: rows.lowerBound * wo) }
+                    if rows.upperBound < ho {
+                        (dst + rows.upperBound * wo).update(repeating: 0, count: (ho - rows.upperBound) * wo)
+                    }
+                    let firstRow = x + (c * height + rows.lowerBound * stride - padding + i) * width - padding + j
+                    if isSameWidth {
+                        // One copy of the whole run, then the out-of-image edge columns zeroed.
+                        let shift = j - padding, n = rows.count * wo
+                        let d = dst + rows.lowerBound * wo
+                        let lo = Swift.max(0, -shift), hi = n - Swift.max(0, shift)
+                        if hi > lo { (d + lo).update(from: firstRow + lo, count: hi - lo) }
+                        if cols.count < wo { zeroEdges(d, rows: rows.count, cols: cols) }
+                        continue
+                    }
+                    for (r, p) in rows.enumerated() {
                         let d = dst + p * wo
-                        guard rows.contains(p), !cols.isEmpty else { d.update(repeating: 0, count: wo); continue }
-                        let src = x + (c * height + p * stride - padding + i) * width - padding + j
+                        let src = firstRow + r * stride * width
                         if cols.lowerBound > 0 { d.update(repeating: 0, count: cols.lowerBound) }
                         if stride == 1 {
                             (d + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
@@ -71,8 +91,19 @@ struct ConvGeometry {
         }
     }
 
+    /// Zeroes the columns outside `cols` in `rows` consecutive output rows starting at `d`.
+    @inline(__always) private func zeroEdges(_ d: UnsafeMutablePointer<Float>, rows: Int, cols: Range<Int>) {
+        let wo = outW
+        for p in 0..<rows {
+            let r = d + p * wo
+            for q in 0..<cols.lowerBound { r[q] = 0 }
+            for q in cols.upperBound..<wo { r[q] = 0 }
+        }
+    }
+
     /// Adds the columns `col [patch, positions]` back into one image gradient `dx [C, H, W]`.
-    func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
+    /// `col` is scratch: its out-of-image entries may be overwritten with zeros.
+    func col2im(_ col: UnsafeMutablePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
         let ho = outH, wo = outW, np = positions
         for c in 0..<channels {
             for i in 0..<kernelH {
@@ -80,10 +111,21 @@ struct ConvGeometry {
                 for j in 0..<kernelW {
                     let src = col + ((c * kernelH + i) * kernelW + j) * np
                     let cols = validRange(kernelOffset: j, inputExtent: width, outputExtent: wo)
-                    if cols.isEmpty { continue }
-                    for p in rows {
+                    if cols.isEmpty || rows.isEmpty { continue }
+                    let firstRow = dx + (c * height + rows.lowerBound * stride - padding + i) * width - padding + j
+                    if isSameWidth {
+                        // Zero the edge entries (they belong to no input pixel), then one contiguous add.
+                        let shift = j - padding, n = rows.count * wo
+                        let s = src + rows.lowerBound * wo
+                        if cols.count < wo { zeroEdges(s, rows: rows.count, cols: cols) }
+                        let lo = Swift.max(0, -shift), hi = n - Swift.max(0, shift)
+                        var k = lo
+                        while k < hi { firstRow[k] += s[k]; k += 1 }
+                        continue
+                    }
+                    for (r, p) in rows.enumerated() {
                         let s = src + p * wo
-                        let d = dx + (c * height + p * stride - padding + i) * width - padding + j
+                        let d = firstRow + r * stride * width
                         if stride == 1 {
                             for q in cols { d[q] += s[q] }
                         } else {
@@ -135,7 +177,18 @@ extension Tensor {
                 weight.accumulateGrad { gw in Tensor.convWeightGrad(geo, xv, g, gw.baseAddress!) }
             }
             if x.requiresGrad {
-                x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!) }
+                if geo.hasTransposedCorrelation {
+                    // A fresh gradient is written by sgemm directly (no zero fill, no read).
+                    if x.grad == nil {
+                        x.grad = Tensor.build(shape: x.shape) { gx in
+                            Tensor.convInputGradByCorrelation(geo, wv, g, gx.baseAddress!, beta: 0)
+                        }
+                    } else {
+                        x.accumulateGrad { gx in Tensor.convInputGradByCorrelation(geo, wv, g, gx.baseAddress!, beta: 1) }
+                    }
+                } else {
+                    x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!) }
+                }
             }
         }
     }
@@ -195,8 +248,13 @@ extension Tensor {
                 }
             }
         }
-        for k in 0..<Swift.max(0, workers - 1) {
-            partial.withUnsafeBufferPointer { BLAS.saxpy(wSize, 1, $0.baseAddress! + k * wSize, gw) }
+        // Summed with plain loops: a multi-threaded saxpy here would wake OpenBLAS's threads, which
+        // then spin (sched_yield) for a while and take a core from the next kernel.
+        partial.withUnsafeBufferPointer { pp in
+            for k in 0..<Swift.max(0, workers - 1) {
+                let src = pp.baseAddress! + k * wSize
+                for i in 0..<wSize { gw[i] += src[i] }
+            }
         }
     }
 
@@ -216,6 +274,55 @@ extension Tensor {
                                    a: pw.baseAddress!, lda: geo.patch, b: g.baseAddress! + b * outSize,
                                    ldb: geo.positions, beta: geo.isPointwise ? 1 : 0, c: dst, ldc: geo.positions)
                         if !geo.isPointwise { geo.col2im(pc.baseAddress!, gxb) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Input gradient as a correlation
+
+extension ConvGeometry {
+    /// Whether `∂x` can be computed as a stride-1 correlation of `∂y` with the flipped, transposed
+    /// kernel: stride 1, a square kernel, `padding ≤ kernel − 1`, and not pointwise (which has its
+    /// own path).
+    var hasTransposedCorrelation: Bool {
+        stride == 1 && kernelH == kernelW && padding <= kernelH - 1 && !isPointwise
+    }
+
+    /// The geometry of that correlation: input `∂y [B, O, Ho, Wo]`, kernel `[C, O, kh, kw]`,
+    /// padding `kh − 1 − padding`; its output is `[B, C, H, W]`, the shape of `x`.
+    var transposedCorrelation: ConvGeometry {
+        ConvGeometry(batch: batch, channels: outChannels, height: outH, width: outW, outChannels: channels,
+                     kernelH: kernelH, kernelW: kernelW, stride: 1, padding: kernelH - 1 - padding)
+    }
+}
+
+extension Tensor {
+    /// `∂x_b = w̃ · im2col(∂y_b) + beta · ∂x_b` for every image, where `w̃[c, o, i, j] =
+    /// w[o, c, kh−1−i, kw−1−j]`: for stride 1, `∂x[c, h, w'] = Σ_{o,i,j} w[o,c,i,j] ·
+    /// ∂y[o, h + pad − i, w' + pad − j]`, a correlation of `∂y` with the flipped kernel and padding
+    /// `kh − 1 − pad`. One sgemm per image writes straight into `∂x` (no col2im scatter); with
+    /// `beta = 0` the output need not be initialised.
+    static func convInputGradByCorrelation(_ geo: ConvGeometry, _ wv: [Float], _ g: UnsafeBufferPointer<Float>,
+                                           _ gx: UnsafeMutablePointer<Float>, beta: Float) {
+        let back = geo.transposedCorrelation
+        let (o, c, kh, kw) = (geo.outChannels, geo.channels, geo.kernelH, geo.kernelW)
+        var flipped = [Float](repeating: 0, count: wv.count)
+        for oo in 0..<o { for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
+            flipped[((cc * o + oo) * kh + i) * kw + j] = wv[((oo * c + cc) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
+        } } } }
+        let inSize = o * geo.positions, outSize = geo.imageSize
+        flipped.withUnsafeBufferPointer { pw in
+            geo.overImages { _, images in
+                var col = [Float](repeating: 0, count: back.patch * back.positions)
+                col.withUnsafeMutableBufferPointer { pc in
+                    for b in images {
+                        back.im2col(g.baseAddress! + b * inSize, pc.baseAddress!)
+                        BLAS.sgemm(m: c, n: back.positions, k: back.patch, a: pw.baseAddress!, lda: back.patch,
+                                   b: pc.baseAddress!, ldb: back.positions, beta: beta, c: gx + b * outSize,
+                                   ldc: back.positions)
                     }
                 }
             }

@@ -81,11 +81,11 @@ extension Tensor {
                     sumGX.withUnsafeMutableBufferPointer { sgx in
                         layout.forEachChannel { c, rows in
                             var a = 0.0, ax = 0.0
-                            for o in rows { for s in o..<o + spatial {
-                                a += Double(g[s])
-                                ax += Double(g[s]) * Double((px[s] - mean[c]) * invStd[c])
-                            } }
-                            sg[c] = a; sgx[c] = ax
+                            for o in rows {
+                                let (s1, s2) = runSums(g.baseAddress! + o, px.baseAddress! + o, mean[c], spatial)
+                                a += s1; ax += s2
+                            }
+                            sg[c] = a; sgx[c] = ax * Double(invStd[c])
                         }
                     }
                 }
@@ -93,19 +93,26 @@ extension Tensor {
             if let gamma, gamma.requiresGrad { gamma.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumGX[c]) } } }
             if let beta, beta.requiresGrad { beta.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumG[c]) } } }
             guard x.requiresGrad else { return }
-            x.accumulateGrad { gx in
+            // A fresh gradient is written (`=`) into an uninitialised buffer; otherwise added to.
+            let fresh = x.grad == nil
+            let write: (UnsafeMutableBufferPointer<Float>) -> Void = { gx in
                 x.data.withUnsafeBufferPointer { px in
                     layout.forEachChannel { c, rows in
                         // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
+                        // Written as ∂x += k·g + b·x + a with per-channel constants.
                         let k = gv[c] * invStd[c]
                         let mg = isBatch ? Float(sumG[c] / Double(n)) : 0
                         let mgx = isBatch ? Float(sumGX[c] / Double(n)) : 0
-                        for o in rows { for s in o..<o + spatial {
-                            gx[s] += k * (g[s] - mg - (px[s] - mean[c]) * invStd[c] * mgx)
-                        } }
+                        let b = -k * invStd[c] * mgx, a = k * (mean[c] * invStd[c] * mgx - mg)
+                        if fresh {
+                            for o in rows { for s in o..<o + spatial { gx[s] = k * g[s] + b * px[s] + a } }
+                        } else {
+                            for o in rows { for s in o..<o + spatial { gx[s] += k * g[s] + b * px[s] + a } }
+                        }
                     }
                 }
             }
+            if fresh { x.grad = Tensor.build(shape: x.shape, write) } else { x.accumulateGrad(write) }
         }
         return BatchNormResult(output: recorded, mean: mean, variance: variance, count: n)
     }
@@ -120,17 +127,67 @@ extension Tensor {
                 variance.withUnsafeMutableBufferPointer { pv in
                     layout.forEachChannel { c, rows in
                         var s = 0.0
-                        for o in rows { for i in o..<o + spatial { s += Double(px[i]) } }
+                        for o in rows { s += runSum(px.baseAddress! + o, spatial) }
                         let m = s / n
-                        var v = 0.0
-                        for o in rows { for i in o..<o + spatial { let d = Double(px[i]) - m; v += d * d } }
-                        pm[c] = Float(m); pv[c] = Float(v / n)
+                        // Centred second pass: Σ(x − m)² with m rounded to Float, corrected by the
+                        // rounding δ = m_f − m: Σ(x − m)² = Σ(x − m_f)² + 2δ·Σ(x − m_f) + n·δ².
+                        let mf = Float(m)
+                        var v = 0.0, d1 = 0.0
+                        for o in rows {
+                            let (a, b) = runCentredSums(px.baseAddress! + o, mf, spatial)
+                            d1 += a; v += b
+                        }
+                        let delta = Double(mf) - m
+                        v += 2 * delta * d1 + n * delta * delta
+                        pm[c] = mf; pv[c] = Float(Swift.max(0, v) / n)
                     }
                 }
             }
         }
         return (mean, variance)
     }
+}
+
+/// `Σ x[0..<n]`: eight Float lanes within the run (runs are one feature map, so partial sums stay
+/// short), added up in Double.
+@inline(__always)
+func runSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+    var acc = SIMD8<Float>(), i = 0
+    let raw = UnsafeRawPointer(x)
+    while i + 8 <= n { acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self); i += 8 }
+    var s = Double(acc.sum())
+    while i < n { s += Double(x[i]); i += 1 }
+    return s
+}
+
+/// `(Σ (x − m), Σ (x − m)²)` over `x[0..<n]`, eight Float lanes, returned in Double.
+@inline(__always)
+func runCentredSums(_ x: UnsafePointer<Float>, _ m: Float, _ n: Int) -> (Double, Double) {
+    var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
+    let raw = UnsafeRawPointer(x), mv = SIMD8<Float>(repeating: m)
+    while i + 8 <= n {
+        let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - mv
+        a += d; b += d * d; i += 8
+    }
+    var s1 = Double(a.sum()), s2 = Double(b.sum())
+    while i < n { let d = Double(x[i] - m); s1 += d; s2 += d * d; i += 1 }
+    return (s1, s2)
+}
+
+/// `(Σ g, Σ g·(x − m))` over `[0..<n]`, eight Float lanes, returned in Double.
+@inline(__always)
+func runSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Float, _ n: Int) -> (Double, Double) {
+    var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
+    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), mv = SIMD8<Float>(repeating: m)
+    while i + 8 <= n {
+        let gv = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        a += gv
+        b += gv * (rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - mv)
+        i += 8
+    }
+    var s1 = Double(a.sum()), s2 = Double(b.sum())
+    while i < n { s1 += Double(g[i]); s2 += Double(g[i]) * Double(x[i] - m); i += 1 }
+    return (s1, s2)
 }
 
 /// `[B, C, spatial]` data seen channel by channel: channel `c` is the `B` runs of `spatial`

@@ -1,0 +1,97 @@
+import DSCNN
+import DSCTensor
+import XCTest
+
+/// The convolution kernels' fast paths (contiguous im2col for "same"-width rows, the input
+/// gradient as a correlation with the flipped kernel, fresh-gradient writes) against direct sums.
+final class ConvPathTests: XCTestCase {
+    /// `(x, w, stride, padding)`: same-width 3×3 and 5×5, a 1×3 kernel (same width, taller
+    /// output), padding wider than needed, strided, a 2×2 kernel (not square-odd), pointwise.
+    static let cases: [(x: [Int], w: [Int], stride: Int, padding: Int)] = [
+        ([2, 3, 7, 6], [4, 3, 3, 3], 1, 1),
+        ([1, 2, 6, 7], [3, 2, 5, 5], 1, 2),
+        ([2, 2, 5, 6], [3, 2, 1, 3], 1, 1),
+        ([1, 2, 4, 5], [2, 2, 3, 3], 1, 2),
+        ([2, 2, 7, 7], [3, 2, 3, 3], 2, 1),
+        ([1, 3, 5, 4], [2, 3, 2, 2], 1, 1),
+        ([2, 3, 4, 4], [5, 3, 1, 1], 1, 0),
+    ]
+
+    /// `y[n, o, p, q]` by the definition, in Double.
+    func direct(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) -> [Double] {
+        let (b, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+        let ho = (h + 2 * padding - kh) / stride + 1, wo = (wd + 2 * padding - kw) / stride + 1
+        var y: [Double] = []
+        for n in 0..<b { for oo in 0..<o { for p in 0..<ho { for q in 0..<wo {
+            var s = 0.0
+            for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
+                let r = p * stride - padding + i, col = q * stride - padding + j
+                if r >= 0 && r < h && col >= 0 && col < wd { s += Double(w[oo, cc, i, j]) * Double(x[n, cc, r, col]) }
+            } } }
+            y.append(s)
+        } } } }
+        return y
+    }
+
+    func testForwardMatchesDirectSum() {
+        for (k, c) in Self.cases.enumerated() {
+            let x = NNTest.randn(c.x, seed: 10 + UInt64(k)), w = NNTest.randn(c.w, seed: 20 + UInt64(k))
+            let y = x.conv2d(weight: w, stride: c.stride, padding: c.padding)
+            assertClose(y.data, direct(x, w, stride: c.stride, padding: c.padding).map { Float($0) }, accuracy: 1e-4,
+                        "case \(k)")
+        }
+    }
+
+    func testInputGradientMatchesDirectSumFreshAndAccumulated() {
+        for (k, c) in Self.cases.enumerated() {
+            let x = NNTest.randn(c.x, seed: 30 + UInt64(k), requiresGrad: true)
+            let w = NNTest.randn(c.w, seed: 40 + UInt64(k))
+            let y = x.conv2d(weight: w, stride: c.stride, padding: c.padding)
+            let seed = NNTest.randn(y.shape, seed: 50 + UInt64(k))
+            // ∂x[n, c, r, s] = Σ seed[n, o, p, q] · w[o, c, i, j] over r = p·stride − pad + i, s likewise.
+            var expected = [Double](repeating: 0, count: x.count)
+            let (ch, h, wd) = (c.x[1], c.x[2], c.x[3]), (o, kh, kw) = (c.w[0], c.w[2], c.w[3])
+            let (ho, wo) = (y.shape[2], y.shape[3])
+            for n in 0..<c.x[0] { for oo in 0..<o { for p in 0..<ho { for q in 0..<wo {
+                for cc in 0..<ch { for i in 0..<kh { for j in 0..<kw {
+                    let r = p * c.stride - c.padding + i, s = q * c.stride - c.padding + j
+                    guard r >= 0 && r < h && s >= 0 && s < wd else { continue }
+                    expected[((n * ch + cc) * h + r) * wd + s] += Double(seed[n, oo, p, q]) * Double(w[oo, cc, i, j])
+                } } }
+            } } } }
+            y.backward(seed: seed)
+            assertClose(x.grad!.data, expected.map { Float($0) }, accuracy: 1e-4, "case \(k), fresh gradient")
+            // A second pass adds to the existing gradient.
+            x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
+            assertClose(x.grad!.data, expected.map { Float(2 * $0) }, accuracy: 2e-4, "case \(k), accumulated")
+        }
+    }
+
+    func testGradientChecksThroughFastPaths() {
+        for (k, c) in Self.cases.enumerated() {
+            let x = NNTest.randn(c.x, seed: 60 + UInt64(k), requiresGrad: true)
+            let w = NNTest.randn(c.w, seed: 70 + UInt64(k), requiresGrad: true)
+            assertGradientsMatch([x, w]) { x.conv2d(weight: w, stride: c.stride, padding: c.padding) }
+        }
+    }
+
+    func testFreshGradientsOfAddAndBatchNormEqualAccumulatedOnes() {
+        // x + x and x used twice must count twice; a fresh gradient written directly equals 0 + g.
+        let x = NNTest.randn([2, 3], seed: 1, requiresGrad: true)
+        (x + x).backward(seed: Tensor.ones([2, 3]))
+        XCTAssertEqual(x.grad!.data, [Float](repeating: 2, count: 6))
+        let a = NNTest.randn([2, 3], seed: 2, requiresGrad: true), bias = NNTest.randn([3], seed: 3, requiresGrad: true)
+        let seed = NNTest.randn([2, 3], seed: 4)
+        (a + bias).backward(seed: seed)
+        XCTAssertEqual(a.grad!.data, seed.data)
+        assertClose(bias.grad!.data, (0..<3).map { seed.data[$0] + seed.data[3 + $0] })
+        let y = NNTest.randn([4, 2, 3, 3], seed: 5, requiresGrad: true)
+        let twice = y.batchNorm(statistics: .batch).output + y.batchNorm(statistics: .batch).output
+        twice.backward(seed: NNTest.randn([4, 2, 3, 3], seed: 6))
+        let once = y.grad!.data
+        y.grad = nil
+        (y.batchNorm(statistics: .batch).output * 2).backward(seed: NNTest.randn([4, 2, 3, 3], seed: 6))
+        assertClose(once, y.grad!.data, accuracy: 1e-5)
+    }
+}
