@@ -41,6 +41,9 @@ let package = Package(
         .executableTarget(name: "DSCBench", dependencies: [
             "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline",
         ], path: "Benchmarks/DSCBench"),
+        // Experiments behind notebooks-md (built on demand, not by `make test`).
+        .executableTarget(name: "SupervisedMNIST", dependencies: ["DSCTensor", "DSCNN", "DSCIO"],
+                          path: "Experiments/SupervisedMNIST"),
 
         .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor"], exclude: ["golden_torch.py"]),
         .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor", "DSCIO"]),
