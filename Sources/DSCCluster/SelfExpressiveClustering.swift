@@ -1,0 +1,91 @@
+import Foundation
+
+/// Spectral clustering of a self-expressive coefficient matrix: the last two steps shared by
+/// SSC-OMP, EnSC and the energy-based coefficients.
+///
+/// ```swift
+/// let sec = SelfExpressiveClustering(clusters: 10, normalization: .l2, seed: 0)
+/// let result = try sec.fit(coefficients: c)   // c: SparseMatrix [N, N], row j codes sample j
+/// ```
+///
+/// 1. Rows of `C` scaled by ``normalization`` (unit L2 by default, as You et al.'s toolbox),
+///    stored zeros and the diagonal dropped;
+/// 2. `W = (|C̃| + |C̃|ᵀ)/2` (``SparseMatrix/selfExpressiveAffinity(normalization:)``);
+/// 3. ``SpectralClustering/fit(affinity:progress:)`` with ``clusters``, ``eigenSolver``,
+///    ``kmeansRestarts`` and ``seed``.
+///
+/// Memory O(nnz(C)) beyond the spectral stage; nothing N×N.
+public struct SelfExpressiveClustering: Sendable {
+    /// Number of clusters K, `2 <= K <= N`.
+    public var clusters: Int
+    /// Row scaling of `C` before the affinity.
+    public var normalization: CoefficientNormalization
+    public var eigenSolver: EigenSolverKind
+    /// k-means restarts on the spectral embedding, `>= 1`.
+    public var kmeansRestarts: Int
+    /// Eigenvalues computed beyond the K used (for the eigengap), `>= 0`.
+    public var extraEigenvalues: Int = 1
+    /// Drives the eigensolver's start vector and every k-means choice.
+    public var seed: UInt64
+
+    public init(clusters: Int, normalization: CoefficientNormalization = .l2, eigenSolver: EigenSolverKind = .auto,
+                kmeansRestarts: Int = 10, seed: UInt64 = 0) {
+        self.clusters = clusters; self.normalization = normalization; self.eigenSolver = eigenSolver
+        self.kmeansRestarts = kmeansRestarts; self.seed = seed
+    }
+
+    /// The spectral stage these settings describe.
+    public var spectral: SpectralClustering {
+        var sc = SpectralClustering(clusters: clusters, eigenSolver: eigenSolver, kmeansRestarts: kmeansRestarts,
+                                    seed: seed)
+        sc.extraEigenvalues = extraEigenvalues
+        return sc
+    }
+
+    /// Throws ``ClusterError`` unless the settings suit `samples` samples.
+    public func validate(samples: Int) throws {
+        try ClusterError.checkClusters(clusters, samples: samples)
+        if kmeansRestarts < 1 {
+            throw ClusterError.invalidParameter(name: "kmeansRestarts", value: "\(kmeansRestarts)", requirement: ">= 1")
+        }
+        if extraEigenvalues < 0 {
+            throw ClusterError.invalidParameter(name: "extraEigenvalues", value: "\(extraEigenvalues)", requirement: ">= 0")
+        }
+    }
+
+    /// Clusters a given coefficient matrix `C` `[N, N]` (finite values; row `j` codes sample `j`).
+    ///
+    /// Throws ``ClusterError`` for a non-square or empty matrix, a non-finite coefficient or bad
+    /// settings, and ``EigensolverError`` when the eigensolver fails. `progress` receives the
+    /// stages "eigen" and "kmeans".
+    public func fit(coefficients: SparseMatrix, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
+        if coefficients.rows != coefficients.columns {
+            throw ClusterError.notSquare(rows: coefficients.rows, columns: coefficients.columns)
+        }
+        if coefficients.rows < 1 { throw ClusterError.emptyInput(samples: 0, features: 0) }
+        if let p = coefficients.values.firstIndex(where: { !$0.isFinite }) {
+            let row = coefficients.indptr.lastIndex { $0 <= p }!
+            throw ClusterError.invalidParameter(name: "coefficients[\(row), \(coefficients.indices[p])]",
+                                                value: "\(coefficients.values[p])", requirement: "finite")
+        }
+        try validate(samples: coefficients.rows)
+        let coded = SelfExpressiveCoefficients(matrix: coefficients, stats: SelfExpressiveCodingStats())
+        return try cluster(coded, timings: StageTimings(), warnings: [], start: .now, progress: progress)
+    }
+
+    /// Steps 1–3 on validated settings; `timings` already holds the coding stage, if any, and
+    /// `start` is when the whole fit began (for the "total" stage).
+    func cluster(_ coded: SelfExpressiveCoefficients, timings: StageTimings, warnings: [String],
+                 start: ContinuousClock.Instant, progress: ProgressHandler?) throws -> SelfExpressiveClusteringResult
+    {
+        var timings = timings
+        let w = timings.measure("affinity") { coded.matrix.selfExpressiveAffinity(normalization: normalization) }
+        let spectral = try self.spectral.fit(affinity: w, progress: progress)
+        for stage in spectral.timings.stages where stage.name != "total" {
+            timings.record(stage.name, seconds: stage.seconds)
+        }
+        timings.record("total", seconds: StageTimings.seconds(since: start))
+        return SelfExpressiveClusteringResult(coefficients: coded.matrix, spectral: spectral, coding: coded.stats,
+                                              timings: timings, warnings: warnings + spectral.warnings)
+    }
+}
