@@ -29,7 +29,8 @@ public struct Batch: @unchecked Sendable {
 ///     }
 ///
 /// **Order.** Epoch `e` visits the samples in ``order(epoch:)``: a Fisher–Yates permutation
-/// drawn from `SeededGenerator(seed: seed).fork(e)` (identity when `shuffle` is off), cut into
+/// drawn from `SeededGenerator(seed: seed).fork(e)` (identity when `shuffle` is off; a block
+/// shuffle, see ``ShuffleBlocks``, for a source streamed from disk), cut into
 /// consecutive batches of `batchSize`. The last partial batch is kept (`dropLast == false`,
 /// smaller than `batchSize`) or dropped. The order, the batches and the `transform`'s random
 /// numbers depend only on `(seed, e)`: never on timing, on `prefetch`, or on other epochs.
@@ -99,19 +100,39 @@ public final class DataLoader: @unchecked Sendable {
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
     }
 
-    /// The sample order of epoch `e`: a permutation of `0..<N` (identity without shuffling).
+    /// The sample order of epoch `e`: a permutation of `0..<N` — uniform, or block-shuffled when
+    /// the source asks for ``ShuffleBlocks`` (streamed files) — or the identity without shuffling.
     public func order(epoch e: Int) -> [Int] {
-        var order = Array(0..<source.count)
-        guard shuffle else { return order }
+        let n = source.count
+        guard shuffle else { return Array(0..<n) }
         var generator = SeededGenerator(seed: seed).fork(UInt64(truncatingIfNeeded: e))
-        // Fisher–Yates with our own bounded draw, so the order is the same on every platform
-        // and Swift version.
-        var i = order.count - 1
-        while i > 0 {
-            order.swapAt(i, DataLoader.draw(below: i + 1, &generator))
-            i -= 1
+        guard let blocks = source.shuffleBlocks, blocks.rows * blocks.window < n else {
+            var order = Array(0..<n)
+            DataLoader.shuffle(&order, &generator)
+            return order
+        }
+        var blockOrder = Array(0..<((n + blocks.rows - 1) / blocks.rows))
+        DataLoader.shuffle(&blockOrder, &generator)
+        var order: [Int] = []
+        order.reserveCapacity(n)
+        for start in stride(from: 0, to: blockOrder.count, by: blocks.window) {
+            var window = blockOrder[start..<min(blockOrder.count, start + blocks.window)].flatMap { b in
+                (b * blocks.rows)..<min(n, (b + 1) * blocks.rows)
+            }
+            DataLoader.shuffle(&window, &generator)
+            order += window
         }
         return order
+    }
+
+    /// Fisher–Yates with our own bounded draw, so that an order is the same on every platform
+    /// and Swift version.
+    static func shuffle(_ values: inout [Int], _ generator: inout SeededGenerator) {
+        var i = values.count - 1
+        while i > 0 {
+            values.swapAt(i, draw(below: i + 1, &generator))
+            i -= 1
+        }
     }
 
     /// Builds batch `k` of an epoch whose order is `order`, on the calling thread.

@@ -12,6 +12,9 @@ public protocol SampleSource: Sendable {
     var sampleShape: [Int] { get }
     /// One label per sample, or nil when the source has none.
     var labels: [Int]? { get }
+    /// The block shuffle a streaming source needs for efficient reads (see ``ShuffleBlocks``),
+    /// or nil (the default) when any order is cheap, as in memory.
+    var shuffleBlocks: ShuffleBlocks? { get }
     /// Copies samples `indices` (any order, repeats allowed) into `buffer`, sample `k` at
     /// `buffer[k·D ..< (k+1)·D]` with `D = sampleShape.reduce(1, *)`.
     ///
@@ -20,7 +23,27 @@ public protocol SampleSource: Sendable {
     func read(_ indices: [Int], into buffer: UnsafeMutableBufferPointer<Float>) throws
 }
 
+/// A shuffle that keeps reads local: blocks of `rows` consecutive samples are put in random
+/// order, and the samples of each run of `window` consecutive (shuffled) blocks are shuffled
+/// together. Every sample is still visited once per epoch; a streaming source then reads each
+/// block once per epoch and holds about `window + 1` blocks.
+public struct ShuffleBlocks: Equatable, Sendable {
+    /// Samples per block, `≥ 1`.
+    public let rows: Int
+    /// Blocks shuffled together, `≥ 1`.
+    public let window: Int
+
+    /// - Precondition: `rows ≥ 1`, `window ≥ 1`.
+    public init(rows: Int, window: Int) {
+        precondition(rows >= 1 && window >= 1, "ShuffleBlocks: rows=\(rows) and window=\(window) must be >= 1")
+        self.rows = rows
+        self.window = window
+    }
+}
+
 extension SampleSource {
+    public var shuffleBlocks: ShuffleBlocks? { nil }
+
     /// Floats per sample, `D = sampleShape.reduce(1, *)`.
     public var sampleSize: Int { sampleShape.reduce(1, *) }
 

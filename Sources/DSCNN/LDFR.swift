@@ -24,8 +24,9 @@ import DSCTensor
 /// is zero and the layer is the identity.
 ///
 /// **Gradients.** `∂y/∂X = I + γ U Uᵀ` and `∂y/∂γ = U Uᵀ X`: the basis is a constant of the step
-/// (the SVD is not differentiated). The forward is built from `reshaped` and `matmul` primitives,
-/// so autodiff provides both.
+/// (the SVD is not differentiated). The forward is built from primitives (`reshaped`, `matmul`,
+/// broadcast `*` and `+`), so autodiff provides both; `γ` multiplies the `[B·C, r]` coefficients
+/// `X U`, so its gradient is a sum over `B·C·r` terms, not `B·C·H·W`.
 ///
 /// **State.** Parameter `gamma [1]`. Buffers (saved by checkpoints through `namedBuffers()`):
 /// `fusedProjection [H·W, H·W]` (`P̄`), `fusedCount [1]` (batches fused), `fusedBasis [H·W, r]`
@@ -154,7 +155,11 @@ public final class LDFR: Module, UnaryLayer {
             refreshFusedBasisIfStale()
             basis = fusedBasis.detached()
         }
-        return x + gamma * LDFR.project(x, onto: basis)
+        // γ scales the r coefficients Uᵀx_n rather than the L-long projections: the same value,
+        // with one [B·C, r] product instead of a full-size one, forward and backward.
+        let flat = x.reshaped([maps, spatialSize])
+        let recovered = (flat.matmul(basis) * gamma).matmul(basis, transposeB: true).reshaped(x.shape)
+        return x + recovered
     }
 
     /// `U Uᵀ x_n` for every map of `x [B, C, H, W]` (or any shape whose last axes hold `H·W`

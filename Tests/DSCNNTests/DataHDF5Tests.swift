@@ -64,6 +64,33 @@ final class DataHDF5Tests: XCTestCase {
         }
     }
 
+    func testStreamedSourcesAreBlockShuffledAndReadEachBlockOncePerEpoch() throws {
+        let path = try imageFile()
+        let samples = try HDF5Samples(path: path, dataset: "images", labels: "labels", inMemoryLimit: 0,
+                                      blockRows: 4, windowBlocks: 2)
+        XCTAssertEqual(samples.shuffleBlocks, ShuffleBlocks(rows: 4, window: 2))
+        let loader = DataLoader(samples, batchSize: 5, seed: 11)
+        let order = loader.order(epoch: 0)
+        XCTAssertEqual(order.sorted(), Array(0..<23))
+        XCTAssertNotEqual(order, Array(0..<23))
+        // Locality: the rows of a block lie within one window of two blocks (< 8 positions apart).
+        for b in 0..<6 {
+            let positions = order.indices.filter { order[$0] / 4 == b }
+            XCTAssertLessThan(positions.max()! - positions.min()!, 8, "block \(b)")
+        }
+        var seen: [Int] = []
+        try loader.forEachBatch(epoch: 0) { batch in
+            for (k, i) in batch.indices.enumerated() {
+                XCTAssertEqual(batch.inputs[k, 0, 4, 5], Float(i) + 0.4 + 0.05, accuracy: 1e-5)
+            }
+            seen += batch.indices
+        }
+        XCTAssertEqual(seen, order)
+        XCTAssertEqual(samples.blockReads, 6, "23 rows in blocks of 4, each read once")
+        XCTAssertEqual(loader.order(epoch: 0), order)
+        XCTAssertNotEqual(loader.order(epoch: 1), order)
+    }
+
     func testFeatureVectorsFromFloat64() throws {
         let path = try imageFile()
         let samples = try HDF5Samples(path: path, dataset: "vectors", inMemoryLimit: 0)
