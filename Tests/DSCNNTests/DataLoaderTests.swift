@@ -92,7 +92,7 @@ final class DataLoaderTests: XCTestCase {
 
     func testLeavingAnEpochEarlyStopsTheProducer() {
         let (values, _) = Self.indexed(400)
-        let made = Counter()
+        let made = LoaderCallCounter()
         let loader = DataLoader(values: values, shape: [400, 2], batchSize: 4, prefetch: 2,
                                 transform: { batch, _ in made.increment(); return batch })
         for batch in loader.epoch(0) where batch.index == 1 { break }
@@ -104,12 +104,12 @@ final class DataLoaderTests: XCTestCase {
     }
 
     func testAReadErrorEndsTheEpochAndIsRethrown() {
-        let source = FailingSource(count: 20, failAt: 9)
+        let source = FailingSampleSource(count: 20, failAt: 9)
         for prefetch in [0, 2] {
             let loader = DataLoader(source, batchSize: 4, shuffle: false, prefetch: prefetch)
             let epoch = loader.epoch(0)
             XCTAssertEqual(Array(epoch).map(\.index), [0, 1], "prefetch \(prefetch)")
-            XCTAssertEqual(epoch.error as? FailingSource.Failure, .damaged(index: 9))
+            XCTAssertEqual(epoch.error as? FailingSampleSource.Failure, .damaged(index: 9))
             XCTAssertThrowsError(try epoch.check())
             XCTAssertThrowsError(try loader.forEachBatch(epoch: 0) { _ in })
         }
@@ -117,7 +117,7 @@ final class DataLoaderTests: XCTestCase {
 }
 
 /// A thread-safe counter.
-final class Counter: @unchecked Sendable {
+final class LoaderCallCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     func increment() { lock.lock(); count += 1; lock.unlock() }
@@ -125,7 +125,7 @@ final class Counter: @unchecked Sendable {
 }
 
 /// Samples [i] that fail to read at one index.
-struct FailingSource: SampleSource {
+struct FailingSampleSource: SampleSource {
     enum Failure: Error, Equatable { case damaged(index: Int) }
     let count: Int
     let failAt: Int
