@@ -4,12 +4,15 @@
 /// `y[b, o, p, q] = bias[o] + Σ_{c,i,j} w[o, c, i, j] · x[b, c, p·s − pad + i, q·s − pad + j]`
 /// with zeros outside the image; `y` is `[B, O, Ho, Wo]`, `Ho = (H + 2·pad − kh) / s + 1`.
 ///
-/// Per image, im2col lays the receptive fields out as `col [C·kh·kw, Ho·Wo]`, so that
-/// `y_b = w[O, C·kh·kw] · col` is one sgemm. Backward per image: `∂w += g_b · colᵀ` (sgemm, col
-/// rebuilt rather than stored), `∂col = wᵀ · g_b` (sgemm) scattered back by col2im into `∂x_b`,
-/// `∂bias[o] += Σ g_b[o, ·]`. Images are split over the cores, each worker with its own column
-/// buffers and its own partial `∂w`, which are summed at the end. A 1×1 convolution with stride 1
-/// and no padding uses the image itself as its column matrix.
+/// im2col lays receptive fields out as columns, `col [C·kh·kw, positions]`, so that
+/// `y = w[O, C·kh·kw] · col` is one sgemm. The work is cut into tiles (``ConvTile``): for large
+/// maps a block of output rows of one image (the block's columns stay in L2 between im2col and
+/// sgemm), for small maps several whole images side by side (so that one sgemm has enough
+/// columns and packs `w` once for all of them). Backward: `∂w += g · colᵀ` (col rebuilt, not
+/// stored); `∂x` for stride 1 as a correlation of `g` with the flipped kernel (sgemm straight into
+/// `∂x`), otherwise `∂col = wᵀ · g` scattered back by col2im; `∂bias[o] += Σ g[·, o, ·]`. Images
+/// are split over the cores, each worker with its own buffers and its own partial `∂w`, summed at
+/// the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
 struct ConvGeometry {
     let batch, channels, height, width: Int
     let outChannels, kernelH, kernelW, stride, padding: Int
@@ -53,38 +56,85 @@ struct ConvGeometry {
 
     /// Fills `col [patch, positions]` from one image `x [C, H, W]`.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
-        let ho = outH, wo = outW, np = positions
+        im2col(x, col, outputRows: 0..<outH, ld: positions)
+    }
+
+    /// Output rows per tile when tiles are row blocks of one image: a block's columns
+    /// (`patch × rows·Wo` floats) stay within ~256 KB, in the core's L2 cache.
+    var rowsPerBlock: Int {
+        isPointwise ? outH : Swift.max(1, Swift.min(outH, (1 << 16) / Swift.max(1, patch * outW)))
+    }
+
+    /// Images per tile when maps are small: enough for ~784 columns (one 28×28 map), so that
+    /// sgemm packs `w` once for several images and runs on a wide matrix.
+    var imagesPerTile: Int {
+        isPointwise || positions >= 512 ? 1 : Swift.max(1, 784 / Swift.max(1, positions))
+    }
+
+    /// Floats of column buffer the largest tile needs.
+    var columnCapacity: Int { patch * Swift.max(imagesPerTile * positions, rowsPerBlock * outW) }
+
+    /// Calls `body` for tiles covering `images` (all output rows of each).
+    func forEachTile(_ images: Range<Int>, _ body: (ConvTile) -> Void) {
+        let k = imagesPerTile
+        if k > 1 {
+            for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: k) {
+                body(ConvTile(first: first, images: Swift.min(k, images.upperBound - first), rows: 0..<outH, width: outW))
+            }
+            return
+        }
+        for b in images {
+            for r0 in Swift.stride(from: 0, to: outH, by: rowsPerBlock) {
+                body(ConvTile(first: b, images: 1, rows: r0..<Swift.min(outH, r0 + rowsPerBlock), width: outW))
+            }
+        }
+    }
+
+    /// Fills `col [patch, tile.columns]` from the images of `tile` (`x` is the whole batch).
+    func fillColumns(_ x: UnsafePointer<Float>, _ tile: ConvTile, _ col: UnsafeMutablePointer<Float>) {
+        for t in 0..<tile.images {
+            im2col(x + (tile.first + t) * imageSize, col + t * tile.rows.count * outW,
+                   outputRows: tile.rows, ld: tile.columns)
+        }
+    }
+
+    /// Fills rows of length `ld` of `col` (`patch` of them, `outputRows.count · Wo` values each)
+    /// with the receptive fields of output rows `outputRows` of one image `x [C, H, W]` (zeros
+    /// outside the image).
+    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, outputRows block: Range<Int>,
+                ld: Int) {
+        let ho = outH, wo = outW, np = block.count * wo
         for c in 0..<channels {
             for i in 0..<kernelH {
-                let rows = validRange(kernelOffset: i, inputExtent: height, outputExtent: ho)
+                let valid = validRange(kernelOffset: i, inputExtent: height, outputExtent: ho)
+                let rows = Swift.max(valid.lowerBound, block.lowerBound)..<Swift.min(valid.upperBound, block.upperBound)
                 for j in 0..<kernelW {
-                    let dst = col + ((c * kernelH + i) * kernelW + j) * np
+                    let dst = col + ((c * kernelH + i) * kernelW + j) * ld
                     let cols = validRange(kernelOffset: j, inputExtent: width, outputExtent: wo)
                     if rows.isEmpty || cols.isEmpty { dst.update(repeating: 0, count: np); continue }
-                    if rows.lowerBound > 0 { dst.update(repeating: 0, count: rows.lowerBound * wo) }
-                    if rows.upperBound < ho {
-                        (dst + rows.upperBound * wo).update(repeating: 0, count: (ho - rows.upperBound) * wo)
-                    }
+                    let before = rows.lowerBound - block.lowerBound, after = block.upperBound - rows.upperBound
+                    if before > 0 { dst.update(repeating: 0, count: before * wo) }
+                    if after > 0 { (dst + (before + rows.count) * wo).update(repeating: 0, count: after * wo) }
                     let firstRow = x + (c * height + rows.lowerBound * stride - padding + i) * width - padding + j
+                    let d = dst + before * wo
                     if isSameWidth {
                         // One copy of the whole run, then the out-of-image edge columns zeroed.
                         let shift = j - padding, n = rows.count * wo
-                        let d = dst + rows.lowerBound * wo
                         let lo = Swift.max(0, -shift), hi = n - Swift.max(0, shift)
                         if hi > lo { (d + lo).update(from: firstRow + lo, count: hi - lo) }
                         if cols.count < wo { zeroEdges(d, rows: rows.count, cols: cols) }
                         continue
                     }
-                    for (r, p) in rows.enumerated() {
-                        let d = dst + p * wo
+                    for r in 0..<rows.count {
+                        let dr = d + r * wo
                         let src = firstRow + r * stride * width
-                        if cols.lowerBound > 0 { d.update(repeating: 0, count: cols.lowerBound) }
+                        if cols.lowerBound > 0 { dr.update(repeating: 0, count: cols.lowerBound) }
                         if stride == 1 {
-                            (d + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
+                            (dr + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
                         } else {
-                            for q in cols { d[q] = src[q * stride] }
+                            for q in cols { dr[q] = src[q * stride] }
                         }
-                        if cols.upperBound < wo { (d + cols.upperBound).update(repeating: 0, count: wo - cols.upperBound) }
+                        if cols.upperBound < wo { (dr + cols.upperBound).update(repeating: 0, count: wo - cols.upperBound) }
                     }
                 }
             }
@@ -193,37 +243,43 @@ extension Tensor {
         }
     }
 
-    /// `y = w · im2col(x_b) + bias` for every image, images split over the cores.
+    /// `y = w · im2col(x) + bias`, tile by tile, images split over the cores.
     static func convForward(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float], _ biasv: [Float]?,
                             _ y: UnsafeMutablePointer<Float>) {
         let outSize = geo.outChannels * geo.positions
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
                 geo.overImages { _, images in
-                    var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patch * geo.positions)
+                    var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.columnCapacity)
+                    var tmp = [Float](repeating: 0, count: geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
                     col.withUnsafeMutableBufferPointer { pc in
-                        for b in images {
-                            let xb = px.baseAddress! + b * geo.imageSize
-                            let yb = y + b * outSize
-                            var colPtr = UnsafePointer(xb)
-                            if !geo.isPointwise { geo.im2col(xb, pc.baseAddress!); colPtr = UnsafePointer(pc.baseAddress!) }
-                            BLAS.sgemm(m: geo.outChannels, n: geo.positions, k: geo.patch,
-                                       a: pw.baseAddress!, lda: geo.patch, b: colPtr, ldb: geo.positions,
-                                       c: yb, ldc: geo.positions)
-                            if let biasv {
-                                for o in 0..<geo.outChannels {
-                                    let v = biasv[o], row = yb + o * geo.positions
-                                    for q in 0..<geo.positions { row[q] += v }
-                                }
+                        tmp.withUnsafeMutableBufferPointer { pt in
+                            geo.forEachTile(images) { tile in
+                                let n = tile.columns, first = y + tile.first * outSize + tile.rows.lowerBound * geo.outW
+                                let (b, ldb) = geo.isPointwise
+                                    ? (px.baseAddress! + tile.first * geo.imageSize + tile.rows.lowerBound * geo.outW, geo.positions)
+                                    : (UnsafePointer(pc.baseAddress!), n)
+                                if !geo.isPointwise { geo.fillColumns(px.baseAddress!, tile, pc.baseAddress!) }
+                                let single = tile.images == 1
+                                BLAS.sgemm(m: geo.outChannels, n: n, k: geo.patch, a: pw.baseAddress!, lda: geo.patch,
+                                           b: b, ldb: ldb, c: single ? first : pt.baseAddress!, ldc: single ? geo.positions : n)
+                                if !single { tile.scatter(pt.baseAddress!, rows: geo.outChannels, into: y, add: false) }
                             }
                         }
+                    }
+                    if let biasv {
+                        for b in images { for o in 0..<geo.outChannels {
+                            let v = biasv[o], row = y + b * outSize + o * geo.positions
+                            for q in 0..<geo.positions { row[q] += v }
+                        } }
                     }
                 }
             }
         }
     }
 
-    /// `∂w += Σ_b g_b · im2col(x_b)ᵀ`, with one partial sum per part.
+    /// `∂w += Σ_b g_b · im2col(x_b)ᵀ`, tile by tile, with one partial sum per part (a tile's
+    /// columns are output positions, the inner dimension of this product).
     static func convWeightGrad(_ geo: ConvGeometry, _ xv: [Float], _ g: UnsafeBufferPointer<Float>,
                                _ gw: UnsafeMutablePointer<Float>) {
         let outSize = geo.outChannels * geo.positions, wSize = geo.outChannels * geo.patch
@@ -234,15 +290,24 @@ extension Tensor {
                 geo.overImages { k, images in
                     // The first part adds straight into gw; the others into their own partial.
                     let dst = k == 0 ? gw : pp.baseAddress! + (k - 1) * wSize
-                    var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patch * geo.positions)
+                    var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.columnCapacity)
+                    var gathered = [Float](repeating: 0, count: geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
                     col.withUnsafeMutableBufferPointer { pc in
-                        for b in images {
-                            let xb = px.baseAddress! + b * geo.imageSize
-                            var colPtr = UnsafePointer(xb)
-                            if !geo.isPointwise { geo.im2col(xb, pc.baseAddress!); colPtr = UnsafePointer(pc.baseAddress!) }
-                            BLAS.sgemm(transposeB: true, m: geo.outChannels, n: geo.patch, k: geo.positions,
-                                       a: g.baseAddress! + b * outSize, lda: geo.positions,
-                                       b: colPtr, ldb: geo.positions, beta: 1, c: dst, ldc: geo.patch)
+                        gathered.withUnsafeMutableBufferPointer { pg in
+                            geo.forEachTile(images) { tile in
+                                let n = tile.columns, offset = tile.rows.lowerBound * geo.outW
+                                let (b, ldb) = geo.isPointwise
+                                    ? (px.baseAddress! + tile.first * geo.imageSize + offset, geo.positions)
+                                    : (UnsafePointer(pc.baseAddress!), n)
+                                if !geo.isPointwise { geo.fillColumns(px.baseAddress!, tile, pc.baseAddress!) }
+                                var (a, lda) = (g.baseAddress! + tile.first * outSize + offset, geo.positions)
+                                if tile.images > 1 {
+                                    tile.gather(g.baseAddress!, rows: geo.outChannels, into: pg.baseAddress!)
+                                    (a, lda) = (UnsafePointer(pg.baseAddress!), n)
+                                }
+                                BLAS.sgemm(transposeB: true, m: geo.outChannels, n: geo.patch, k: n,
+                                           a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: dst, ldc: geo.patch)
+                            }
                         }
                     }
                 }
@@ -313,18 +378,58 @@ extension Tensor {
         for oo in 0..<o { for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
             flipped[((cc * o + oo) * kh + i) * kw + j] = wv[((oo * c + cc) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
         } } } }
-        let inSize = o * geo.positions, outSize = geo.imageSize
+        let outSize = geo.imageSize
         flipped.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in
-                var col = [Float](repeating: 0, count: back.patch * back.positions)
+                var col = [Float](repeating: 0, count: back.columnCapacity)
+                var tmp = [Float](repeating: 0, count: back.imagesPerTile > 1 ? outSize * back.imagesPerTile : 0)
                 col.withUnsafeMutableBufferPointer { pc in
-                    for b in images {
-                        back.im2col(g.baseAddress! + b * inSize, pc.baseAddress!)
-                        BLAS.sgemm(m: c, n: back.positions, k: back.patch, a: pw.baseAddress!, lda: back.patch,
-                                   b: pc.baseAddress!, ldb: back.positions, beta: beta, c: gx + b * outSize,
-                                   ldc: back.positions)
+                    tmp.withUnsafeMutableBufferPointer { pt in
+                        back.forEachTile(images) { tile in
+                            let n = tile.columns, single = tile.images == 1
+                            back.fillColumns(g.baseAddress!, tile, pc.baseAddress!)
+                            let first = gx + tile.first * outSize + tile.rows.lowerBound * back.outW
+                            BLAS.sgemm(m: c, n: n, k: back.patch, a: pw.baseAddress!, lda: back.patch,
+                                       b: pc.baseAddress!, ldb: n, beta: single ? beta : 0,
+                                       c: single ? first : pt.baseAddress!, ldc: single ? back.positions : n)
+                            if !single { tile.scatter(pt.baseAddress!, rows: c, into: gx, add: beta != 0) }
+                        }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A unit of column work: `images` consecutive images from `first` (all output rows), or output
+/// rows `rows` of the single image `first`. Its column matrix holds the images side by side:
+/// image `first + t`, output position `p` at column `t · rows.count · width + p`.
+struct ConvTile {
+    let first, images: Int
+    let rows: Range<Int>
+    /// Output width `Wo`.
+    let width: Int
+    /// Columns of the tile's matrices.
+    var columns: Int { images * rows.count * width }
+
+    /// Copies (or adds) `tmp [rows, columns]` into the batch tensor `out [B, rows, positions]`
+    /// (whole images only).
+    func scatter(_ tmp: UnsafePointer<Float>, rows channels: Int, into out: UnsafeMutablePointer<Float>, add: Bool) {
+        let positions = rows.count * width, n = columns
+        for t in 0..<images {
+            for o in 0..<channels {
+                let src = tmp + o * n + t * positions, dst = out + ((first + t) * channels + o) * positions
+                if add { for i in 0..<positions { dst[i] += src[i] } } else { dst.update(from: src, count: positions) }
+            }
+        }
+    }
+
+    /// Copies the tile's images of the batch tensor `src [B, rows, positions]` into `tmp [rows, columns]`.
+    func gather(_ src: UnsafePointer<Float>, rows channels: Int, into tmp: UnsafeMutablePointer<Float>) {
+        let positions = rows.count * width, n = columns
+        for t in 0..<images {
+            for o in 0..<channels {
+                (tmp + o * n + t * positions).update(from: src + ((first + t) * channels + o) * positions, count: positions)
             }
         }
     }

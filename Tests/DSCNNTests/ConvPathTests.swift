@@ -16,18 +16,26 @@ final class ConvPathTests: XCTestCase {
         ([1, 3, 5, 4], [2, 3, 2, 2], 1, 1),
         ([2, 3, 4, 4], [5, 3, 1, 1], 1, 0),
     ]
+    /// Large enough maps (≥ 512 positions) for one image per tile, cut into row blocks.
+    static let large: [(x: [Int], w: [Int], stride: Int, padding: Int)] = [
+        ([3, 16, 24, 24], [4, 16, 3, 3], 1, 1),
+        ([2, 16, 26, 25], [3, 16, 3, 3], 1, 0),
+    ]
 
     /// `y[n, o, p, q]` by the definition, in Double.
     func direct(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) -> [Double] {
         let (b, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
         let ho = (h + 2 * padding - kh) / stride + 1, wo = (wd + 2 * padding - kw) / stride + 1
+        let xv = x.data, wv = w.data
         var y: [Double] = []
         for n in 0..<b { for oo in 0..<o { for p in 0..<ho { for q in 0..<wo {
             var s = 0.0
             for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
                 let r = p * stride - padding + i, col = q * stride - padding + j
-                if r >= 0 && r < h && col >= 0 && col < wd { s += Double(w[oo, cc, i, j]) * Double(x[n, cc, r, col]) }
+                if r >= 0 && r < h && col >= 0 && col < wd {
+                    s += Double(wv[((oo * c + cc) * kh + i) * kw + j]) * Double(xv[((n * c + cc) * h + r) * wd + col])
+                }
             } } }
             y.append(s)
         } } } }
@@ -35,7 +43,7 @@ final class ConvPathTests: XCTestCase {
     }
 
     func testForwardMatchesDirectSum() {
-        for (k, c) in Self.cases.enumerated() {
+        for (k, c) in (Self.cases + Self.large).enumerated() {
             let x = NNTest.randn(c.x, seed: 10 + UInt64(k)), w = NNTest.randn(c.w, seed: 20 + UInt64(k))
             let y = x.conv2d(weight: w, stride: c.stride, padding: c.padding)
             assertClose(y.data, direct(x, w, stride: c.stride, padding: c.padding).map { Float($0) }, accuracy: 1e-4,
@@ -43,28 +51,35 @@ final class ConvPathTests: XCTestCase {
         }
     }
 
-    func testInputGradientMatchesDirectSumFreshAndAccumulated() {
-        for (k, c) in Self.cases.enumerated() {
+    func testGradientsMatchDirectSumsFreshAndAccumulated() {
+        for (k, c) in (Self.cases + Self.large).enumerated() {
             let x = NNTest.randn(c.x, seed: 30 + UInt64(k), requiresGrad: true)
-            let w = NNTest.randn(c.w, seed: 40 + UInt64(k))
+            let w = NNTest.randn(c.w, seed: 40 + UInt64(k), requiresGrad: true)
             let y = x.conv2d(weight: w, stride: c.stride, padding: c.padding)
             let seed = NNTest.randn(y.shape, seed: 50 + UInt64(k))
-            // ∂x[n, c, r, s] = Σ seed[n, o, p, q] · w[o, c, i, j] over r = p·stride − pad + i, s likewise.
-            var expected = [Double](repeating: 0, count: x.count)
+            // ∂x[n, c, r, s] += seed[n, o, p, q] · w[o, c, i, j] and ∂w[o, c, i, j] += seed · x[n, c, r, s]
+            // over r = p·stride − pad + i, s = q·stride − pad + j inside the image.
+            var gx = [Double](repeating: 0, count: x.count), gw = [Double](repeating: 0, count: w.count)
             let (ch, h, wd) = (c.x[1], c.x[2], c.x[3]), (o, kh, kw) = (c.w[0], c.w[2], c.w[3])
             let (ho, wo) = (y.shape[2], y.shape[3])
+            let xv = x.data, wv = w.data, seedv = seed.data
             for n in 0..<c.x[0] { for oo in 0..<o { for p in 0..<ho { for q in 0..<wo {
+                let sv = Double(seedv[((n * o + oo) * ho + p) * wo + q])
                 for cc in 0..<ch { for i in 0..<kh { for j in 0..<kw {
                     let r = p * c.stride - c.padding + i, s = q * c.stride - c.padding + j
                     guard r >= 0 && r < h && s >= 0 && s < wd else { continue }
-                    expected[((n * ch + cc) * h + r) * wd + s] += Double(seed[n, oo, p, q]) * Double(w[oo, cc, i, j])
+                    let xi = ((n * ch + cc) * h + r) * wd + s, wi = ((oo * ch + cc) * kh + i) * kw + j
+                    gx[xi] += sv * Double(wv[wi])
+                    gw[wi] += sv * Double(xv[xi])
                 } } }
             } } } }
             y.backward(seed: seed)
-            assertClose(x.grad!.data, expected.map { Float($0) }, accuracy: 1e-4, "case \(k), fresh gradient")
-            // A second pass adds to the existing gradient.
+            assertClose(x.grad!.data, gx.map { Float($0) }, accuracy: 2e-4, "case \(k), fresh ∂x")
+            assertClose(w.grad!.data, gw.map { Float($0) }, accuracy: 1e-3, "case \(k), fresh ∂w")
+            // A second pass adds to the existing gradients.
             x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
-            assertClose(x.grad!.data, expected.map { Float(2 * $0) }, accuracy: 2e-4, "case \(k), accumulated")
+            assertClose(x.grad!.data, gx.map { Float(2 * $0) }, accuracy: 4e-4, "case \(k), accumulated ∂x")
+            assertClose(w.grad!.data, gw.map { Float(2 * $0) }, accuracy: 2e-3, "case \(k), accumulated ∂w")
         }
     }
 
