@@ -2,7 +2,7 @@ import DSCTensor
 
 /// A small residual CNN for 28×28 (MNIST-like) and 32×32 (CIFAR-like) images:
 ///
-///     stem:    conv 3×3 (inputChannels → widths[0], padding 1, no bias) → BatchNorm → ReLU
+///     stem:    conv 3×3 (inputChannels → widths[0], padding 1, no bias) → BatchNorm → ReLU (fused)
 ///     stage s: blocksPerStage ResidualBlocks of width widths[s]; the first block of every stage
 ///              after the first has stride 2 (halving H and W), then the optional afterStage layer
 ///     pool:    global average → [B, widths.last]            (``features(_:)`` returns this)
@@ -54,8 +54,7 @@ public final class ResNetBackbone: Module, UnaryLayer {
         stem = Sequential([
             Conv2d(inputChannels: inputChannels, outputChannels: widths[0], kernelSize: 3, stride: 1, padding: 1,
                    bias: false, generator: &generator),
-            BatchNorm(features: widths[0]),
-            ReLU(),
+            BatchNorm(features: widths[0], relu: true),
         ])
         var stageList: [any Module & UnaryLayer] = [], sizes: [(height: Int, width: Int)] = []
         var after: [Int: any Module & UnaryLayer] = [:]

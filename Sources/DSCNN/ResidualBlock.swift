@@ -7,7 +7,8 @@ import DSCTensor
 /// `conv1` is 3×3 with `stride`, `conv2` 3×3 with stride 1, both padding 1 and without bias (the
 /// BatchNorms shift). The shortcut is the identity when shapes agree (`stride == 1` and equal
 /// channel counts), else a 1×1 convolution with `stride` followed by a BatchNorm
-/// (`shortcut.0`, `shortcut.1`), as in torchvision's ResNet.
+/// (`shortcut.0`, `shortcut.1`), as in torchvision's ResNet. `bn1` carries the first ReLU and `bn2`
+/// the residual addition and the last ReLU, fused (``BatchNorm/callAsFunction(_:adding:)``).
 ///
 /// Input `[B, inputChannels, H, W]`, output `[B, outputChannels, Ho, Wo]` with
 /// `Ho = (H − 1) / stride + 1`.
@@ -23,10 +24,10 @@ public final class ResidualBlock: Module, UnaryLayer {
     public init(inputChannels: Int, outputChannels: Int, stride: Int = 1, generator: inout SeededGenerator) {
         conv1 = Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3,
                        stride: stride, padding: 1, bias: false, generator: &generator)
-        bn1 = BatchNorm(features: outputChannels)
+        bn1 = BatchNorm(features: outputChannels, relu: true)
         conv2 = Conv2d(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3,
                        stride: 1, padding: 1, bias: false, generator: &generator)
-        bn2 = BatchNorm(features: outputChannels)
+        bn2 = BatchNorm(features: outputChannels, relu: true)
         if stride != 1 || inputChannels != outputChannels {
             shortcut = Sequential([
                 Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1,
@@ -50,7 +51,6 @@ public final class ResidualBlock: Module, UnaryLayer {
 
     /// - Precondition: `x` is `[B, inputChannels, H, W]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(bn1(conv1(x)).relu()))
-        return (y + (shortcut?(x) ?? x)).relu()
+        bn2(conv2(bn1(conv1(x))), adding: shortcut?(x) ?? x)
     }
 }

@@ -8,7 +8,11 @@
 ///   `∂x = γ/(n·√(σ²+ε)) · (n·g − Σg − x̂·Σ(g·x̂))`, `∂γ = Σ g·x̂`, `∂β = Σ g`.
 /// - `.running(mean:variance:)`: the given statistics are constants;
 ///   `∂x = g · γ/√(σ²+ε)`, same `∂γ`, `∂β`.
-/// Channels are independent, so they are split over the cores; sums use Double accumulators.
+///
+/// Optionally fused with what usually follows it in a CNN, as one pass each way:
+/// `relu(y + residual)` (a residual block's end) or `relu(y)`; the gradient reaching `y` is then
+/// `g · [output > 0]` and the residual receives the same. Channels are independent, so they are
+/// split over the cores; sums use Double accumulators across feature maps.
 public enum BatchNormStatistics {
     /// Training: statistics of this batch.
     case batch
@@ -16,9 +20,10 @@ public enum BatchNormStatistics {
     case running(mean: [Float], variance: [Float])
 }
 
-/// What ``Tensor/batchNorm(gamma:beta:statistics:epsilon:)`` returns.
+/// What ``Tensor/batchNorm(gamma:beta:statistics:epsilon:residual:relu:)`` returns.
 public struct BatchNormResult {
-    /// The normalised, scaled and shifted input (same shape).
+    /// The normalised, scaled and shifted input (same shape), with the residual added and the
+    /// ReLU applied when asked for.
     public let output: Tensor
     /// Per-channel mean used (the batch's, or the running one given).
     public let mean: [Float]
@@ -39,82 +44,66 @@ extension Tensor {
     ///   - gamma: scale `[C]`, or nil for 1.
     ///   - beta: shift `[C]`, or nil for 0.
     ///   - epsilon: added to the variance, default `1e-5` (PyTorch's).
-    /// - Precondition: rank 2 or 4; parameter and statistic lengths equal `C`.
+    ///   - residual: added to the normalised output (same shape as `self`), or nil.
+    ///   - relu: apply `max(·, 0)` last.
+    /// - Returns: `relu?(γ·x̂ + β + residual)` and the statistics used.
+    /// - Precondition: rank 2 or 4; parameter and statistic lengths equal `C`; the residual has
+    ///   the input's shape.
     public func batchNorm(gamma: Tensor? = nil, beta: Tensor? = nil, statistics: BatchNormStatistics = .batch,
-                          epsilon: Float = 1e-5) -> BatchNormResult {
+                          epsilon: Float = 1e-5, residual: Tensor? = nil, relu: Bool = false) -> BatchNormResult {
         precondition(rank == 2 || rank == 4, "batchNorm: input \(shape) must be [B, C] or [B, C, H, W]")
         let (batch, channels) = (shape[0], shape[1])
         let spatial = rank == 4 ? shape[2] * shape[3] : 1
-        let n = batch * spatial
         for (name, p) in [("gamma", gamma), ("beta", beta)] {
             if let p { precondition(p.shape == [channels], "batchNorm: \(name) \(p.shape) for \(channels) channels") }
         }
+        if let residual { precondition(residual.shape == shape, "batchNorm: residual \(residual.shape) for input \(shape)") }
         let x = self
-        var mean: [Float], variance: [Float]
+        var mean: [Float], variance: [Float], isBatch = false
         switch statistics {
         case .batch:
             (mean, variance) = x.channelMoments(batch: batch, channels: channels, spatial: spatial)
+            isBatch = true
         case let .running(m, v):
             precondition(m.count == channels && v.count == channels,
                          "batchNorm: running statistics of length \(m.count), \(v.count) for \(channels) channels")
             (mean, variance) = (m, v)
         }
-        let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        let layout = ChannelLayout(batch: batch, channels: channels, spatial: spatial)
-        let gv = gamma?.data ?? [Float](repeating: 1, count: channels)
-        let bv = beta?.data ?? [Float](repeating: 0, count: channels)
-        let out = Tensor.build(shape: shape) { y in
-            x.data.withUnsafeBufferPointer { px in
-                layout.forEachChannel { c, rows in
-                    let scale = gv[c] * invStd[c], shift = bv[c] - mean[c] * scale
-                    for o in rows { for s in o..<o + spatial { y[s] = px[s] * scale + shift } }
-                }
-            }
-        }
-        let isBatch: Bool = { if case .batch = statistics { return true } else { return false } }()
-        let inputs = [x] + [gamma, beta].compactMap { $0 }
-        let recorded = out.recorded("batchNorm", inputs) { [mean, invStd] g in
-            // Per channel: Σg and Σ g·x̂.
-            var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
-            x.data.withUnsafeBufferPointer { px in
-                sumG.withUnsafeMutableBufferPointer { sg in
-                    sumGX.withUnsafeMutableBufferPointer { sgx in
-                        layout.forEachChannel { c, rows in
-                            var a = 0.0, ax = 0.0
-                            for o in rows {
-                                let (s1, s2) = runSums(g.baseAddress! + o, px.baseAddress! + o, mean[c], spatial)
-                                a += s1; ax += s2
-                            }
-                            sg[c] = a; sgx[c] = ax * Double(invStd[c])
-                        }
+        let plan = BatchNormPlan(layout: ChannelLayout(batch: batch, channels: channels, spatial: spatial),
+                                 mean: mean, invStd: variance.map { 1 / ($0 + epsilon).squareRoot() },
+                                 gamma: gamma?.data ?? [Float](repeating: 1, count: channels),
+                                 beta: beta?.data ?? [Float](repeating: 0, count: channels), isBatch: isBatch)
+        let out = Tensor.build(shape: shape) { y in plan.forward(x.data, residual?.data, relu: relu, y) }
+        let inputs = [x] + [gamma, beta, residual].compactMap { $0 }
+        let recorded = out.recorded("batchNorm", inputs) { [yv = relu ? out.data : []] g in
+            // The gradient reaching the normalisation: g, or g masked by the ReLU.
+            let masked = relu ? Tensor.reluMasked(g, yv) : []
+            masked.withUnsafeBufferPointer { pm in
+                let ge = relu ? pm : g
+                if let residual, residual.requiresGrad {
+                    if residual.grad == nil {
+                        residual.grad = Tensor(relu ? masked : Array(g), shape: residual.shape)
+                    } else {
+                        residual.accumulateGrad(adding: ge)
                     }
                 }
+                plan.backward(ge, x: x, gamma: gamma, beta: beta)
             }
-            if let gamma, gamma.requiresGrad { gamma.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumGX[c]) } } }
-            if let beta, beta.requiresGrad { beta.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumG[c]) } } }
-            guard x.requiresGrad else { return }
-            // A fresh gradient is written (`=`) into an uninitialised buffer; otherwise added to.
-            let fresh = x.grad == nil
-            let write: (UnsafeMutableBufferPointer<Float>) -> Void = { gx in
-                x.data.withUnsafeBufferPointer { px in
-                    layout.forEachChannel { c, rows in
-                        // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
-                        // Written as ∂x += k·g + b·x + a with per-channel constants.
-                        let k = gv[c] * invStd[c]
-                        let mg = isBatch ? Float(sumG[c] / Double(n)) : 0
-                        let mgx = isBatch ? Float(sumGX[c] / Double(n)) : 0
-                        let b = -k * invStd[c] * mgx, a = k * (mean[c] * invStd[c] * mgx - mg)
-                        if fresh {
-                            for o in rows { for s in o..<o + spatial { gx[s] = k * g[s] + b * px[s] + a } }
-                        } else {
-                            for o in rows { for s in o..<o + spatial { gx[s] += k * g[s] + b * px[s] + a } }
-                        }
-                    }
+        }
+        return BatchNormResult(output: recorded, mean: mean, variance: variance, count: batch * spatial)
+    }
+
+    /// `g[i]` where `y[i] > 0`, else 0 (ReLU's derivative, 0 at 0), split over the cores.
+    static func reluMasked(_ g: UnsafeBufferPointer<Float>, _ y: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: y.count) { out, initialised in
+            y.withUnsafeBufferPointer { py in
+                let (o, gp, yp) = (out.baseAddress!, g.baseAddress!, py.baseAddress!)
+                Parallel.chunks(y.count, grain: Parallel.elementwiseGrain) { r in
+                    for i in r { o[i] = yp[i] > 0 ? gp[i] : 0 }
                 }
             }
-            if fresh { x.grad = Tensor.build(shape: x.shape, write) } else { x.accumulateGrad(write) }
+            initialised = y.count
         }
-        return BatchNormResult(output: recorded, mean: mean, variance: variance, count: n)
     }
 
     /// Per-channel mean and biased variance of `[B, C, spatial]` data (two passes, Double sums).
@@ -204,5 +193,77 @@ struct ChannelLayout {
                 body(c, stride(from: c * spatial, to: batch * channels * spatial, by: channels * spatial))
             }
         }
+    }
+}
+
+/// The per-channel constants of one batch-norm call and its forward and backward loops.
+/// Core: shapes are checked by ``Tensor/batchNorm(gamma:beta:statistics:epsilon:residual:relu:)``.
+struct BatchNormPlan {
+    let layout: ChannelLayout
+    let mean, invStd, gamma, beta: [Float]
+    let isBatch: Bool
+    var count: Int { layout.batch * layout.spatial }
+
+    /// `y = relu?(x·scale + shift + residual)` per channel.
+    func forward(_ xv: [Float], _ rv: [Float]?, relu: Bool, _ y: UnsafeMutableBufferPointer<Float>) {
+        let spatial = layout.spatial
+        xv.withUnsafeBufferPointer { px in
+            (rv ?? []).withUnsafeBufferPointer { pr in
+                layout.forEachChannel { c, rows in
+                    let scale = gamma[c] * invStd[c], shift = beta[c] - mean[c] * scale
+                    for o in rows {
+                        switch (rv != nil, relu) {
+                        case (false, false): for s in o..<o + spatial { y[s] = px[s] * scale + shift }
+                        case (false, true): for s in o..<o + spatial { y[s] = Swift.max(px[s] * scale + shift, 0) }
+                        case (true, false): for s in o..<o + spatial { y[s] = px[s] * scale + shift + pr[s] }
+                        case (true, true): for s in o..<o + spatial { y[s] = Swift.max(px[s] * scale + shift + pr[s], 0) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `∂γ`, `∂β` and `∂x` for the gradient `g` reaching the normalised output.
+    func backward(_ g: UnsafeBufferPointer<Float>, x: Tensor, gamma gammaT: Tensor?, beta betaT: Tensor?) {
+        let (channels, spatial) = (layout.channels, layout.spatial)
+        // Per channel: Σg and Σ g·x̂.
+        var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
+        x.data.withUnsafeBufferPointer { px in
+            sumG.withUnsafeMutableBufferPointer { sg in
+                sumGX.withUnsafeMutableBufferPointer { sgx in
+                    layout.forEachChannel { c, rows in
+                        var a = 0.0, ax = 0.0
+                        for o in rows {
+                            let (s1, s2) = runSums(g.baseAddress! + o, px.baseAddress! + o, mean[c], spatial)
+                            a += s1; ax += s2
+                        }
+                        sg[c] = a; sgx[c] = ax * Double(invStd[c])
+                    }
+                }
+            }
+        }
+        if let gammaT, gammaT.requiresGrad { gammaT.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumGX[c]) } } }
+        if let betaT, betaT.requiresGrad { betaT.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumG[c]) } } }
+        guard x.requiresGrad else { return }
+        // A fresh gradient is written (`=`) into an uninitialised buffer; otherwise added to.
+        let fresh = x.grad == nil, n = Double(count)
+        let write: (UnsafeMutableBufferPointer<Float>) -> Void = { gx in
+            x.data.withUnsafeBufferPointer { px in
+                layout.forEachChannel { c, rows in
+                    // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
+                    // Written as ∂x += k·g + b·x + a with per-channel constants.
+                    let k = gamma[c] * invStd[c]
+                    let mg = isBatch ? Float(sumG[c] / n) : 0, mgx = isBatch ? Float(sumGX[c] / n) : 0
+                    let b = -k * invStd[c] * mgx, a = k * (mean[c] * invStd[c] * mgx - mg)
+                    if fresh {
+                        for o in rows { for s in o..<o + spatial { gx[s] = k * g[s] + b * px[s] + a } }
+                    } else {
+                        for o in rows { for s in o..<o + spatial { gx[s] += k * g[s] + b * px[s] + a } }
+                    }
+                }
+            }
+        }
+        if fresh { x.grad = Tensor.build(shape: x.shape, write) } else { x.accumulateGrad(write) }
     }
 }

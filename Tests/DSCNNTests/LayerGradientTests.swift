@@ -32,6 +32,32 @@ final class LayerGradientTests: XCTestCase {
         assertGradientsMatch([x, bn.weight!, bn.bias!]) { bn(x) }
     }
 
+    func testFusedBatchNormResidualReLU() {
+        // relu(bn(x) + r) as one primitive against the same built from separate primitives, and
+        // against central differences (seeds chosen so no pre-activation is within 0.03 of 0).
+        let x = NNTest.randn([3, 2, 3, 3], seed: 71, requiresGrad: true)
+        let r = NNTest.randn([3, 2, 3, 3], seed: 72, requiresGrad: true)
+        let gamma = Tensor([1.5, -0.7], requiresGrad: true), beta = Tensor([0.2, -0.1], requiresGrad: true)
+        let running = BatchNormStatistics.running(mean: [0.1, -0.2], variance: [0.8, 1.3])
+        Tensor.withNoGrad {
+            let pre = x.batchNorm(gamma: gamma, beta: beta).output + r
+            let preRunning = x.batchNorm(gamma: gamma, statistics: running).output
+            XCTAssertGreaterThan((pre.data + preRunning.data).map { abs($0) }.min()!, 0.03)
+        }
+        let fused = x.batchNorm(gamma: gamma, beta: beta, residual: r, relu: true).output
+        let separate = (x.batchNorm(gamma: gamma, beta: beta).output + r).relu()
+        assertClose(fused.data, separate.data, accuracy: 1e-6)
+        let seed = NNTest.randn(fused.shape, seed: 23)
+        fused.backward(seed: seed)
+        let fusedGrads = [x, r, gamma, beta].map { $0.grad!.data }
+        for t in [x, r, gamma, beta] { t.grad = nil }
+        separate.backward(seed: seed)
+        for (k, t) in [x, r, gamma, beta].enumerated() { assertClose(fusedGrads[k], t.grad!.data, accuracy: 1e-5, "input \(k)") }
+        assertGradientsMatch([x, r, gamma, beta]) { x.batchNorm(gamma: gamma, beta: beta, residual: r, relu: true).output }
+        assertGradientsMatch([x, gamma]) { x.batchNorm(gamma: gamma, statistics: running, relu: true).output }
+        assertGradientsMatch([x, r]) { x.batchNorm(statistics: running, residual: r).output }
+    }
+
     func testResidualBlockWithProjection() {
         var g = SeededGenerator(seed: 0)
         let block = ResidualBlock(inputChannels: 2, outputChannels: 3, stride: 2, generator: &g)
@@ -39,8 +65,9 @@ final class LayerGradientTests: XCTestCase {
         // Central differences need every ReLU input well away from its kink at 0 (a step of ε = 1e-3
         // moves them by a few 1e-3): checked here for these seeds.
         Tensor.withNoGrad {
-            let inner = block.bn1(block.conv1(x))
-            let outer = block.bn2(block.conv2(inner.relu())) + block.shortcut!(x)
+            let inner = block.conv1(x).batchNorm(gamma: block.bn1.weight, beta: block.bn1.bias).output
+            let outer = block.conv2(inner.relu()).batchNorm(gamma: block.bn2.weight, beta: block.bn2.bias).output
+                + block.shortcut!(x)
             XCTAssertGreaterThan((inner.data + outer.data).map { abs($0) }.min()!, 0.03)
         }
         assertGradientsMatch([x, block.conv1.weight, block.conv2.weight, block.bn2.weight!,
