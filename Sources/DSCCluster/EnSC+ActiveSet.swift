@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// The state of one sample's oracle-guided active-set iterations.
@@ -8,6 +9,10 @@ struct ActiveSetState {
     var support: [Int32] = []
     /// The elastic-net solution on `T`.
     var coefficients: [Double] = []
+    /// `X_T X_Tᵀ` `[|T|, |T|]` and `X_T x_j` `[|T|]`, kept so the next active set reuses the rows of
+    /// the atoms it keeps.
+    var gram: [Double] = []
+    var rhs: [Double] = []
     /// The oracle point `δ = γ(x_j − X_Tᵀ c_T)`, `[D]`.
     var delta: [Double] = []
     /// Active-set solves so far.
@@ -80,28 +85,29 @@ extension ActiveSetRule {
             scale = s.gamma
         }
         let added = violators(s, sample: i, correlations: h, scale: scale, exact: !first, x: x, n: n, d: d)
-        if added.isEmpty { s.converged = true; return false }
-        if s.solves >= maxIterations { return false }
+        if added.isEmpty || s.solves >= maxIterations {
+            s.converged = added.isEmpty
+            s.gram = []; s.rhs = []; s.delta = []  // done: free the working memory
+            return false
+        }
 
         // T ← support of the last solution ∪ the strongest violators; warm start from the last c.
-        var support: [Int32] = [], start: [Double] = []
-        for (a, c) in zip(s.support, s.coefficients) where c != 0 { support.append(a); start.append(c) }
-        support += added
-        start += [Double](repeating: 0, count: added.count)
-        let t = support.count, xi = x + i * d
-        var gram = [Double](repeating: 0, count: t * t)
-        for p in 0..<t {
-            let xp = x + Int(support[p]) * d
-            for r in 0...p {
-                let g = doubleDot(xp, x + Int(support[r]) * d, d)
-                gram[p * t + r] = g; gram[r * t + p] = g
-            }
+        let kept = s.coefficients.indices.filter { s.coefficients[$0] != 0 }
+        let support = kept.map { s.support[$0] } + added
+        let t = support.count, old = s.support.count, xi = x + i * d
+        var start = [Double](repeating: 0, count: t)
+        var gram = [Double](repeating: 0, count: t * t), rhs = [Double](repeating: 0, count: t)
+        for (p, o) in kept.enumerated() {
+            start[p] = s.coefficients[o]; rhs[p] = s.rhs[o]
+            for (r, u) in kept.enumerated() { gram[p * t + r] = s.gram[o * old + u] }
         }
-        let rhs = support.map { doubleDot(x + Int($0) * d, xi, d) }
+        newGramRows(&gram, rhs: &rhs, support: support, from: kept.count, sample: i, x: x, d: d)
         let problem = ElasticNetSubproblem(size: t, gram: gram, rhs: rhs, lambda: lambda, gamma: s.gamma)
         let solution = ElasticNetSolver.solve(problem, start: start, tolerance: tolerance, maxSweeps: maxSweeps)
         s.support = support
         s.coefficients = solution.coefficients
+        s.gram = gram
+        s.rhs = rhs
         s.solves += 1
         s.sweeps += solution.sweeps
 
@@ -114,6 +120,34 @@ extension ActiveSetRule {
         for r in 0..<d { delta[r] *= s.gamma; next[r] = Float(delta[r]) }
         s.delta = delta
         return true
+    }
+
+    /// Fills rows and columns `first..<t` of the Gram matrix `gram` (`[t, t]`) of the atoms
+    /// `support`, and `rhs[first..<t]` with their inner products with sample `i`, by one dgemm of
+    /// the new atoms' rows against all of `support`'s (in Double).
+    private func newGramRows(_ gram: inout [Double], rhs: inout [Double], support: [Int32], from first: Int,
+                             sample i: Int, x: UnsafePointer<Float>, d: Int)
+    {
+        let t = support.count, m = t - first
+        if m <= 0 { return }
+        // Rows of the atoms as Double, [t + 1, d]; the last row is x_i.
+        var rows = [Double](repeating: 0, count: (t + 1) * d)
+        for (p, a) in (support + [Int32(i)]).enumerated() {
+            let source = x + Int(a) * d
+            for c in 0..<d { rows[p * d + c] = Double(source[c]) }
+        }
+        var block = [Double](repeating: 0, count: m * (t + 1))
+        rows.withUnsafeBufferPointer { r in
+            block.withUnsafeMutableBufferPointer { b in
+                BLAS.dgemm(transposeB: true, m: m, n: t + 1, k: d, a: r.baseAddress! + first * d, lda: d,
+                           b: r.baseAddress!, ldb: d, c: b.baseAddress!, ldc: t + 1)
+            }
+        }
+        for p in first..<t {
+            let row = (p - first) * (t + 1)
+            for r in 0..<t { gram[p * t + r] = block[row + r]; gram[r * t + p] = block[row + r] }
+            rhs[p] = block[row + t]
+        }
     }
 
     /// The atoms `k ∉ T`, `k ≠ i`, with `scale·|h_k| > λ(1 + slack)`, strongest first, at most

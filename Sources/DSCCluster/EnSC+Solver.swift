@@ -28,17 +28,22 @@ struct ElasticNetSubproblem {
     }
 }
 
-/// Solves an ``ElasticNetSubproblem`` by cyclic coordinate descent finished by an exact step.
+/// Solves an ``ElasticNetSubproblem`` by cyclic coordinate descent accelerated by exact steps on
+/// the current orthant face.
 ///
 /// Coordinate descent (Friedman, Hastie & Tibshirani 2010) keeps `q = b − G c` and updates
 /// `c_k ← S(γ(q_k + G_kk c_k), λ) / (γ G_kk + 1 − λ)` with the soft threshold
-/// `S(z, λ) = sign(z)·max(|z| − λ, 0)`, O(t) per coordinate. Once the support and signs settle,
-/// the optimum is the solution of the linear system on the support `A` with signs `s`:
-/// `(γ G_AA + (1−λ) I) c_A = γ b_A − λ s`. The solver tries that exact step (a Cholesky solve) when
-/// the steps have become small, and every 10 sweeps; it is kept only when it reproduces the signs
-/// and satisfies the optimality conditions of the atoms off the support
-/// (`γ|b_k − G_kA c_A| ≤ λ`), which makes it the optimum to rounding. Otherwise descent goes on
-/// until the largest step is at most `tolerance · max|c|` or `maxSweeps` sweeps have run.
+/// `S(z, λ) = sign(z)·max(|z| − λ, 0)`, O(t) per changed coordinate.
+///
+/// Every few sweeps a face step (as in Lee et al.'s feature-sign search, NIPS 2006): with `A` the
+/// support of `c` and `s` its signs, the objective restricted to that orthant face is the
+/// quadratic minimised by `(γ G_AA + (1−λ) I) ĉ_A = γ b_A − λ s` (a Cholesky solve). If `ĉ_A` keeps
+/// the signs `s` and the atoms off `A` satisfy `γ|b_k − G_kA ĉ_A| ≤ λ`, `ĉ` is the optimum to
+/// rounding and the solver returns it. Otherwise `c` moves toward `ĉ` up to the first coordinate
+/// that reaches zero (that coordinate leaves the support): the objective is convex along the
+/// segment and least at `ĉ`, so the move never increases it. Descent goes on until a face step
+/// succeeds, or the largest step of a sweep is at most `tolerance · max|c|` (then `c` is returned
+/// as converged), or after `maxSweeps` sweeps.
 enum ElasticNetSolver {
     struct Solution {
         var coefficients: [Double]
@@ -46,16 +51,22 @@ enum ElasticNetSolver {
         var converged: Bool
     }
 
+    /// Sweeps between face steps while the coordinate steps are still large.
+    static let faceStepInterval = 4
+
     static func solve(_ p: ElasticNetSubproblem, start: [Double], tolerance: Double, maxSweeps: Int) -> Solution {
         let t = p.size, gamma = p.gamma, lambda = p.lambda, ridge = 1 - p.lambda
         precondition(start.count == t, "ElasticNetSolver: start.count=\(start.count) != size=\(t)")
         if t == 0 { return Solution(coefficients: [], sweeps: 0, converged: true) }
         var c = start
-        var q = p.rhs
-        for k in 0..<t where c[k] != 0 {
-            for l in 0..<t { q[l] -= p.gram[k * t + l] * c[k] }
+        var q = [Double](repeating: 0, count: t)
+        func refreshGradient() {
+            for k in 0..<t { q[k] = p.rhs[k] }
+            for k in 0..<t where c[k] != 0 {
+                for l in 0..<t { q[l] -= p.gram[k * t + l] * c[k] }
+            }
         }
-        var lastTried: [Int] = [-1]
+        refreshGradient()
         for sweep in 1...max(1, maxSweeps) {
             var maxStep = 0.0, maxC = 0.0
             for k in 0..<t {
@@ -72,13 +83,11 @@ enum ElasticNetSolver {
                 maxStep = max(maxStep, abs(step)); maxC = max(maxC, abs(updated))
             }
             let converged = maxStep <= tolerance * maxC
-            if converged || maxStep <= 1e-3 * maxC || sweep % 10 == 0 {
-                let support = (0..<t).filter { c[$0] != 0 }
-                if support != lastTried || converged {
-                    lastTried = support
-                    if let exact = exactStep(p, support: support, signs: support.map { c[$0] > 0 ? 1 : -1 }) {
-                        return Solution(coefficients: exact, sweeps: sweep, converged: true)
-                    }
+            if converged || sweep % faceStepInterval == 0 || maxStep <= 1e-3 * maxC {
+                switch faceStep(p, from: c) {
+                case .optimal(let exact): return Solution(coefficients: exact, sweeps: sweep, converged: true)
+                case .moved(let moved): c = moved; refreshGradient()
+                case .none: break
                 }
             }
             if converged { return Solution(coefficients: c, sweeps: sweep, converged: true) }
@@ -86,36 +95,55 @@ enum ElasticNetSolver {
         return Solution(coefficients: c, sweeps: maxSweeps, converged: false)
     }
 
-    /// The optimum if its support is `support` with `signs`, else nil (see the type's description).
-    static func exactStep(_ p: ElasticNetSubproblem, support: [Int], signs: [Double]) -> [Double]? {
-        let t = p.size, a = support.count
-        var c = [Double](repeating: 0, count: t)
+    enum FaceStep {
+        /// The optimum.
+        case optimal([Double])
+        /// A point with no larger objective on the way to the face's minimiser.
+        case moved([Double])
+        /// The face's system is singular (pure lasso with dependent atoms): no step.
+        case none
+    }
+
+    /// The face step from `c` (see the type's description).
+    static func faceStep(_ p: ElasticNetSubproblem, from c: [Double]) -> FaceStep {
+        let t = p.size
+        let support = (0..<t).filter { c[$0] != 0 }
+        let a = support.count
+        var target = [Double](repeating: 0, count: t)
         if a > 0 {
             var factor = GrowingCholesky(capacity: a)
             var column = [Double](repeating: 0, count: a)
             for i in 0..<a {
                 for j in 0..<i { column[j] = p.gamma * p.gram[support[i] * t + support[j]] }
                 let diagonal = p.gamma * p.gram[support[i] * t + support[i]] + (1 - p.lambda)
-                let grown = column.withUnsafeBufferPointer { factor.append($0.baseAddress!, diagonal: diagonal,
-                                                                           relativeTolerance: 1e-12) }
-                if !grown { return nil }
+                let grown = column.withUnsafeBufferPointer {
+                    factor.append($0.baseAddress!, diagonal: diagonal, relativeTolerance: 1e-12)
+                }
+                if !grown { return .none }
             }
-            var solution = (0..<a).map { p.gamma * p.rhs[support[$0]] - p.lambda * signs[$0] }
-            solution = factor.solved(solution)
-            for i in 0..<a {
-                if !(solution[i] * signs[i] > 0) { return nil }
-                c[support[i]] = solution[i]
-            }
+            let solution = factor.solved(support.map { p.gamma * p.rhs[$0] - p.lambda * (c[$0] > 0 ? 1 : -1) })
+            for i in 0..<a { target[support[i]] = solution[i] }
         }
-        // Off the support: |γ (b_k − G_kA c_A)| ≤ λ.
+        // The first zero crossing on the segment c → target, if any.
+        var theta = 1.0, crossing = -1
+        for k in support where target[k] * c[k] <= 0 {
+            let at = c[k] / (c[k] - target[k])
+            if at < theta { theta = at; crossing = k }
+        }
+        if crossing >= 0 {
+            var moved = c
+            for k in support { moved[k] = c[k] + theta * (target[k] - c[k]) }
+            moved[crossing] = 0
+            for k in support where moved[k] * c[k] <= 0 { moved[k] = 0 }
+            return .moved(moved)
+        }
+        // Same signs: optimal iff the atoms off the support satisfy |γ (b_k − G_kA c_A)| ≤ λ.
         let bound = p.lambda * (1 + 1e-9)
-        var onSupport = [Bool](repeating: false, count: t)
-        for k in support { onSupport[k] = true }
-        for k in 0..<t where !onSupport[k] {
+        for k in 0..<t where target[k] == 0 {
             var r = p.rhs[k]
-            for l in support { r -= p.gram[k * t + l] * c[l] }
-            if abs(p.gamma * r) > bound { return nil }
+            for l in support { r -= p.gram[k * t + l] * target[l] }
+            if abs(p.gamma * r) > bound { return .moved(target) }
         }
-        return c
+        return .optimal(target)
     }
 }

@@ -44,8 +44,10 @@ public enum ElasticNetGammaScale: String, Sendable, CaseIterable, Codable {
 /// Then only the ``maxNonzeros`` largest `|c_k|` of a row are kept (nil: all), `W = (|C̃| + |C̃|ᵀ)/2`
 /// with rows scaled by ``normalization`` (unit L2, as the reference toolbox) and spectral clustering
 /// (``SelfExpressiveClustering``). The coder makes no random choice; ``seed`` drives the spectral
-/// stage. Memory O(N·D + workers·blockSize·N + N·nnz per row); time per round O(N·D) per sample
-/// for the correlations plus O(|T|²·D) for the Gram matrix of `T`.
+/// stage. Memory: the samples `[N, D]`, `C`, and per running block `blockSize·N` correlations plus
+/// each running sample's active-set Gram matrix (`|T|²` doubles, `|T|` about ``supportSize``).
+/// Time per round and sample: O(N·D) for the correlations (sgemm), O(|T_new|·|T|·D) for the Gram
+/// rows of the atoms new to `T` (those of kept atoms are reused), and the elastic-net solve.
 public struct ElasticNetSubspaceClustering: Sendable {
     /// Number of clusters K, `2 <= K <= N`.
     public var clusters: Int
