@@ -113,7 +113,8 @@ public struct ElasticNetSubspaceClustering: Sendable {
 
     /// The coefficient matrix `C` of `samples` (no clustering). Throws ``ClusterError`` for bad
     /// parameters or a non-finite sample, and whatever the source throws. `progress` receives
-    /// `("coefficients", fraction)` after each block.
+    /// `("coefficients", fraction)` after each block, from the worker threads but never two calls
+    /// at once.
     public func coefficients(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws
         -> SelfExpressiveCoefficients
     {

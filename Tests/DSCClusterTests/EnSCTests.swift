@@ -44,7 +44,8 @@ final class EnSCTests: XCTestCase {
             for j in 0..<n {
                 var g = gamma
                 if scale == .relative {
-                    let largest = (0..<n).filter { $0 != j }.map { k in abs(dot(k, (0..<d).map { unit[j * d + $0] })) }.max()!
+                    let xj = (0..<d).map { unit[j * d + $0] }
+                    let largest = (0..<n).filter { $0 != j }.map { abs(dot($0, xj)) }.max()!
                     g = gamma * lambda / largest
                 }
                 let r = F.residual(c, row: j, unit: unit, columns: d)
@@ -163,7 +164,8 @@ final class EnSCTests: XCTestCase {
         XCTAssertNil(message { $0.gammaScale = .absolute; $0.gamma = 5 })
         var bad = x
         bad[2 * 3] = .infinity
-        XCTAssertThrowsError(try ElasticNetSubspaceClustering(clusters: 2).coefficients(InMemoryRows(rows: 10, dimension: 3, data: bad))) { error in
+        let nonFinite = InMemoryRows(rows: 10, dimension: 3, data: bad)
+        XCTAssertThrowsError(try ElasticNetSubspaceClustering(clusters: 2).coefficients(nonFinite)) { error in
             XCTAssertEqual(error as? ClusterError, .nonFiniteValue(row: 2))
         }
     }

@@ -63,7 +63,9 @@ final class SSCOMPTests: XCTestCase {
                 let dot = (0..<d).reduce(0.0) { $0 + r[$1] * unit[j * d + $1] }
                 XCTAssertEqual(dot, 0, accuracy: 1e-5)
             }
-            let correlations = (0..<n).map { j in j == i ? -1 : abs((0..<d).reduce(0.0) { $0 + unit[i * d + $1] * unit[j * d + $1] }) }
+            let correlations = (0..<n).map { j in
+                j == i ? -1 : abs((0..<d).reduce(0.0) { $0 + unit[i * d + $1] * unit[j * d + $1] })
+            }
             let best = correlations.indices.max { correlations[$0] < correlations[$1] }!
             XCTAssertTrue(c.row(i).contains { $0.column == best }, "row \(i) misses its most correlated sample \(best)")
         }
@@ -111,7 +113,8 @@ final class SSCOMPTests: XCTestCase {
         XCTAssertEqual(message(omp), "kmeansRestarts=0 must be >= 1")
         XCTAssertEqual(message(SSCOMP(clusters: 2), InMemoryRows(rows: 0, dimension: 3, data: [])),
                        "n_samples=0, n_features=3: the input must hold at least one sample and one feature")
-        XCTAssertEqual(F.message { _ = try SSCOMP(clusters: 2).coefficients(InMemoryRows(rows: 1, dimension: 3, data: [1, 2, 3])) },
+        let single = InMemoryRows(rows: 1, dimension: 3, data: [1, 2, 3])
+        XCTAssertEqual(F.message { _ = try SSCOMP(clusters: 2).coefficients(single) },
                        "n_samples=1 must be >= 2 (a sample never codes itself)")
         var bad = x
         bad[7 * 3 + 1] = .nan
