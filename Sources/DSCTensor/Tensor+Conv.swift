@@ -13,6 +13,23 @@
 /// `∂x`), otherwise `∂col = wᵀ · g` scattered back by col2im; `∂bias[o] += Σ g[·, o, ·]`. Images
 /// are split over the cores, each worker with its own buffers and its own partial `∂w`, summed at
 /// the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
+/// `n` zeros from `p` (memset; `update(repeating:)` compiles to a scalar loop here).
+@inline(__always) func zero(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    if n > 0 { memset(p, 0, n * MemoryLayout<Float>.stride) }
+}
+
+/// A scratch buffer of `n` floats whose contents are not initialised (every kernel using one
+/// writes before it reads).
+@inline(__always) func scratch(_ n: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: n) { _, initialised in initialised = n }
+}
+
 struct ConvGeometry {
     let batch, channels, height, width: Int
     let outChannels, kernelH, kernelW, stride, padding: Int
@@ -111,10 +128,10 @@ struct ConvGeometry {
                 for j in 0..<kernelW {
                     let dst = col + ((c * kernelH + i) * kernelW + j) * ld
                     let cols = validRange(kernelOffset: j, inputExtent: width, outputExtent: wo)
-                    if rows.isEmpty || cols.isEmpty { dst.update(repeating: 0, count: np); continue }
+                    if rows.isEmpty || cols.isEmpty { zero(dst, np); continue }
                     let before = rows.lowerBound - block.lowerBound, after = block.upperBound - rows.upperBound
-                    if before > 0 { dst.update(repeating: 0, count: before * wo) }
-                    if after > 0 { (dst + (before + rows.count) * wo).update(repeating: 0, count: after * wo) }
+                    if before > 0 { zero(dst, before * wo) }
+                    if after > 0 { zero(dst + (before + rows.count) * wo, after * wo) }
                     let firstRow = x + (c * height + rows.lowerBound * stride - padding + i) * width - padding + j
                     let d = dst + before * wo
                     if isSameWidth {
@@ -128,13 +145,13 @@ struct ConvGeometry {
                     for r in 0..<rows.count {
                         let dr = d + r * wo
                         let src = firstRow + r * stride * width
-                        if cols.lowerBound > 0 { dr.update(repeating: 0, count: cols.lowerBound) }
+                        if cols.lowerBound > 0 { zero(dr, cols.lowerBound) }
                         if stride == 1 {
                             (dr + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
                         } else {
                             for q in cols { dr[q] = src[q * stride] }
                         }
-                        if cols.upperBound < wo { (dr + cols.upperBound).update(repeating: 0, count: wo - cols.upperBound) }
+                        if cols.upperBound < wo { zero(dr + cols.upperBound, wo - cols.upperBound) }
                     }
                 }
             }
@@ -250,8 +267,8 @@ extension Tensor {
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
                 geo.overImages { _, images in
-                    var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.columnCapacity)
-                    var tmp = [Float](repeating: 0, count: geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
+                    var col = scratch(geo.isPointwise ? 0 : geo.columnCapacity)
+                    var tmp = scratch(geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
                     col.withUnsafeMutableBufferPointer { pc in
                         tmp.withUnsafeMutableBufferPointer { pt in
                             geo.forEachTile(images) { tile in
@@ -290,8 +307,8 @@ extension Tensor {
                 geo.overImages { k, images in
                     // The first part adds straight into gw; the others into their own partial.
                     let dst = k == 0 ? gw : pp.baseAddress! + (k - 1) * wSize
-                    var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.columnCapacity)
-                    var gathered = [Float](repeating: 0, count: geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
+                    var col = scratch(geo.isPointwise ? 0 : geo.columnCapacity)
+                    var gathered = scratch(geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
                     col.withUnsafeMutableBufferPointer { pc in
                         gathered.withUnsafeMutableBufferPointer { pg in
                             geo.forEachTile(images) { tile in
@@ -329,7 +346,7 @@ extension Tensor {
         let outSize = geo.outChannels * geo.positions
         wv.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in
-                var col = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patch * geo.positions)
+                var col = scratch(geo.isPointwise ? 0 : geo.patch * geo.positions)
                 col.withUnsafeMutableBufferPointer { pc in
                     for b in images {
                         let gxb = gx + b * geo.imageSize
@@ -381,8 +398,8 @@ extension Tensor {
         let outSize = geo.imageSize
         flipped.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in
-                var col = [Float](repeating: 0, count: back.columnCapacity)
-                var tmp = [Float](repeating: 0, count: back.imagesPerTile > 1 ? outSize * back.imagesPerTile : 0)
+                var col = scratch(back.columnCapacity)
+                var tmp = scratch(back.imagesPerTile > 1 ? outSize * back.imagesPerTile : 0)
                 col.withUnsafeMutableBufferPointer { pc in
                     tmp.withUnsafeMutableBufferPointer { pt in
                         back.forEachTile(images) { tile in
