@@ -11,7 +11,9 @@ blocksPerStage: 1, outputDimensions: 10)):
 One step = forward, cross-entropy loss, backward, AdamW update (lr 1e-3, weight decay 0.01).
 
 Usage: /usr/bin/python3 Benchmarks/peer_torch.py [--batch 256] [--steps 30] [--warmup 3] [--threads 2]
-Prints `torch train step: … images/s` and the time per step; CPU only.
+Prints `torch train step: … images/s`, the median and minimum time per step and the CPU time per
+step; CPU only. Compare with `DSCBench trainstep` run right before or after (the machine's load
+changes both).
 """
 import argparse
 import time
@@ -83,15 +85,18 @@ def main():
     for _ in range(a.warmup):
         step()
     times = []
+    cpu = time.process_time()
     for _ in range(a.steps):
         t = time.perf_counter()
         step()
         times.append(time.perf_counter() - t)
+    cpu = (time.process_time() - cpu) / a.steps
     times.sort()
     median = times[len(times) // 2]
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, mkldnn {torch.backends.mkldnn.is_available()}")
     print(f"torch train step: {median * 1000:.1f} ms median over {a.steps} steps (min {times[0] * 1000:.1f} ms)")
     print(f"torch train step: {a.batch / median:.1f} images/s")
+    print(f"torch train step: {cpu * 1000:.0f} ms CPU time per step (all threads; OpenMP threads may spin)")
 
 
 if __name__ == "__main__":

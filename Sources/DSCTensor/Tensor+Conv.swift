@@ -149,7 +149,8 @@ struct ConvGeometry {
                         if stride == 1 {
                             (dr + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
                         } else {
-                            for q in cols { dr[q] = src[q * stride] }
+                            var sp = src + cols.lowerBound * stride
+                            for q in cols { dr[q] = sp.pointee; sp += stride }
                         }
                         if cols.upperBound < wo { zero(dr + cols.upperBound, wo - cols.upperBound) }
                     }
