@@ -3,7 +3,7 @@ import Foundation
 
 /// Which eigensolver ``Eigensolver/laplacianEigenpairs(affinity:count:solver:seed:tolerance:maxIterations:progress:)`` runs.
 public enum EigenSolverKind: String, Sendable, CaseIterable {
-    /// `dense` when `n ≤ Eigensolver.autoDenseLimit` (2000), `lanczos` above (at n = 3000 dense took 4.4 s, Lanczos 0.04 s).
+    /// `dense` when `n ≤ Eigensolver.autoDenseLimit` (500), `lanczos` above (at n = 3000 dense took 4.4 s, Lanczos 0.04 s; at 1797 dense takes seconds).
     case auto
     /// LAPACK `dsyevr` on the dense `[n, n]` Laplacian: O(n²) memory, O(n³) time; exact to rounding.
     case dense
@@ -83,7 +83,7 @@ public enum EigensolverError: Error, LocalizedError, Equatable, Sendable {
 /// Eigenpairs of graph Laplacians for spectral clustering.
 public enum Eigensolver {
     /// `.auto` picks `.dense` up to this many nodes, `.lanczos` above.
-    public static let autoDenseLimit = 2000
+    public static let autoDenseLimit = 500
     /// The most nodes `.dense` accepts.
     public static let denseNodeLimit = 10_000
 
@@ -93,7 +93,7 @@ public enum Eigensolver {
     ///   - affinity: `W`, `[n, n]`, symmetric (to 1e-6 relative) with finite non-negative weights.
     ///     A node of degree 0 has `D^{-1/2} = 0`: it contributes the eigenvalue 1 (vector `e_i`), no NaN.
     ///   - count: eigenpairs wanted, `1...n`.
-    ///   - solver: `.auto` is `.dense` for `n ≤ 2000`, else `.lanczos` (thick-restart, basis of
+    ///   - solver: `.auto` is `.dense` for `n ≤ 500`, else `.lanczos` (thick-restart, basis of
     ///     `max(2·count + 10, 40)` vectors, full reorthogonalisation; see `ThickRestartLanczos`).
     ///   - seed: the Lanczos start vector is Gaussian from `SeededGenerator(seed:)`; same input and
     ///     seed give bitwise the same output.

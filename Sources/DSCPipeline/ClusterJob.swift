@@ -9,6 +9,11 @@ public enum ClusterMethod: String, CaseIterable, Sendable, Codable {
     case spectral
     /// k-means++ with restarts on the raw features.
     case kmeans
+    /// Elastic-net subspace clustering (You et al., CVPR 2016): sparse self-expressive
+    /// coefficients by an active-set solver, then spectral clustering of `(|C| + |C|ᵀ)/2`.
+    case ensc
+    /// Sparse subspace clustering by orthogonal matching pursuit (You et al., CVPR 2016).
+    case sscOMP = "ssc-omp"
 }
 
 /// One clustering run from an HDF5 file to labels, in the manner of a scikit-learn estimator:
@@ -47,6 +52,12 @@ public struct ClusterJob: Sendable {
     public var restarts: Int?
     /// The one seed behind every random choice of the run.
     public var seed: UInt64 = 0
+    /// EnSC: weight of the ℓ1 term in the elastic net, λ ∈ (0, 1].
+    public var enscLambda = 0.9
+    /// EnSC: the self-expression weight γ, relative to the smallest γ that gives a non-zero code.
+    public var enscGamma = 50.0
+    /// SSC-OMP: atoms per sample.
+    public var ompAtoms = 10
 
     public init(input: String, clusters: Int, method: ClusterMethod = .spectral) {
         self.input = input
@@ -60,7 +71,7 @@ public struct ClusterJob: Sendable {
     /// restarts up to 20,000 samples and a budget of 2·10⁶ sample-restarts above (28 at 70,000),
     /// never fewer than 10. On raw features a restart costs O(N·D·K) per iteration: 10.
     public static func defaultRestarts(for method: ClusterMethod, samples: Int? = nil) -> Int {
-        guard method == .spectral else { return 10 }
+        guard method != .kmeans else { return 10 }
         guard let n = samples, n > 20_000 else { return 100 }
         return max(10, 2_000_000 / n)
     }
@@ -78,6 +89,12 @@ public struct ClusterJob: Sendable {
                   ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .kmeans:
             p += [("restarts", restarts.map(String.init) ?? "auto")]
+        case .ensc:
+            p += [("lambda", String(enscLambda)), ("gamma", String(enscGamma)),
+                  ("eigen_solver", eigenSolver.rawValue), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+        case .sscOMP:
+            p += [("max_atoms", String(ompAtoms)), ("eigen_solver", eigenSolver.rawValue),
+                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         }
         return p
     }
@@ -131,6 +148,29 @@ public struct ClusterJob: Sendable {
             outcome.eigenSolver = result.eigenSolver.rawValue
             outcome.warnings += result.warnings
             outcome.graphGFLOPS = result.graphGFLOPS
+            for stage in result.timings.stages where stage.name != "total" {
+                timings.record(stage.name, seconds: stage.seconds)
+            }
+        case .ensc, .sscOMP:
+            let result: SelfExpressiveClusteringResult
+            if method == .ensc {
+                var ensc = ElasticNetSubspaceClustering(clusters: clusters, lambda: enscLambda, gamma: enscGamma, seed: seed)
+                ensc.eigenSolver = eigenSolver
+                ensc.kmeansRestarts = restarts
+                result = try ensc.fit(source, progress: progress)
+            } else {
+                var omp = SSCOMP(clusters: clusters, maxAtoms: ompAtoms, seed: seed)
+                omp.eigenSolver = eigenSolver
+                omp.kmeansRestarts = restarts
+                result = try omp.fit(source, progress: progress)
+            }
+            outcome.labels = result.labels
+            outcome.affinity = result.affinity
+            outcome.embedding = result.embedding
+            outcome.eigenvalues = result.eigenvalues
+            outcome.eigenResiduals = result.spectral.residuals
+            outcome.eigenSolver = result.spectral.eigenSolver.rawValue
+            outcome.warnings += result.warnings
             for stage in result.timings.stages where stage.name != "total" {
                 timings.record(stage.name, seconds: stage.seconds)
             }

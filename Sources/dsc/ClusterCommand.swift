@@ -26,8 +26,10 @@ struct ClusterCommand: ParsableCommand {
         has them. Large files are streamed in row blocks.
 
         spectral: exact kNN graph (blocks through sgemm) → symmetric normalised Laplacian → \
-        K smallest eigenvectors (LAPACK for N ≤ 2000, Lanczos above) → rows normalised → k-means++.
+        K smallest eigenvectors (LAPACK for N ≤ 500, Lanczos above) → rows normalised → k-means++.
         kmeans:   k-means++ with restarts on the raw features.
+        ensc:     elastic-net self-expressive coefficients (active set) → (|C|+|C|ᵀ)/2 → spectral.
+        ssc-omp:  orthogonal-matching-pursuit coefficients → (|C|+|C|ᵀ)/2 → spectral.
 
         Examples:
           dsc cluster digits.h5 --clusters 10
@@ -60,8 +62,17 @@ struct ClusterCommand: ParsableCommand {
     @Flag(help: "Keep only mutual kNN edges (spectral).")
     var mutual = false
 
-    @Option(help: "Eigen-solver; auto is dense LAPACK up to 2000 samples, Lanczos above.")
+    @Option(help: "Eigen-solver; auto is dense LAPACK up to 500 samples, Lanczos above.")
     var eigenSolver: EigenSolverKind = .auto
+
+    @Option(help: "EnSC: weight of the l1 term of the elastic net, in (0, 1].")
+    var lambda = 0.9
+
+    @Option(help: "EnSC: self-expression weight, relative to the smallest one that gives a non-zero code (> 1).")
+    var gamma = 50.0
+
+    @Option(help: "SSC-OMP: atoms per sample.")
+    var atoms = 10
 
     @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: spectral 100 up to 20,000 samples, fewer above, at least 10; kmeans 10).", valueName: "n"))
     var restarts: Int?
@@ -80,6 +91,9 @@ struct ClusterCommand: ParsableCommand {
     func validate() throws {
         if clusters < 2 { throw ValidationError("--clusters \(clusters) must be at least 2.") }
         if neighbors < 1 { throw ValidationError("--neighbors \(neighbors) must be at least 1.") }
+        if !(lambda > 0 && lambda <= 1) { throw ValidationError("--lambda \(lambda) must be in (0, 1].") }
+        if !(gamma > 1) { throw ValidationError("--gamma \(gamma) must be greater than 1.") }
+        if atoms < 1 { throw ValidationError("--atoms \(atoms) must be at least 1.") }
         if let restarts, restarts < 1 { throw ValidationError("--restarts \(restarts) must be at least 1.") }
     }
 
@@ -95,6 +109,9 @@ struct ClusterCommand: ParsableCommand {
             job.mutual = mutual
             job.eigenSolver = eigenSolver
             job.restarts = restarts
+            job.enscLambda = lambda
+            job.enscGamma = gamma
+            job.ompAtoms = atoms
             job.seed = seed
             try execute(job, output: output, report: report, options: options)
         }
