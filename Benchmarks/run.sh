@@ -36,3 +36,11 @@ fi
 echo "== eigen-solver (Lanczos), 10 eigenvectors"
 "$B" eigen 70000
 "$B" eigen 1000000
+
+echo "== training step: residual CNN 32-64-128, batch 256 of 28x28, AdamW (PyTorch peer side by side when installed)"
+"$B" trainstep --steps 20 --warmup 2
+if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  /usr/bin/python3 Benchmarks/peer_torch.py --steps 20 --warmup 2
+else
+  echo "(PyTorch peer skipped: apt-get install python3-torch)"
+fi
