@@ -9,18 +9,12 @@
 // last step N next to VmHWM (peak): flat memory means no graph or buffer outlives its step
 // (`--steps 1000` compares steps 100 and 1000).
 import DSCNN
+import DSCPipeline
 import DSCTensor
 import Foundation
 
 /// Resident set size now (VmRSS), in MiB.
-func residentMemoryMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-        if parts.count >= 2, let kb = Double(parts[1]) { return kb / 1024 }
-    }
-    return .nan
-}
+func residentMemoryMiB() -> Double { ProcessMemory.residentBytes.map { Double($0) / 1_048_576 } ?? .nan }
 
 /// Multiply-adds × 2 of every convolution and linear layer of `net` for one batch of
 /// `batch` images of `height × width` (BatchNorm, ReLU, additions and pooling not counted).

@@ -14,14 +14,7 @@ import DSCPipeline
 import DSCTensor
 import Foundation
 
-func peakMemoryMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-        if parts.count >= 2, let kb = Double(parts[1]) { return kb / 1024 }
-    }
-    return .nan
-}
+func peakMemoryMiB() -> Double { ProcessMemory.peakBytes.map { Double($0) / 1_048_576 } ?? .nan }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now

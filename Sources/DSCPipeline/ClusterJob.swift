@@ -140,17 +140,8 @@ public struct ClusterJob: Sendable {
             sc.kmeansRestarts = restarts
             sc.seed = seed
             let result = try sc.fit(source, progress: progress)
-            outcome.labels = result.labels
-            outcome.affinity = result.affinity
-            outcome.embedding = result.embedding
-            outcome.eigenvalues = result.eigenvalues
-            outcome.eigenResiduals = result.residuals
-            outcome.eigenSolver = result.eigenSolver.rawValue
-            outcome.warnings += result.warnings
+            outcome.take(result, warnings: result.warnings, stages: result.timings, into: &timings)
             outcome.graphGFLOPS = result.graphGFLOPS
-            for stage in result.timings.stages where stage.name != "total" {
-                timings.record(stage.name, seconds: stage.seconds)
-            }
         case .ensc, .sscOMP:
             let result: SelfExpressiveClusteringResult
             if method == .ensc {
@@ -164,16 +155,7 @@ public struct ClusterJob: Sendable {
                 omp.kmeansRestarts = restarts
                 result = try omp.fit(source, progress: progress)
             }
-            outcome.labels = result.labels
-            outcome.affinity = result.affinity
-            outcome.embedding = result.embedding
-            outcome.eigenvalues = result.eigenvalues
-            outcome.eigenResiduals = result.spectral.residuals
-            outcome.eigenSolver = result.spectral.eigenSolver.rawValue
-            outcome.warnings += result.warnings
-            for stage in result.timings.stages where stage.name != "total" {
-                timings.record(stage.name, seconds: stage.seconds)
-            }
+            outcome.take(result.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
         case .kmeans:
             let data = try timings.measure("load") { () throws -> [Float] in
                 var buffer = [Float](repeating: 0, count: source.rowCount * source.dimension)

@@ -46,3 +46,21 @@ public struct ClusterOutcome: Sendable {
         return sizes
     }
 }
+
+extension ClusterOutcome {
+    /// Copies the spectral stage's labels, affinity, embedding and eigenpairs into the outcome,
+    /// appends `warnings`, and records every stage of `stages` but its total into `timings`.
+    mutating func take(_ spectral: SpectralClusteringResult, warnings: [String], stages: StageTimings,
+                       into timings: inout StageTimings) {
+        labels = spectral.labels
+        affinity = spectral.affinity
+        embedding = spectral.embedding
+        eigenvalues = spectral.eigenvalues
+        eigenResiduals = spectral.residuals
+        eigenSolver = spectral.eigenSolver.rawValue
+        self.warnings += warnings
+        for stage in stages.stages where stage.name != "total" {
+            timings.record(stage.name, seconds: stage.seconds)
+        }
+    }
+}

@@ -133,7 +133,7 @@ func execute(_ job: ClusterJob, output: String?, report: String?, options: Outpu
         progress.finish()
         throw error
     }
-    let peak = peakMemoryBytes()
+    let peak = ProcessMemory.peakBytes
     if let output { try ResultFile.write(outcome, to: output, peakMemoryBytes: peak) }
     if let report {
         try ReportWriterFacade.write(ReportBuilder.input(for: outcome, peakMemoryBytes: peak), to: report)

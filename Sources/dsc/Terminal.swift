@@ -61,13 +61,3 @@ func formatDuration(_ seconds: Double) -> String {
     if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
     return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
 }
-
-/// Peak resident memory of this process in bytes (VmHWM from /proc), or nil where unavailable.
-func peakMemoryBytes() -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-        if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
-    }
-    return nil
-}
