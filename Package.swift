@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "DSCMetrics", targets: ["DSCMetrics"]),
         .library(name: "DSCIO", targets: ["DSCIO"]),
         .library(name: "DSCReport", targets: ["DSCReport"]),
+        .library(name: "DSCDeep", targets: ["DSCDeep"]),
         .library(name: "DSCPipeline", targets: ["DSCPipeline"]),
     ],
     dependencies: [
@@ -31,9 +32,12 @@ let package = Package(
         .target(name: "DSCMetrics"),
         .target(name: "DSCCluster", dependencies: ["DSCTensor"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
+        // Deep subspace clustering: contrastive encoder, energy network, training, streamed coding.
+        .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCCluster", "DSCIO"]),
         .target(name: "DSCReport", dependencies: ["DSCMetrics"]),
         // The library behind the CLI: a run from an HDF5 file to labels, a result file and a report.
-        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
+        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCNN", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO",
+                                                    "DSCReport"]),
         .executableTarget(name: "dsc", dependencies: [
             "DSCPipeline", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -50,6 +54,7 @@ let package = Package(
         .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics"], exclude: ["make_golden.py"]),
         .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCTensor", "DSCMetrics"]),
         .testTarget(name: "DSCIOTests", dependencies: ["DSCIO"]),
+        .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO"]),
         .testTarget(name: "DSCReportTests", dependencies: ["DSCReport", "DSCMetrics"]),
         .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics"]),
         .testTarget(name: "dscTests", dependencies: ["dsc"], exclude: ["Golden"]),

@@ -45,7 +45,7 @@ public enum ClusterError: Error, LocalizedError, Equatable, Sendable {
 
 extension ClusterError {
     /// Throws unless `2 <= clusters <= samples`.
-    static func checkClusters(_ clusters: Int, samples: Int) throws {
+    public static func checkClusters(_ clusters: Int, samples: Int) throws {
         if clusters < 2 || clusters > samples {
             throw ClusterError.invalidClusterCount(clusters: clusters, samples: samples)
         }

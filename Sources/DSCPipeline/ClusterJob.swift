@@ -1,11 +1,16 @@
 import DSCCluster
+import DSCDeep
+import DSCNN
 import DSCIO
 import DSCMetrics
 import Foundation
 
 /// The clustering methods `dsc cluster` offers in this version.
 public enum ClusterMethod: String, CaseIterable, Sendable, Codable {
-    /// Spectral clustering on an exact kNN graph (the default).
+    /// Energy-based self-expressive clustering (the default): a contrastive encoder supplies the
+    /// dictionary, an energy network the sparse coefficients, spectral clustering the labels.
+    case ebsc
+    /// Spectral clustering on an exact kNN graph.
     case spectral
     /// k-means++ with restarts on the raw features.
     case kmeans
@@ -39,7 +44,13 @@ public struct ClusterJob: Sendable {
     public var labelsRequired = false
     /// Number of clusters K, 2 ≤ K ≤ N.
     public var clusters: Int
-    public var method: ClusterMethod = .spectral
+    public var method: ClusterMethod = .ebsc
+    /// EBSC: the model and training settings (its seed is replaced by ``seed``).
+    public var deep = EBSCConfiguration()
+    /// EBSC: a trained model file (`dsc train`); nil trains one first.
+    public var modelPath: String?
+    /// EBSC: training progress, after every step.
+    public var trainingProgress: (@Sendable (TrainingProgress) -> Void)?
     /// Neighbours per sample in the kNN graph (spectral), 1 ≤ k < N.
     public var neighbors = 10
     /// Edge weights of the kNN graph.
@@ -59,7 +70,7 @@ public struct ClusterJob: Sendable {
     /// SSC-OMP: atoms per sample.
     public var ompAtoms = 10
 
-    public init(input: String, clusters: Int, method: ClusterMethod = .spectral) {
+    public init(input: String, clusters: Int, method: ClusterMethod = .ebsc) {
         self.input = input
         self.clusters = clusters
         self.method = method
@@ -83,6 +94,11 @@ public struct ClusterJob: Sendable {
             ("method", method.rawValue), ("seed", String(seed)),
         ]
         switch method {
+        case .ebsc:
+            if let modelPath { p += [("model", modelPath), ("keep", String(deep.keep))] } else {
+                p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
+            }
+            p += [("eigen_solver", eigenSolver.rawValue), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .spectral:
             p += [("neighbors", String(neighbors)), ("weighting", weighting.rawValue),
                   ("mutual", String(mutual)), ("eigen_solver", eigenSolver.rawValue),
@@ -131,6 +147,19 @@ public struct ClusterJob: Sendable {
                                      dimension: source.dimension, clusters: clusters, method: method, seed: seed,
                                      parameters: parameters.map { $0.0.hasSuffix("restarts") ? ($0.0, String(restarts)) : $0 })
         switch method {
+        case .ebsc:
+            let samples = try timings.measure("load") {
+                try HDF5Samples(path: input, dataset: featuresDataset, inMemoryLimit: 1 << 30, checkFinite: false)
+            }
+            let model = try modelPath.map { path in try timings.measure("load") { try EBSCModel.load(path) } }
+            var config = deep
+            config.seed = seed
+            var ebsc = EBSC(clusters: clusters, configuration: config)
+            ebsc.eigenSolver = eigenSolver
+            ebsc.kmeansRestarts = restarts
+            ebsc.trainingProgress = trainingProgress
+            let result = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
+            outcome.take(result.clustering.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
         case .spectral:
             var sc = SpectralClustering(clusters: clusters)
             sc.neighbors = neighbors

@@ -21,9 +21,13 @@ struct ClusterCommand: ParsableCommand {
         commandName: "cluster",
         abstract: "Cluster the samples of an HDF5 file.",
         discussion: """
-        Reads the rows of FEATURES (float or integer; [N, D], or images [N, H, W] / [N, C, H, W] \
-        flattened), clusters them into K groups and prints the scores against LABELS when the file \
-        has them. Large files are streamed in row blocks.
+        Reads the rows of FEATURES (float or integer; [N, D], or images [N, H, W] / [N, C, H, W]), \
+        clusters them into K groups and prints the scores against LABELS when the file has them.
+
+        ebsc:     (default) a contrastive encoder (MLP for [N, D], residual CNN with LDFR for images) \
+        and an energy network are trained on the file (or loaded with --model, see dsc train); every \
+        sample is coded against all N in streamed blocks, keeping --keep sparse coefficients → \
+        (|C|+|C|ᵀ)/2 → spectral. Memory O(batch × queue + N × keep), never N × N.
 
         spectral: exact kNN graph (blocks through sgemm) → symmetric normalised Laplacian → \
         K smallest eigenvectors (LAPACK for N ≤ 500, Lanczos above) → rows normalised → k-means++.
@@ -33,6 +37,8 @@ struct ClusterCommand: ParsableCommand {
 
         Examples:
           dsc cluster digits.h5 --clusters 10
+          dsc cluster digits.h5 -k 10 --method spectral
+          dsc cluster mnist.h5 -k 10 --features-dataset images --model mnist-model.h5
           dsc cluster mnist.h5 -k 10 --output result.h5 --report mnist-report
           dsc cluster data.h5 -k 5 --features-dataset X --labels-dataset y --json
         """
@@ -45,7 +51,10 @@ struct ClusterCommand: ParsableCommand {
     var clusters: Int
 
     @Option(help: "Clustering method.")
-    var method: ClusterMethod = .spectral
+    var method: ClusterMethod = .ebsc
+
+    @Option(help: ArgumentHelp("EBSC: a model trained by dsc train; without it, one is trained first.", valueName: "model.h5"))
+    var model: String?
 
     @Option(help: ArgumentHelp("Dataset holding the samples.", valueName: "name"))
     var featuresDataset = "features"
@@ -86,6 +95,8 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write report.md, report.html and metrics.json into this folder.", valueName: "dir"))
     var report: String?
 
+    @OptionGroup var deep: DeepOptions
+
     @OptionGroup var options: OutputOptions
 
     func validate() throws {
@@ -113,6 +124,8 @@ struct ClusterCommand: ParsableCommand {
             job.enscGamma = gamma
             job.ompAtoms = atoms
             job.seed = seed
+            job.deep = deep.configuration(seed: seed)
+            job.modelPath = model
             try execute(job, output: output, report: report, options: options)
         }
     }
@@ -125,6 +138,8 @@ func execute(_ job: ClusterJob, output: String?, report: String?, options: Outpu
     if let output { try checkWritable(output) }
     if let report { try checkWritable(report, isDirectory: true) }
     let progress = ProgressLine(quiet: options.quiet)
+    var job = job
+    job.trainingProgress = trainingReporter(progress, quiet: options.quiet, perEpoch: false)
     let outcome: ClusterOutcome
     do {
         outcome = try job.run(progress: progress.handler)

@@ -1,3 +1,4 @@
+import DSCDeep
 import DSCMetrics
 import DSCPipeline
 import Foundation
@@ -44,4 +45,31 @@ func outcomeSummary(_ o: ClusterOutcome, output: String?, report: String?, peak:
 
 func metricsLine(_ m: ClusteringMetrics) -> String {
     String(format: "  ACC %.4f  NMI %.4f  ARI %.4f  AMI %.4f  (NMI geometric %.4f)", m.acc, m.nmi, m.ari, m.ami, m.nmiGeometric)
+}
+
+/// The `dsc train --json` object.
+func trainJSON(_ o: TrainOutcome) -> JSONValue {
+    .object([
+        ("n", .integer(o.samples)), ("input", .string(o.kind.description)), ("output", .string(o.output)),
+        ("steps", .integer(o.steps)), ("resumed_at", .integer(o.resumedAt)),
+        ("seconds", .number((o.seconds * 100).rounded() / 100)),
+        ("epochs", .array(o.history.map { e in
+            .object([("epoch", .integer(e.epoch + 1)), ("loss", .number(e.loss)),
+                     ("contrastive", .number(e.contrastiveLoss)), ("self_expression", .number(e.selfExpressionLoss)),
+                     ("nonzeros", .number(e.nonzeros)), ("threshold", .number(Double(e.threshold))),
+                     ("seconds", .number((e.seconds * 100).rounded() / 100))])
+        })),
+    ])
+}
+
+/// A few human lines about a training run.
+func trainSummary(_ o: TrainOutcome) -> String {
+    var lines = ["\((o.input as NSString).lastPathComponent): \(o.samples) samples (\(o.kind)) → \(o.output)"]
+    if o.resumedAt > 0 { lines.append("  resumed at step \(o.resumedAt)") }
+    for e in o.history {
+        lines.append(String(format: "  epoch %3d  loss %.4f  contrastive %.4f  self-expression %.4f  nnz/sample %.1f  %.1fs",
+                            e.epoch + 1, e.loss, e.contrastiveLoss, e.selfExpressionLoss, e.nonzeros, e.seconds))
+    }
+    lines.append(String(format: "  %d steps, %.1fs", o.steps, o.seconds))
+    return lines.joined(separator: "\n")
 }

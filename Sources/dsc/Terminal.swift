@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DSCDeep
 import Foundation
 
 /// Writes a line to stderr.
@@ -24,8 +25,9 @@ final class ProgressLine {
         enabled = !quiet && isatty(STDERR_FILENO) == 1
     }
 
-    /// Report `fraction` ∈ [0, 1] of `stage`; redraws at most ten times a second.
-    func update(_ stage: String, _ fraction: Double) {
+    /// Report `fraction` ∈ [0, 1] of `stage`; redraws at most ten times a second. `detail`
+    /// (e.g. the loss) is shown after the bar; `eta` replaces the estimate from the fraction.
+    func update(_ stage: String, _ fraction: Double, detail: String? = nil, eta given: Double? = nil) {
         guard enabled else { return }
         let now = Date()
         if stage != self.stage { self.stage = stage; stageStart = now }
@@ -33,13 +35,14 @@ final class ProgressLine {
         lastDraw = now
         let f = min(max(fraction, 0), 1)
         let elapsed = now.timeIntervalSince(stageStart)
-        let eta = f > 0.01 ? elapsed * (1 - f) / f : nil
+        let eta = given ?? (f > 0.01 ? elapsed * (1 - f) / f : nil)
         let width = 24
         let filled = Int(f * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         var line = "\(stage.padding(toLength: 8, withPad: " ", startingAt: 0)) \(bar) \(String(format: "%3.0f%%", f * 100))"
         line += "  \(formatDuration(elapsed))"
         if let eta, f < 1 { line += "  ETA \(formatDuration(eta))" }
+        if let detail { line += "  \(detail)" }
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
         drewSomething = true
     }
@@ -52,6 +55,23 @@ final class ProgressLine {
     }
 
     var handler: (String, Double) -> Void { { [weak self] s, f in self?.update(s, f) } }
+
+    /// Whether the line is drawn (stderr is a terminal and not quiet).
+    var isEnabled: Bool { enabled }
+
+    private var loggedEpoch = -1
+
+    /// For logs (stderr not a terminal): one line when an epoch has ended.
+    func logEpochIfDone(_ p: TrainingProgress) {
+        let stepsPerEpoch = max(1, p.totalSteps / max(1, p.totalEpochs))
+        guard p.step % stepsPerEpoch == 0 || p.step == p.totalSteps, p.epoch != loggedEpoch else { return }
+        loggedEpoch = p.epoch
+        var line = String(format: "epoch %d/%d  step %d/%d  loss %.4f  contrastive %.4f  self-expression %.4f  threshold %.4f  %@",
+                          p.epoch + 1, p.totalEpochs, p.step, p.totalSteps, p.loss, p.contrastiveLoss,
+                          p.selfExpressionLoss, Double(p.threshold), formatDuration(p.seconds))
+        if let eta = p.eta, p.step < p.totalSteps { line += "  ETA \(formatDuration(eta))" }
+        printError(line)
+    }
 }
 
 /// `1.2s`, `3m05s`, `1h02m`.

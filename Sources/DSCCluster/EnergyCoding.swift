@@ -1,0 +1,133 @@
+import Dispatch
+import DSCTensor
+import Foundation
+
+/// Sparse self-expressive coefficients from query and key codes, streamed: the last step of the
+/// energy-based method (EBSC), where a network has already mapped every sample to a query `q_i`
+/// and every dictionary atom to a key `k_j` (`h` floats each).
+///
+/// `c_ij = scale · T_b(q_i · k_j)` with the soft threshold `T_b(u) = sign(u)·max(|u| − b, 0)`,
+/// and only the `keep` entries of largest `|q_i · k_j|` are stored per row (those are the
+/// largest `|c_ij|`, since `T_b` is monotone in `|u|`). A sample never codes itself when the
+/// queries and the keys are the same samples (``selfExcluded``).
+///
+/// Rows are coded a block at a time: one sgemm `Q_block · Kᵀ` (`block × M` floats, the only
+/// buffer that grows with the dictionary), then a per-row scan against a bounded heap, split over
+/// the cores. Memory `O(block · M + N · keep)`, never `N × M`.
+public struct EnergyCoding: Sendable {
+    /// Entries kept per row, `>= 1`.
+    public var keep: Int
+    /// The soft threshold `b >= 0`, in units of `q · k`.
+    public var threshold: Float
+    /// Factor applied to the thresholded energies.
+    public var scale: Float
+    /// Rows coded per sgemm.
+    public var block: Int = 512
+    /// Whether a row whose energies all fall under the threshold keeps its strongest pair.
+    public var keepStrongest = true
+
+    public init(keep: Int, threshold: Float, scale: Float = 1) {
+        self.keep = keep; self.threshold = threshold; self.scale = scale
+    }
+
+    /// Codes `queries` `[N, h]` against `keys` `[M, h]` (row-major). With `selfExcluded`, query
+    /// `i` and key `i` are the same sample (`N == M` required) and entry `(i, i)` is never kept.
+    /// Entries that the threshold sets to 0 are dropped, so a row may hold fewer than `keep`; a
+    /// row left empty keeps its strongest pair unthresholded (`scale · q_i·k_j`) when
+    /// ``keepStrongest`` is on, so that no sample is cut off from the graph.
+    /// Returns `C` `[N, M]` with sorted indices, and how many rows were rescued so.
+    /// `progress` gets the stage "coefficients".
+    ///
+    /// - Precondition: `queries.count == N·h`, `keys.count == M·h`, `h >= 1`, `keep >= 1`,
+    ///   `block >= 1`, and `N == M` when `selfExcluded`.
+    public func coefficients(queries: [Float], keys: [Float], dimension h: Int, selfExcluded: Bool,
+                             progress: ProgressHandler? = nil) -> (matrix: SparseMatrix, rescuedRows: Int) {
+        precondition(h >= 1 && keep >= 1 && block >= 1, "EnergyCoding: dimension=\(h) keep=\(keep) block=\(block)")
+        precondition(queries.count % h == 0 && keys.count % h == 0,
+                     "EnergyCoding: \(queries.count) query and \(keys.count) key floats are not rows of \(h)")
+        let n = queries.count / h, m = keys.count / h
+        precondition(!selfExcluded || n == m, "EnergyCoding: selfExcluded needs as many queries (\(n)) as keys (\(m))")
+        let kept = min(keep, max(1, selfExcluded ? m - 1 : m))
+        let heaps = TopKHeaps(rows: n, k: kept)
+        defer { heaps.deallocate() }
+        let rowsPerBlock = min(block, max(1, n))
+        var gram = [Float](repeating: 0, count: rowsPerBlock * m)
+        queries.withUnsafeBufferPointer { q in
+            keys.withUnsafeBufferPointer { k in
+                gram.withUnsafeMutableBufferPointer { g in
+                    let gp = g.baseAddress!
+                    var start = 0
+                    while start < n {
+                        let rows = min(rowsPerBlock, n - start)
+                        BLAS.sgemm(transposeB: true, m: rows, n: m, k: h, a: q.baseAddress! + start * h, lda: h,
+                                   b: k.baseAddress!, ldb: h, c: gp, ldc: m)
+                        let offset = start
+                        let workers = min(ProcessInfo.processInfo.activeProcessorCount, rows)
+                        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
+                            let lo = rows * w / max(1, workers), hi = rows * (w + 1) / max(1, workers)
+                            for i in lo..<hi {
+                                scanAbsolute(heaps, row: offset + i, gram: UnsafePointer(gp + i * m), count: m,
+                                             skip: selfExcluded ? offset + i : -1)
+                            }
+                        }
+                        start += rows
+                        progress?("coefficients", Double(start) / Double(n))
+                    }
+                }
+            }
+        }
+        var indptr = [Int](repeating: 0, count: n + 1)
+        var indices: [Int32] = [], values: [Float] = []
+        var rescued = 0
+        indices.reserveCapacity(n * kept); values.reserveCapacity(n * kept)
+        queries.withUnsafeBufferPointer { q in
+            keys.withUnsafeBufferPointer { k in
+                for i in 0..<n {
+                    let row = heaps.sortedRow(i)
+                    let rowStart = indices.count
+                    for (id, _) in row.sorted(by: { $0.id < $1.id }) where id >= 0 {
+                        let u = BLAS.sdot(h, q.baseAddress! + i * h, k.baseAddress! + Int(id) * h)
+                        let c = EnergyCoding.softThreshold(u, threshold) * scale
+                        if c != 0 { indices.append(id); values.append(c) }
+                    }
+                    if indices.count == rowStart, keepStrongest, let best = row.first, best.id >= 0 {
+                        // Every energy fell under the threshold: keep the strongest pair, unthresholded.
+                        let u = BLAS.sdot(h, q.baseAddress! + i * h, k.baseAddress! + Int(best.id) * h)
+                        indices.append(best.id); values.append(u * scale)
+                        rescued += 1
+                    }
+                    indptr[i + 1] = indices.count
+                }
+            }
+        }
+        return (SparseMatrix(rows: n, columns: m, indptr: indptr, indices: indices, values: values), rescued)
+    }
+
+    /// `sign(u) · max(|u| − b, 0)`.
+    @inline(__always)
+    public static func softThreshold(_ u: Float, _ b: Float) -> Float {
+        u > b ? u - b : (u < -b ? u + b : 0)
+    }
+}
+
+/// Offers `|gram[j]|` for every `j != skip` to heap row `row`, 16 lanes at a time.
+private func scanAbsolute(_ heaps: TopKHeaps, row r: Int, gram g: UnsafePointer<Float>, count m: Int, skip: Int) {
+    var t = heaps.threshold[r]
+    let vectorEnd = m & ~15
+    var j = 0
+    while j < vectorEnd {
+        let v = UnsafeRawPointer(g + j).loadUnaligned(as: ScoreLanes.self)
+        let s = v.replacing(with: -v, where: v .< 0)
+        if any(s .> ScoreLanes(repeating: t)) {
+            for l in 0..<16 where s[l] > t && j + l != skip {
+                t = heaps.insert(row: r, score: s[l], id: Int32(j + l))
+            }
+        }
+        j += 16
+    }
+    while j < m {
+        let s = abs(g[j])
+        if s > t && j != skip { t = heaps.insert(row: r, score: s, id: Int32(j)) }
+        j += 1
+    }
+}

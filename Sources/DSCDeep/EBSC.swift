@@ -1,0 +1,202 @@
+import DSCCluster
+import DSCNN
+import DSCTensor
+import Foundation
+
+/// Energy-based self-expressive subspace clustering, in the manner of a scikit-learn estimator:
+/// configure, ``fit(_:file:model:)``, read labels, coefficients, affinity, embeddings and timings
+/// from the result, ``EBSCResult/predict(_:count:)`` for new samples.
+///
+/// ```swift
+/// var config = EBSCConfiguration()
+/// config.epochs = 20
+/// let ebsc = EBSC(clusters: 10, configuration: config)
+/// let samples = try HDF5Samples(path: "digits.h5")
+/// let result = try ebsc.fit(samples, file: "digits.h5")
+/// print(result.labels.prefix(10), result.coefficients.nonzeroCount)
+/// ```
+///
+/// 1. Without a given model, a new one is made for the samples' shape (MLP encoder for `[D]`,
+///    residual CNN with LDFR for `[C, H, W]`), the input standardisation is estimated, and it is
+///    trained by ``EBSCTrainer`` (contrastive + self-expression losses).
+/// 2. Every sample is embedded (`z`, evaluation mode) and mapped to its query and key codes.
+/// 3. Every sample is coded against all N samples in streamed blocks, keeping the `keep`
+///    strongest coefficients per row (``EnergyCoding``): `C` in CSR, never N×N.
+/// 4. ``SelfExpressiveClustering`` on `C`: `W = (|C̃| + |C̃|ᵀ)/2`, spectral clustering.
+public struct EBSC {
+    public var clusters: Int
+    public var configuration: EBSCConfiguration
+    public var eigenSolver: EigenSolverKind = .auto
+    public var kmeansRestarts = 100
+    /// Checkpoints of the training, every ``checkpointInterval`` seconds and after every epoch.
+    public var checkpointPath: String?
+    public var checkpointInterval: Double = 300
+    /// Continue the training stored at ``checkpointPath`` when that file exists.
+    public var resume = false
+    /// Training progress, called after every step.
+    public var trainingProgress: ((TrainingProgress) -> Void)?
+
+    public init(clusters: Int, configuration: EBSCConfiguration = EBSCConfiguration()) {
+        self.clusters = clusters
+        self.configuration = configuration
+    }
+
+    /// A new, untrained model for `samples` (input standardisation estimated from them).
+    public func makeModel(for samples: any SampleSource, file: String, dataset: String = "features") throws -> EBSCModel {
+        guard let kind = SampleKind(sampleShape: samples.sampleShape) else {
+            throw EBSCError.unsupportedShape(file: file, dataset: dataset, shape: [samples.count] + samples.sampleShape)
+        }
+        var config = configuration
+        config.input = kind
+        try config.validate()
+        if samples.count < max(clusters, 2) {
+            throw EBSCError.tooFewSamples(file: file, samples: samples.count, needed: max(clusters, 2),
+                                          reason: "one per cluster")
+        }
+        let model = EBSCModel(config, kind: kind)
+        if case .images = kind, config.ldfr, config.batchSize * config.widths[0] < config.ldfrRank {
+            throw EBSCError.invalidSetting(name: "batchSize", value: "\(config.batchSize)",
+                                           requirement: "large enough for the LDFR rank")
+        }
+        let (shift, scale) = try StandardizedSamples.estimate(samples, images: { if case .images = kind { return true }; return false }())
+        model.standardization.data = [shift, scale]
+        return model
+    }
+
+    /// Trains (unless `model` is given) and clusters `samples`. `file` and `dataset` name the
+    /// data in error messages. `progress` gets the stages "embed", "coefficients", "eigen", "kmeans".
+    ///
+    /// - Throws: ``EBSCError`` for samples the model does not fit or bad settings, checkpoint and
+    ///   HDF5 errors, ``ClusterError`` from the spectral stage.
+    public func fit(_ samples: any SampleSource, file: String, dataset: String = "features", model given: EBSCModel? = nil,
+                    progress: ProgressHandler? = nil) throws -> EBSCResult {
+        let start = ContinuousClock.now
+        var timings = StageTimings()
+        try ClusterError.checkClusters(clusters, samples: samples.count)
+        let model: EBSCModel
+        var history: [EpochRecord] = []
+        if let given {
+            try Self.check(given, fits: samples, file: file, dataset: dataset)
+            model = given
+        } else {
+            model = try makeModel(for: samples, file: file, dataset: dataset)
+            let standardized = StandardizedSamples(samples, shift: model.standardization.data[0],
+                                                   scale: model.standardization.data[1])
+            let trainer = EBSCTrainer(model: model, samples: standardized)
+            trainer.checkpointPath = checkpointPath
+            trainer.checkpointInterval = checkpointInterval
+            trainer.progress = trainingProgress
+            if resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
+                try trainer.resume(from: path)
+            }
+            try timings.measure("train") { try trainer.train() }
+            history = trainer.history
+        }
+        let codes = try timings.measure("embed") { try Self.codes(of: samples, model: model, progress: progress) }
+        var coding = EnergyCoding(keep: model.configuration.keep, threshold: model.energy.currentThreshold,
+                                  scale: 1 / Float(model.energy.dimensions))
+        coding.block = 512
+        let (c, rescued) = timings.measure("coefficients") {
+            coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: model.energy.dimensions,
+                                selfExcluded: true, progress: progress)
+        }
+        let sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
+                                           kmeansRestarts: kmeansRestarts, seed: model.configuration.seed)
+        let clustered = try sec.fit(coefficients: c, progress: progress)
+        for stage in clustered.timings.stages where stage.name != "total" { timings.record(stage.name, seconds: stage.seconds) }
+        timings.record("total", seconds: StageTimings.seconds(since: start))
+        var warnings = clustered.warnings
+        if rescued > 0 {
+            warnings.insert("\(rescued) of \(samples.count) samples had every coefficient under the learnt threshold " +
+                            "\(model.energy.currentThreshold); each keeps its strongest one", at: 0)
+        }
+        return EBSCResult(model: model, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
+                          history: history, timings: timings, warnings: warnings)
+    }
+
+    /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.
+    static func check(_ model: EBSCModel, fits samples: any SampleSource, file: String, dataset: String) throws {
+        guard let kind = SampleKind(sampleShape: samples.sampleShape) else {
+            throw EBSCError.unsupportedShape(file: file, dataset: dataset, shape: [samples.count] + samples.sampleShape)
+        }
+        if kind != model.kind {
+            throw EBSCError.architectureMismatch(file: file, setting: "input (dataset \"\(dataset)\")",
+                                                 stored: model.kind.description, expected: kind.description)
+        }
+    }
+
+    /// Embeddings `[N, d]`, query codes and key codes `[N, h]` of every sample, in evaluation
+    /// mode, 512 samples at a time.
+    static func codes(of samples: any SampleSource, model: EBSCModel, progress: ProgressHandler?) throws
+        -> (embeddings: [Float], queries: [Float], keys: [Float])
+    {
+        model.eval()
+        let n = samples.count, size = samples.sampleSize, d = model.embeddingWidth, h = model.energy.dimensions
+        var z = [Float](), q = [Float](), k = [Float]()
+        z.reserveCapacity(n * d); q.reserveCapacity(n * h); k.reserveCapacity(n * h)
+        let block = 512
+        var start = 0
+        while start < n {
+            let rows = min(block, n - start)
+            var values = [Float](repeating: 0, count: rows * size)
+            try values.withUnsafeMutableBufferPointer { try samples.read(Array(start..<(start + rows)), into: $0) }
+            model.standardize(&values)
+            Tensor.withNoGrad {
+                let e = model.encoder(Tensor(values, shape: [rows] + samples.sampleShape))
+                z += e.data
+                q += model.energy.query(e).data
+                k += model.energy.key(e).data
+            }
+            start += rows
+            progress?("embed", Double(start) / Double(n))
+        }
+        return (z, q, k)
+    }
+}
+
+/// A fitted EBSC: labels, sparse coefficients, affinity, embeddings, timings, and the model,
+/// with ``predict(_:count:)`` for samples it has not seen.
+public struct EBSCResult {
+    /// The trained model (evaluation mode).
+    public let model: EBSCModel
+    /// Coefficients, spectral clustering, labels.
+    public let clustering: SelfExpressiveClusteringResult
+    /// `z` of every sample, `[N, d]` row-major (L2-normalised).
+    public let embeddings: [Float]
+    /// Key codes of every sample `[N, h]`: the dictionary new samples are coded against.
+    public let keys: [Float]
+    /// Per-epoch losses of the training (empty for a given model).
+    public let history: [EpochRecord]
+    /// Seconds per stage: train, embed, coefficients, affinity, eigen, kmeans, total.
+    public let timings: StageTimings
+    public let warnings: [String]
+
+    public var labels: [Int] { clustering.labels }
+    /// `C` `[N, N]`: row i codes sample i against the others (top `keep`, thresholded).
+    public var coefficients: SparseMatrix { clustering.coefficients }
+    /// `W = (|C̃| + |C̃|ᵀ)/2` that was clustered.
+    public var affinity: SparseMatrix { clustering.affinity }
+
+    /// Labels for new samples (`count` raw samples of the model's shape, row-major): each is
+    /// coded against the N fitted samples and takes the cluster with the largest total `|c|`.
+    ///
+    /// - Precondition: `values.count == count · sample size`.
+    public func predict(_ values: [Float], count: Int) -> [Int] {
+        precondition(values.count == count * model.kind.size,
+                     "predict: \(values.count) values are not \(count) samples of \(model.kind)")
+        let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
+        // ArraySamples cannot fail to read, and the model fits its own kind.
+        let codes = try! EBSC.codes(of: samples, model: model, progress: nil)
+        var coding = EnergyCoding(keep: model.configuration.keep, threshold: model.energy.currentThreshold,
+                                  scale: 1 / Float(model.energy.dimensions))
+        coding.keepStrongest = true
+        let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: model.energy.dimensions,
+                                    selfExcluded: false).matrix
+        let k = clustering.clusters, fitted = labels
+        return (0..<count).map { i in
+            var votes = [Float](repeating: 0, count: k)
+            for p in c.indptr[i]..<c.indptr[i + 1] { votes[fitted[Int(c.indices[p])]] += Swift.abs(c.values[p]) }
+            return votes.indices.max { votes[$0] < votes[$1] } ?? 0
+        }
+    }
+}

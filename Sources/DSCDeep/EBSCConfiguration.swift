@@ -1,0 +1,183 @@
+import DSCNN
+
+/// The shape of the samples a model takes.
+public enum SampleKind: Equatable, Sendable, CustomStringConvertible {
+    /// Feature vectors of `D` floats: an MLP encoder with feature-space augmentations.
+    case features(Int)
+    /// Images `[C, H, W]`: the residual CNN with LDFR layers and image augmentations.
+    case images(channels: Int, height: Int, width: Int)
+
+    /// The kind for a dataset of per-sample shape `[D]`, `[H, W]` or `[C, H, W]`.
+    public init?(sampleShape: [Int]) {
+        switch sampleShape.count {
+        case 1: self = .features(sampleShape[0])
+        case 2: self = .images(channels: 1, height: sampleShape[0], width: sampleShape[1])
+        case 3: self = .images(channels: sampleShape[0], height: sampleShape[1], width: sampleShape[2])
+        default: return nil
+        }
+    }
+
+    /// Floats per sample.
+    public var size: Int {
+        switch self {
+        case .features(let d): return d
+        case .images(let c, let h, let w): return c * h * w
+        }
+    }
+
+    /// `[D]` or `[C, H, W]`.
+    public var shape: [Int] {
+        switch self {
+        case .features(let d): return [d]
+        case .images(let c, let h, let w): return [c, h, w]
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .features(let d): return "features[\(d)]"
+        case .images(let c, let h, let w): return "images[\(c),\(h),\(w)]"
+        }
+    }
+}
+
+/// The contrastive objective that trains the encoder.
+public enum ContrastiveObjective: String, CaseIterable, Sendable {
+    /// MoCo: InfoNCE against a queue of momentum-encoder keys (the queue is also the dictionary).
+    case moco
+    /// SimCLR: NT-Xent between the two views of the batch; the queue still fills from the
+    /// momentum encoder and serves as the dictionary.
+    case simclr
+    /// No contrastive loss: the encoder learns only from the self-expression loss (an ablation).
+    case none
+}
+
+/// Everything that defines an energy-based self-expressive model and its training, in the
+/// manner of a scikit-learn estimator's parameters. ``architecture`` (the part that fixes tensor
+/// shapes) is stored in checkpoints; loading a checkpoint into a model of another architecture
+/// fails naming the first setting that differs.
+public struct EBSCConfiguration: Equatable, Sendable {
+    /// What the samples are; set from the data by ``EBSC/fit(_:)`` when left nil.
+    public var input: SampleKind?
+    // Encoder.
+    /// Hidden widths of the MLP encoder (feature vectors).
+    public var hiddenDimensions = [512, 512]
+    /// Stage widths of the residual CNN (images).
+    public var widths = [32, 64, 128]
+    /// LDFR layers after the CNN stages whose maps are larger than 1×1 (images only).
+    public var ldfr = true
+    /// LDFR rank r and number of selected maps s.
+    public var ldfrRank = 8
+    public var ldfrSelected = 64
+    /// Dimension of the L2-normalised embedding z (the projection head's output).
+    public var embeddingDimensions = 64
+    // Contrastive training and the dictionary.
+    public var objective: ContrastiveObjective = .moco
+    public var temperature: Float = 0.2
+    /// Dictionary (queue) size M.
+    public var queueSize = 4096
+    /// Momentum of the key encoder, `θ_k ← m θ_k + (1 − m) θ_q`.
+    public var momentum: Float = 0.99
+    // Energy network.
+    /// Width of the query and key codes.
+    public var energyDimensions = 128
+    /// Hidden width of the query and key networks.
+    public var energyHidden = 256
+    /// Initial soft threshold b (learnt; in units of the energy `q·k`).
+    public var initialThreshold: Float = 0.05
+    /// Elastic-net weight λ: `λ‖c‖₁ + (1 − λ)/2 ‖c‖²`.
+    public var lambda: Float = 0.9
+    /// Self-expression weight γ: `γ/2 ‖z − Σ c_j d_j‖²`.
+    public var gamma: Float = 50
+    /// Weight of the self-expression loss against the contrastive loss.
+    public var selfExpressionWeight: Float = 0.1
+    /// Joint training: the self-expression loss also trains the encoder. Without it the encoder
+    /// trains first (contrastive only) and the energy network after, on frozen embeddings.
+    public var joint = true
+    // Optimisation.
+    public var epochs = 30
+    public var batchSize = 256
+    public var learningRate: Float = 1e-3
+    public var weightDecay: Float = 1e-4
+    /// Warm-up steps of the cosine schedule.
+    public var warmupSteps = 100
+    // Affinity.
+    /// Coefficients kept per row when every sample is coded against all N.
+    public var keep = 10
+    /// Code raw (standardised) features instead of embeddings: no encoder training at all.
+    public var rawFeatures = false
+    /// The seed behind every random choice: weights, batch order, augmentations, k-means.
+    public var seed: UInt64 = 0
+
+    public init(input: SampleKind? = nil) { self.input = input }
+
+    /// The settings that fix the model's tensors, as `name=value` pairs in a fixed order.
+    public var architecture: [(String, String)] {
+        var out: [(String, String)] = [("input", input.map(String.init(describing:)) ?? "?"),
+                                       ("raw_features", String(rawFeatures))]
+        if rawFeatures {
+            return out + [("queue", String(queueSize)), ("energy", String(energyDimensions)),
+                          ("energy_hidden", String(energyHidden))]
+        }
+        if case .images = input {
+            out += [("widths", widths.map(String.init).joined(separator: ",")), ("ldfr", String(ldfr))]
+            if ldfr { out += [("ldfr_rank", String(ldfrRank)), ("ldfr_selected", String(ldfrSelected))] }
+        } else {
+            out += [("hidden", hiddenDimensions.map(String.init).joined(separator: ","))]
+        }
+        out += [("embedding", String(embeddingDimensions)), ("queue", String(queueSize)),
+                ("energy", String(energyDimensions)), ("energy_hidden", String(energyHidden))]
+        return out
+    }
+
+    /// Width of the embeddings: ``embeddingDimensions``, or the sample size for raw features.
+    public func embeddingWidth(for kind: SampleKind) -> Int { rawFeatures ? kind.size : embeddingDimensions }
+
+    /// ``architecture`` as one string, `input=features[64];hidden=512,512;…`, stored in checkpoints.
+    public var architectureString: String {
+        architecture.map { "\($0.0)=\($0.1)" }.joined(separator: ";")
+    }
+
+    /// The training settings, for reports and result files.
+    public var training: [(String, String)] {
+        [("objective", objective.rawValue), ("temperature", String(temperature)), ("momentum", String(momentum)),
+         ("lambda", String(lambda)), ("gamma", String(gamma)), ("se_weight", String(selfExpressionWeight)),
+         ("joint", String(joint)), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
+         ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
+         ("raw_features", String(rawFeatures)), ("seed", String(seed))]
+    }
+
+    /// Throws ``EBSCError/invalidSetting`` for a setting outside its range.
+    public func validate() throws {
+        func check(_ ok: Bool, _ name: String, _ value: Any, _ requirement: String) throws {
+            if !ok { throw EBSCError.invalidSetting(name: name, value: "\(value)", requirement: requirement) }
+        }
+        try check(!hiddenDimensions.isEmpty && hiddenDimensions.allSatisfy { $0 >= 1 }, "hiddenDimensions",
+                  hiddenDimensions, "at least one width, each >= 1")
+        try check(!widths.isEmpty && widths.allSatisfy { $0 >= 1 }, "widths", widths, "at least one width, each >= 1")
+        try check(embeddingDimensions >= 2, "embeddingDimensions", embeddingDimensions, ">= 2")
+        try check(temperature > 0, "temperature", temperature, "> 0")
+        try check(queueSize >= 16, "queueSize", queueSize, ">= 16")
+        try check(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)")
+        try check(energyDimensions >= 1 && energyHidden >= 1, "energyDimensions", energyDimensions, ">= 1")
+        try check(initialThreshold >= 0, "initialThreshold", initialThreshold, ">= 0")
+        try check(lambda > 0 && lambda <= 1, "lambda", lambda, "in (0, 1]")
+        try check(gamma > 0, "gamma", gamma, "> 0")
+        try check(selfExpressionWeight >= 0, "selfExpressionWeight", selfExpressionWeight, ">= 0")
+        try check(epochs >= 0, "epochs", epochs, ">= 0")
+        try check(batchSize >= 2, "batchSize", batchSize, ">= 2")
+        try check(learningRate > 0, "learningRate", learningRate, "> 0")
+        try check(weightDecay >= 0, "weightDecay", weightDecay, ">= 0")
+        try check(keep >= 1, "keep", keep, ">= 1")
+        try check(ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
+                  "rank >= 1 and selected >= rank")
+    }
+
+    /// The augmentation for two contrastive views of a sample of this kind.
+    public func augmentation() -> Compose {
+        switch input {
+        case .images(_, let h, let w)?: return Compose.smallImages(height: h, width: w)
+        default: return Compose.features
+        }
+    }
+}

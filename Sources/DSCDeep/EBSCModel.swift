@@ -1,0 +1,198 @@
+import DSCNN
+import DSCTensor
+
+/// The encoder `f`: samples → L2-normalised embeddings `z` `[B, embeddingDimensions]`.
+///
+/// - Feature vectors: an MLP `D → hidden… → embedding` with BatchNorm and ReLU between layers.
+/// - Images: the residual CNN (``ResNetBackbone``) with an LDFR layer after every stage whose maps
+///   are at least 2×2, global average pooling, then a projection head `widths.last → widths.last →
+///   embedding`.
+public final class Encoder: Module, UnaryLayer {
+    public let kind: SampleKind
+    /// The CNN for images, nil for feature vectors.
+    public let backbone: ResNetBackbone?
+    /// The MLP for feature vectors, or the projection head for images; nil when coding raw
+    /// features (``EBSCConfiguration/rawFeatures``: `z` is the standardised sample, normalised).
+    public let head: MLP?
+
+    public init(_ configuration: EBSCConfiguration, kind: SampleKind, seed: UInt64) {
+        self.kind = kind
+        if configuration.rawFeatures {
+            backbone = nil
+            head = nil
+            super.init()
+            return
+        }
+        switch kind {
+        case .features(let d):
+            backbone = nil
+            head = MLP(dimensions: [d] + configuration.hiddenDimensions + [configuration.embeddingDimensions],
+                       activation: .relu, batchNorm: true, seed: seed)
+        case .images(let c, let h, let w):
+            let rank = configuration.ldfrRank, selected = configuration.ldfrSelected
+            let net = ResNetBackbone(inputChannels: c, widths: configuration.widths, outputDimensions: nil,
+                                     imageSize: (h, w), seed: seed) { _, mh, mw in
+                guard configuration.ldfr, mh * mw >= 4, rank <= min(selected, mh * mw) else { return nil }
+                return LDFR(rank: rank, selected: selected, spatialSize: mh * mw)
+            }
+            backbone = net
+            head = MLP(dimensions: [net.featureDimensions, net.featureDimensions, configuration.embeddingDimensions],
+                       activation: .relu, batchNorm: true, seed: seed &+ 1)
+        }
+        super.init()
+    }
+
+    public override func children() -> [(String, Module)] {
+        var out: [(String, Module)] = []
+        if let backbone { out.append(("backbone", backbone)) }
+        if let head { out.append(("head", head)) }
+        return out
+    }
+
+    /// `z = f(x) / ‖f(x)‖`, `[B, embeddingDimensions]` (`[B, sample size]` for raw features).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        guard let head else { return x.reshaped([x.shape[0], x.count / max(1, x.shape[0])]).l2Normalized(axis: 1) }
+        let h = backbone.map { $0.features(x) } ?? x
+        return head(h).l2Normalized(axis: 1)
+    }
+}
+
+/// Query and key networks and the learnable soft threshold: the energy `E(z_i, d_j) = −q_i·k_j`
+/// of a sample and a dictionary atom, and coefficients `c_ij = T_b(q_i·k_j) / h` (low energy,
+/// large coefficient; `T_b` the soft threshold with `b = |threshold|`, `h` the code width, as in
+/// SENet's `c_ij = T_b(q_iᵀ k_j)`).
+public final class EnergyNetwork: Module {
+    public let query: MLP
+    public let key: MLP
+    /// The learnt threshold (its magnitude is used), shape `[1]`.
+    public let threshold: Tensor
+    /// Code width h.
+    public let dimensions: Int
+
+    /// - Parameter width: the embedding width the networks take.
+    public init(_ configuration: EBSCConfiguration, width: Int, seed: UInt64) {
+        let dims = [width, configuration.energyHidden, configuration.energyDimensions]
+        query = MLP(dimensions: dims, activation: .relu, seed: seed)
+        key = MLP(dimensions: dims, activation: .relu, seed: seed &+ 1)
+        threshold = Tensor([configuration.initialThreshold], shape: [1], requiresGrad: true)
+        dimensions = configuration.energyDimensions
+        super.init()
+    }
+
+    public override func ownParameters() -> [(String, Tensor)] { [("threshold", threshold)] }
+    public override func children() -> [(String, Module)] { [("query", query), ("key", key)] }
+
+    /// The threshold b ≥ 0 in use.
+    public var currentThreshold: Float { Swift.abs(threshold.data[0]) }
+
+    /// Coefficients `[B, M]` of the embeddings `z` `[B, d]` against the dictionary `[M, d]`;
+    /// `mask` `[B, M]` (0 or 1) removes pairs, e.g. a sample and its own copy in the dictionary.
+    public func coefficients(_ z: Tensor, dictionary: Tensor, mask: Tensor?) -> Tensor {
+        let u = query(z).matmul(key(dictionary), transposeB: true)
+        let c = u.shrink(threshold.abs()) * (1 / Float(dimensions))
+        return mask.map { c * $0 } ?? c
+    }
+}
+
+/// Everything an energy-based self-expressive model holds: the encoder, its momentum copy (the
+/// key encoder, whose embeddings fill the dictionary), the energy network, the dictionary queue
+/// with the sample index of each atom, and the input standardisation. All of it is saved in a
+/// checkpoint under these names (`encoder.…`, `keyEncoder.…`, `energy.…`, `queue`, …).
+public final class EBSCModel: Module {
+    public let configuration: EBSCConfiguration
+    public let kind: SampleKind
+    public let encoder: Encoder
+    public let keyEncoder: Encoder
+    public let energy: EnergyNetwork
+    /// The dictionary `[M, d]` (L2-normalised key embeddings; zeros where not yet filled).
+    public let queue: Tensor
+    /// Sample index of each atom, −1 where empty, `[M]` (exact as Float32 up to 2²⁴ samples).
+    public let queueIndex: Tensor
+    /// Next slot to overwrite, `[1]`.
+    public let queuePointer: Tensor
+    /// Input standardisation `x ← (x − shift) · scale`, `[2]`: (shift, scale).
+    public let standardization: Tensor
+    /// Width d of the embeddings and dictionary atoms.
+    public let embeddingWidth: Int
+
+    public init(_ configuration: EBSCConfiguration, kind: SampleKind) {
+        self.configuration = configuration
+        self.kind = kind
+        encoder = Encoder(configuration, kind: kind, seed: configuration.seed)
+        keyEncoder = Encoder(configuration, kind: kind, seed: configuration.seed)
+        embeddingWidth = configuration.embeddingWidth(for: kind)
+        energy = EnergyNetwork(configuration, width: embeddingWidth, seed: configuration.seed &+ 7)
+        queue = Tensor.zeros([configuration.queueSize, embeddingWidth])
+        queueIndex = Tensor.full([configuration.queueSize], value: -1)
+        queuePointer = Tensor.zeros([1])
+        standardization = Tensor([0, 1], shape: [2])
+        super.init()
+        for p in keyEncoder.parameters() { p.requiresGrad = false }
+    }
+
+    public override func ownBuffers() -> [(String, Tensor)] {
+        [("queue", queue), ("queueIndex", queueIndex), ("queuePointer", queuePointer),
+         ("standardization", standardization)]
+    }
+
+    public override func children() -> [(String, Module)] {
+        [("encoder", encoder), ("keyEncoder", keyEncoder), ("energy", energy)]
+    }
+
+    /// The trainable parameters (the key encoder follows by momentum, not by gradient).
+    public var trainable: [(String, Tensor)] {
+        encoder.namedParameters().map { ("encoder.\($0.0)", $0.1) }
+            + energy.namedParameters().map { ("energy.\($0.0)", $0.1) }
+    }
+
+    /// `θ_k ← m θ_k + (1 − m) θ_q` for every parameter of the key encoder; `m = 0` copies.
+    public func updateKeyEncoder(momentum m: Float) {
+        for (k, q) in zip(keyEncoder.parameters(), encoder.parameters()) {
+            let source = q.data
+            k.data.withUnsafeMutableBufferPointer { kp in
+                for i in 0..<kp.count { kp[i] = m * kp[i] + (1 - m) * source[i] }
+            }
+        }
+        if m == 0 {
+            for (k, q) in zip(keyEncoder.namedBuffers(), encoder.namedBuffers()) { k.1.data = q.1.data }
+        }
+    }
+
+    /// Writes `keys` `[B, d]` (normalised) of samples `indices` into the queue, oldest first out.
+    public func enqueue(_ keys: Tensor, indices: [Int]) {
+        let m = configuration.queueSize, d = embeddingWidth
+        var pointer = Int(queuePointer.data[0])
+        let values = keys.data
+        queue.data.withUnsafeMutableBufferPointer { q in
+            queueIndex.data.withUnsafeMutableBufferPointer { qi in
+                for (b, index) in indices.enumerated() {
+                    for t in 0..<d { q[pointer * d + t] = values[b * d + t] }
+                    qi[pointer] = Float(index)
+                    pointer = (pointer + 1) % m
+                }
+            }
+        }
+        queuePointer.data[0] = Float(pointer)
+    }
+
+    /// Atoms filled so far.
+    public var filledAtoms: Int { queueIndex.data.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+
+    /// `[B, M]` mask: 0 where atom j is empty or a copy of sample `indices[b]`, else 1.
+    public func dictionaryMask(for indices: [Int]) -> Tensor {
+        let m = configuration.queueSize
+        let owners = queueIndex.data
+        var mask = [Float](repeating: 1, count: indices.count * m)
+        for (b, index) in indices.enumerated() {
+            let own = Float(index)
+            for j in 0..<m where owners[j] < 0 || owners[j] == own { mask[b * m + j] = 0 }
+        }
+        return Tensor(mask, shape: [indices.count, m])
+    }
+
+    /// Applies the stored standardisation to raw samples in place.
+    public func standardize(_ values: inout [Float]) {
+        let shift = standardization.data[0], scale = standardization.data[1]
+        for i in values.indices { values[i] = (values[i] - shift) * scale }
+    }
+}

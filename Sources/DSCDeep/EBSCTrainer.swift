@@ -1,0 +1,228 @@
+import DSCNN
+import DSCTensor
+import Foundation
+
+/// Where training stands, for progress lines: step `step` of `totalSteps`, the running means of
+/// the losses over the current epoch, and the seconds spent so far in this process.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var step: Int
+    public var totalSteps: Int
+    /// Epochs in the whole run (both phases without joint training).
+    public var totalEpochs: Int
+    public var loss: Double
+    public var contrastiveLoss: Double
+    public var selfExpressionLoss: Double
+    public var threshold: Float
+    public var seconds: Double
+    /// Steps already done when this process started (a resumed run), for the ETA.
+    public var resumedAt: Int
+
+    /// Seconds left at the pace of this process's steps so far.
+    public var eta: Double? {
+        let done = step - resumedAt
+        guard done > 0 else { return nil }
+        return seconds / Double(done) * Double(totalSteps - step)
+    }
+}
+
+/// Per-epoch means of the losses.
+public struct EpochRecord: Sendable, Equatable {
+    public var epoch: Int
+    public var loss: Double
+    public var contrastiveLoss: Double
+    public var selfExpressionLoss: Double
+    /// Mean number of non-zero coefficients per sample against the dictionary.
+    public var nonzeros: Double
+    public var threshold: Float
+    public var seconds: Double
+}
+
+/// Trains an ``EBSCModel`` on samples: the contrastive loss and the self-expression loss,
+/// jointly (the default) or one after the other, with AdamW, a warm-up + cosine schedule and
+/// checkpoints.
+///
+/// One step on a batch of B samples (indices `I`) with two augmented views `x₁`, `x₂`:
+///
+///     z  = encoder(x₁)                       (L2-normalised, with gradient)
+///     k  = keyEncoder(x₂)                    (no gradient; MoCo's key)
+///     L_con = InfoNCE(z, k, queue) | NT-Xent(z, encoder(x₂))
+///     C  = T_b(query(z) · key(D)ᵀ) / h ⊙ mask        D = queue [M, d], mask drops own copies
+///     L_se = γ/2 · mean‖z − C D‖² + mean(λ‖C_i‖₁ + (1 − λ)/2 ‖C_i‖²)
+///     L = L_con + w · L_se ;  AdamW ;  keyEncoder ← momentum ;  queue ← k (with I)
+///
+/// Without joint training (``EBSCConfiguration/joint`` off) the encoder trains on `L_con` alone
+/// for `epochs` epochs, then the energy network on `L_se` for `epochs` epochs with the encoder
+/// frozen (`z` detached). With raw features there is no encoder: only the energy network trains.
+///
+/// Memory per step is O(B·M + model), never O(N²).
+public final class EBSCTrainer {
+    public let model: EBSCModel
+    public let configuration: EBSCConfiguration
+    public let optimizer: AdamW
+    public let loader: DataLoader
+    /// Steps done (over both phases).
+    public private(set) var step = 0
+    /// Where and how often to save checkpoints (seconds); nil saves none.
+    public var checkpointPath: String?
+    public var checkpointInterval: Double = 300
+    public private(set) var history: [EpochRecord] = []
+    /// Called after every step.
+    public var progress: ((TrainingProgress) -> Void)?
+
+    /// - Parameter samples: the standardised samples (``StandardizedSamples``).
+    public init(model: EBSCModel, samples: any SampleSource) {
+        self.model = model
+        configuration = model.configuration
+        let c = configuration
+        let augmentation = c.augmentation()
+        let raw = c.rawFeatures
+        loader = DataLoader(samples, batchSize: min(c.batchSize, samples.count), shuffle: true, dropLast: true,
+                            seed: c.seed, prefetch: 2) { batch, generator in
+            var b = batch
+            if !raw {
+                b.views = [augmentation.applied(to: batch.inputs, generator: &generator),
+                           augmentation.applied(to: batch.inputs, generator: &generator)]
+            }
+            return b
+        }
+        optimizer = AdamW(learningRate: c.learningRate, weightDecay: c.weightDecay)
+        optimizer.schedule = .warmupCosine(peak: c.learningRate, warmupSteps: min(c.warmupSteps, max(1, totalSteps / 10)),
+                                           totalSteps: max(1, totalSteps))
+    }
+
+    /// Steps in the whole run: `epochs` per phase, two phases without joint training.
+    public var totalSteps: Int {
+        loader.batchesPerEpoch * configuration.epochs * (configuration.joint || configuration.rawFeatures ? 1 : 2)
+    }
+
+    /// Restores model, optimizer and step count from a checkpoint of the same architecture.
+    ///
+    /// - Throws: ``EBSCError/architectureMismatch`` naming the first setting that differs, or
+    ///   the checkpoint's own errors (missing tensor, wrong shape, unreadable file).
+    public func resume(from path: String) throws {
+        let info = try Checkpoint.info(path)
+        try EBSCError.checkArchitecture(stored: info.configuration, expected: configuration.architectureString, file: path)
+        try Checkpoint.load(path, into: model, optimizer: optimizer)
+        step = info.step
+    }
+
+    /// Saves model, optimizer and step to ``checkpointPath`` (atomically).
+    public func saveCheckpoint() throws {
+        guard let checkpointPath else { return }
+        try Checkpoint.save(model, optimizer: optimizer, to: checkpointPath, configuration: configuration.architectureString,
+                            step: step, epoch: step / max(1, loader.batchesPerEpoch))
+    }
+
+    /// Trains from ``step`` to ``totalSteps``.
+    public func train() throws {
+        let perEpoch = loader.batchesPerEpoch
+        let start = Date(), resumedAt = step
+        var lastSave = Date()
+        if step == 0 { model.updateKeyEncoder(momentum: 0) }
+        model.train()
+        while step < totalSteps {
+            let e = step / perEpoch, first = step % perEpoch
+            let phase: Phase = configuration.rawFeatures ? .energyOnly
+                : configuration.joint ? .joint : (e < configuration.epochs ? .contrastiveOnly : .energyOnly)
+            let epochStart = Date()
+            var sums = (loss: 0.0, con: 0.0, se: 0.0, nnz: 0.0), count = 0
+            // A whole epoch is loaded ahead on the loader's thread; a resumed partial one here.
+            let epochBatches = first == 0 ? loader.epoch(e) : nil
+            let order = first == 0 ? [] : loader.order(epoch: e)
+            for k in first..<perEpoch {
+                let batch: Batch
+                if let epochBatches {
+                    guard let next = epochBatches.next() else { break }
+                    batch = next
+                } else {
+                    batch = try loader.batch(k, of: order, epoch: e)
+                }
+                let r = trainStep(batch, phase: phase)
+                step += 1; count += 1
+                sums.loss += r.loss; sums.con += r.contrastive; sums.se += r.selfExpression; sums.nnz += r.nonzeros
+                progress?(TrainingProgress(epoch: e, step: step, totalSteps: totalSteps,
+                                           totalEpochs: totalSteps / max(1, perEpoch), loss: sums.loss / Double(count),
+                                           contrastiveLoss: sums.con / Double(count),
+                                           selfExpressionLoss: sums.se / Double(count),
+                                           threshold: model.energy.currentThreshold,
+                                           seconds: Date().timeIntervalSince(start), resumedAt: resumedAt))
+                if checkpointPath != nil && Date().timeIntervalSince(lastSave) >= checkpointInterval {
+                    try saveCheckpoint(); lastSave = Date()
+                }
+            }
+            try epochBatches?.check()
+            history.append(EpochRecord(epoch: e, loss: sums.loss / Double(max(1, count)),
+                                       contrastiveLoss: sums.con / Double(max(1, count)),
+                                       selfExpressionLoss: sums.se / Double(max(1, count)),
+                                       nonzeros: sums.nnz / Double(max(1, count)),
+                                       threshold: model.energy.currentThreshold,
+                                       seconds: Date().timeIntervalSince(epochStart)))
+            try saveCheckpoint(); lastSave = Date()
+        }
+        model.eval()
+    }
+
+    enum Phase { case joint, contrastiveOnly, energyOnly }
+
+    struct StepLosses { var loss, contrastive, selfExpression, nonzeros: Double }
+
+    /// One optimisation step; returns the losses.
+    func trainStep(_ batch: Batch, phase: Phase) -> StepLosses {
+        let c = configuration
+        let raw = c.rawFeatures
+        let x1 = raw ? batch.inputs : batch.views[0], x2 = raw ? batch.inputs : batch.views[1]
+        // The embedding that codes (with gradient only when the encoder learns from L_se too).
+        let z: Tensor
+        if phase == .energyOnly {
+            model.encoder.eval()
+            z = Tensor.withNoGrad { model.encoder(x1) }.detached()
+            model.encoder.train()
+        } else {
+            z = model.encoder(x1)
+        }
+        let keys = Tensor.withNoGrad { model.keyEncoder(x2) }.detached()
+        var total: Tensor?
+        var contrastive = 0.0
+        if phase != .energyOnly && c.objective != .none {
+            let lc: Tensor
+            switch c.objective {
+            case .simclr:
+                lc = Loss.ntXent(z, model.encoder(x2), temperature: c.temperature)
+            default:
+                let filled = model.filledAtoms
+                let negatives = filled == 0 ? keys
+                    : (filled < c.queueSize ? model.queue.sliced(axis: 0, 0..<filled) : model.queue).detached()
+                lc = Loss.infoNCE(query: z, key: keys, queue: negatives, temperature: c.temperature)
+            }
+            contrastive = Double(lc.item())
+            total = lc
+        }
+        var selfExpression = 0.0, nonzeros = 0.0
+        if phase != .contrastiveOnly && model.filledAtoms > 0 {
+            let zq = phase == .joint ? z : z.detached()
+            let dictionary = model.queue.detached()
+            let coefficients = model.energy.coefficients(zq, dictionary: dictionary,
+                                                         mask: model.dictionaryMask(for: batch.indices))
+            let residual = zq - coefficients.matmul(dictionary)
+            let fit = (residual * residual).sum(axes: [1]).mean() * (c.gamma / 2)
+            let l1 = coefficients.abs().sum(axes: [1]).mean() * c.lambda
+            let l2 = (coefficients * coefficients).sum(axes: [1]).mean() * ((1 - c.lambda) / 2)
+            let ls = fit + l1 + l2
+            selfExpression = Double(ls.item())
+            nonzeros = Double(coefficients.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }) / Double(batch.count)
+            let weighted = phase == .joint && c.objective != .none ? ls * c.selfExpressionWeight : ls
+            total = total.map { $0 + weighted } ?? weighted
+        }
+        if let total {
+            model.zeroGrad()
+            total.backward()
+            _ = clipGradNorm(model.trainable.map(\.1).filter { $0.grad != nil }, maxNorm: 5)
+            optimizer.update(model)
+        }
+        if !raw { model.updateKeyEncoder(momentum: c.momentum) }
+        model.enqueue(raw ? z.detached() : keys, indices: batch.indices)
+        return StepLosses(loss: contrastive + (phase == .joint ? Double(c.selfExpressionWeight) : 1) * selfExpression,
+                          contrastive: contrastive, selfExpression: selfExpression, nonzeros: nonzeros)
+    }
+}

@@ -1,0 +1,68 @@
+import DSCDeep
+import DSCNN
+import Foundation
+
+/// Training an EBSC model on an HDF5 file and writing it (`dsc train`): the library behind the
+/// command, in the manner of ``ClusterJob``.
+///
+/// The output is a checkpoint (model, optimizer state, step), rewritten atomically every
+/// ``checkpointInterval`` seconds and after every epoch; ``resume`` continues from a checkpoint
+/// of the same architecture and data shape, exactly where it stopped.
+public struct TrainJob: Sendable {
+    public var input: String
+    public var output: String
+    public var featuresDataset = "features"
+    public var configuration: EBSCConfiguration
+    /// A checkpoint to continue from (may be ``output`` itself).
+    public var resume: String?
+    public var checkpointInterval: Double = 300
+    public var progress: (@Sendable (TrainingProgress) -> Void)?
+
+    public init(input: String, output: String, configuration: EBSCConfiguration) {
+        self.input = input; self.output = output; self.configuration = configuration
+    }
+
+    /// Trains and writes ``output``.
+    ///
+    /// - Throws: HDF5 errors for the input (one line naming file, dataset and value),
+    ///   ``EBSCError`` for a shape the encoders cannot take or a checkpoint of another
+    ///   architecture, checkpoint errors for a damaged checkpoint.
+    public func run() throws -> TrainOutcome {
+        let start = Date()
+        let samples = try HDF5Samples(path: input, dataset: featuresDataset, inMemoryLimit: 1 << 30)
+        let ebsc = EBSC(clusters: 2, configuration: configuration)
+        let model = try ebsc.makeModel(for: samples, file: input, dataset: featuresDataset)
+        let standardization = model.standardization.data
+        let trainer = EBSCTrainer(model: model, samples: StandardizedSamples(samples, shift: standardization[0],
+                                                                              scale: standardization[1]))
+        trainer.checkpointInterval = checkpointInterval
+        trainer.progress = progress
+        var resumedAt = 0
+        if let resume {
+            try trainer.resume(from: resume)
+            resumedAt = trainer.step
+        }
+        trainer.checkpointPath = output
+        try trainer.train()
+        try trainer.saveCheckpoint()
+        return TrainOutcome(input: input, output: output, samples: samples.count, kind: model.kind,
+                            steps: trainer.step, resumedAt: resumedAt, history: trainer.history,
+                            seconds: Date().timeIntervalSince(start), parameters: model.configuration.architecture
+                                + configuration.training)
+    }
+}
+
+/// What ``TrainJob/run()`` did.
+public struct TrainOutcome: Sendable {
+    public var input: String
+    public var output: String
+    public var samples: Int
+    public var kind: SampleKind
+    public var steps: Int
+    /// The step the run continued from (0 for a fresh run).
+    public var resumedAt: Int
+    /// Losses of the epochs trained in this run.
+    public var history: [EpochRecord]
+    public var seconds: Double
+    public var parameters: [(String, String)]
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import DSCDeep
+import DSCPipeline
+
+extension ContrastiveObjective: ExpressibleByArgument {}
+
+/// The model and training options shared by `dsc train` and `dsc cluster --method ebsc`.
+struct DeepOptions: ParsableArguments {
+    @Option(help: "EBSC: training epochs over the data.")
+    var epochs = 30
+
+    @Option(help: "EBSC: samples per mini-batch.")
+    var batchSize = 256
+
+    @Option(help: "EBSC: peak learning rate (AdamW, warm-up then cosine decay).")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "EBSC: contrastive objective (moco: InfoNCE against the queue; simclr: NT-Xent; none).")
+    var objective: ContrastiveObjective = .moco
+
+    @Option(help: "EBSC: dictionary (queue) size M; memory per step is O(batch × M).")
+    var queue = 4096
+
+    @Option(help: "EBSC: embedding width of the encoder.")
+    var embedding = 64
+
+    @Option(help: "EBSC: self-expression weight gamma in gamma/2 |z - C D|^2.")
+    var seGamma: Float = 50
+
+    @Option(help: "EBSC: weight of the self-expression loss against the contrastive loss.")
+    var seWeight: Float = 0.1
+
+    @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
+    var keep = 10
+
+    @Flag(help: "EBSC: no LDFR layers in the CNN encoder (ablation).")
+    var noLdfr = false
+
+    @Flag(help: "EBSC: train the encoder first, then the energy network on frozen embeddings (ablation).")
+    var noJoint = false
+
+    @Flag(help: "EBSC: code the standardised raw samples, with no encoder (ablation).")
+    var rawFeatures = false
+
+    func validate() throws {
+        if epochs < 0 { throw ValidationError("--epochs \(epochs) must be at least 0.") }
+        if batchSize < 2 { throw ValidationError("--batch-size \(batchSize) must be at least 2.") }
+        if !(learningRate > 0) { throw ValidationError("--learning-rate \(learningRate) must be positive.") }
+        if queue < 16 { throw ValidationError("--queue \(queue) must be at least 16.") }
+        if embedding < 2 { throw ValidationError("--embedding \(embedding) must be at least 2.") }
+        if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
+        if !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
+        if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }
+    }
+
+    /// The configuration these options describe.
+    func configuration(seed: UInt64) -> EBSCConfiguration {
+        var c = EBSCConfiguration()
+        c.epochs = epochs
+        c.batchSize = batchSize
+        c.learningRate = learningRate
+        c.objective = objective
+        c.queueSize = queue
+        c.embeddingDimensions = embedding
+        c.gamma = seGamma
+        c.selfExpressionWeight = seWeight
+        c.keep = keep
+        c.ldfr = !noLdfr
+        c.joint = !noJoint
+        c.rawFeatures = rawFeatures
+        c.seed = seed
+        return c
+    }
+}
+
+/// Progress of a training run: the bar with loss and ETA on a terminal, one line per epoch on
+/// stderr otherwise (for logs of background runs), nothing with `--quiet`.
+func trainingReporter(_ progress: ProgressLine, quiet: Bool, perEpoch: Bool) -> @Sendable (TrainingProgress) -> Void {
+    let box = UncheckedBox(progress)
+    return { p in
+        box.value.update("train", Double(p.step) / Double(max(1, p.totalSteps)),
+                         detail: String(format: "epoch %d  loss %.4f", p.epoch + 1, p.loss), eta: p.eta)
+        if perEpoch && !quiet && !box.value.isEnabled { box.value.logEpochIfDone(p) }
+    }
+}
+
+/// Holds a non-Sendable reference for a closure that runs on one thread at a time.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
