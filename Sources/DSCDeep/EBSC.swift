@@ -48,6 +48,8 @@ public struct EBSC {
         }
         var config = configuration
         config.input = kind
+        // A dictionary larger than the data would hold each sample several times.
+        config.queueSize = min(config.queueSize, max(16, samples.count - min(config.batchSize, samples.count)))
         try config.validate()
         if samples.count < max(clusters, 2) {
             throw EBSCError.tooFewSamples(file: file, samples: samples.count, needed: max(clusters, 2),
@@ -93,7 +95,8 @@ public struct EBSC {
             history = trainer.history
         }
         let codes = try timings.measure("embed") { try Self.codes(of: samples, model: model, progress: progress) }
-        var coding = EnergyCoding(keep: model.configuration.keep, threshold: model.energy.currentThreshold,
+        // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).
+        var coding = EnergyCoding(keep: configuration.keep, threshold: model.energy.currentThreshold,
                                   scale: 1 / Float(model.energy.dimensions))
         coding.block = 512
         let (c, rescued) = timings.measure("coefficients") {
@@ -101,7 +104,7 @@ public struct EBSC {
                                 selfExcluded: true, progress: progress)
         }
         let sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
-                                           kmeansRestarts: kmeansRestarts, seed: model.configuration.seed)
+                                           kmeansRestarts: kmeansRestarts, seed: configuration.seed)
         let clustered = try sec.fit(coefficients: c, progress: progress)
         for stage in clustered.timings.stages where stage.name != "total" { timings.record(stage.name, seconds: stage.seconds) }
         timings.record("total", seconds: StageTimings.seconds(since: start))
@@ -111,7 +114,7 @@ public struct EBSC {
                             "\(model.energy.currentThreshold); each keeps its strongest one", at: 0)
         }
         return EBSCResult(model: model, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
-                          history: history, timings: timings, warnings: warnings)
+                          history: history, timings: timings, warnings: warnings, keep: configuration.keep)
     }
 
     /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.
@@ -144,8 +147,8 @@ public struct EBSC {
             Tensor.withNoGrad {
                 let e = model.encoder(Tensor(values, shape: [rows] + samples.sampleShape))
                 z += e.data
-                q += model.energy.query(e).data
-                k += model.energy.key(e).data
+                q += model.energy.queries(e).data
+                k += model.energy.keys(e).data
             }
             start += rows
             progress?("embed", Double(start) / Double(n))
@@ -170,6 +173,8 @@ public struct EBSCResult {
     /// Seconds per stage: train, embed, coefficients, affinity, eigen, kmeans, total.
     public let timings: StageTimings
     public let warnings: [String]
+    /// Coefficients kept per row (also for ``predict(_:count:)``).
+    public let keep: Int
 
     public var labels: [Int] { clustering.labels }
     /// `C` `[N, N]`: row i codes sample i against the others (top `keep`, thresholded).
@@ -187,7 +192,7 @@ public struct EBSCResult {
         let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
         // ArraySamples cannot fail to read, and the model fits its own kind.
         let codes = try! EBSC.codes(of: samples, model: model, progress: nil)
-        var coding = EnergyCoding(keep: model.configuration.keep, threshold: model.energy.currentThreshold,
+        var coding = EnergyCoding(keep: keep, threshold: model.energy.currentThreshold,
                                   scale: 1 / Float(model.energy.dimensions))
         coding.keepStrongest = true
         let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: model.energy.dimensions,

@@ -79,8 +79,6 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// Momentum of the key encoder, `θ_k ← m θ_k + (1 − m) θ_q`.
     public var momentum: Float = 0.99
     // Energy network.
-    /// Width of the query and key codes.
-    public var energyDimensions = 128
     /// Hidden width of the query and key networks.
     public var energyHidden = 256
     /// Initial soft threshold b (learnt; in units of the energy `q·k`).
@@ -103,7 +101,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
     public var warmupSteps = 100
     // Affinity.
     /// Coefficients kept per row when every sample is coded against all N.
-    public var keep = 10
+    public var keep = 5
     /// Code raw (standardised) features instead of embeddings: no encoder training at all.
     public var rawFeatures = false
     /// The seed behind every random choice: weights, batch order, augmentations, k-means.
@@ -116,8 +114,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
         var out: [(String, String)] = [("input", input.map(String.init(describing:)) ?? "?"),
                                        ("raw_features", String(rawFeatures))]
         if rawFeatures {
-            return out + [("queue", String(queueSize)), ("energy", String(energyDimensions)),
-                          ("energy_hidden", String(energyHidden))]
+            return out + [("queue", String(queueSize)), ("energy_hidden", String(energyHidden))]
         }
         if case .images = input {
             out += [("widths", widths.map(String.init).joined(separator: ",")), ("ldfr", String(ldfr))]
@@ -126,7 +123,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
             out += [("hidden", hiddenDimensions.map(String.init).joined(separator: ","))]
         }
         out += [("embedding", String(embeddingDimensions)), ("queue", String(queueSize)),
-                ("energy", String(energyDimensions)), ("energy_hidden", String(energyHidden))]
+                ("energy_hidden", String(energyHidden))]
         return out
     }
 
@@ -159,7 +156,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
         try check(temperature > 0, "temperature", temperature, "> 0")
         try check(queueSize >= 16, "queueSize", queueSize, ">= 16")
         try check(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)")
-        try check(energyDimensions >= 1 && energyHidden >= 1, "energyDimensions", energyDimensions, ">= 1")
+        try check(energyHidden >= 1, "energyHidden", energyHidden, ">= 1")
         try check(initialThreshold >= 0, "initialThreshold", initialThreshold, ">= 0")
         try check(lambda > 0 && lambda <= 1, "lambda", lambda, "in (0, 1]")
         try check(gamma > 0, "gamma", gamma, "> 0")

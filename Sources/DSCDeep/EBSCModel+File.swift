@@ -63,7 +63,6 @@ extension EBSCConfiguration {
             case "ldfr_selected": ldfrSelected = try int(v)
             case "embedding": embeddingDimensions = try int(v)
             case "queue": queueSize = try int(v)
-            case "energy": energyDimensions = try int(v)
             case "energy_hidden": energyHidden = try int(v)
             default: throw bad("unknown setting \(k)")
             }

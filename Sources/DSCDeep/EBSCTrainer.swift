@@ -87,8 +87,8 @@ public final class EBSCTrainer {
             return b
         }
         optimizer = AdamW(learningRate: c.learningRate, weightDecay: c.weightDecay)
-        optimizer.schedule = .warmupCosine(peak: c.learningRate, warmupSteps: min(c.warmupSteps, max(1, totalSteps / 10)),
-                                           totalSteps: max(1, totalSteps))
+        let warmup = max(1, min(c.warmupSteps, totalSteps / 10))
+        optimizer.schedule = .warmupCosine(peak: c.learningRate, warmupSteps: warmup, totalSteps: max(warmup + 1, totalSteps))
     }
 
     /// Steps in the whole run: `epochs` per phase, two phases without joint training.
@@ -114,14 +114,16 @@ public final class EBSCTrainer {
                             step: step, epoch: step / max(1, loader.batchesPerEpoch))
     }
 
-    /// Trains from ``step`` to ``totalSteps``.
-    public func train() throws {
+    /// Trains from ``step`` to ``totalSteps``, or only up to `stopStep` (as if interrupted there;
+    /// no checkpoint is written at that point).
+    public func train(stoppingAt stopStep: Int? = nil) throws {
         let perEpoch = loader.batchesPerEpoch
+        let endStep = min(totalSteps, stopStep ?? totalSteps)
         let start = Date(), resumedAt = step
         var lastSave = Date()
         if step == 0 { model.updateKeyEncoder(momentum: 0) }
         model.train()
-        while step < totalSteps {
+        while step < endStep {
             let e = step / perEpoch, first = step % perEpoch
             let phase: Phase = configuration.rawFeatures ? .energyOnly
                 : configuration.joint ? .joint : (e < configuration.epochs ? .contrastiveOnly : .energyOnly)
@@ -130,7 +132,7 @@ public final class EBSCTrainer {
             // A whole epoch is loaded ahead on the loader's thread; a resumed partial one here.
             let epochBatches = first == 0 ? loader.epoch(e) : nil
             let order = first == 0 ? [] : loader.order(epoch: e)
-            for k in first..<perEpoch {
+            for k in first..<min(perEpoch, endStep - e * perEpoch) {
                 let batch: Batch
                 if let epochBatches {
                     guard let next = epochBatches.next() else { break }
@@ -151,6 +153,7 @@ public final class EBSCTrainer {
                     try saveCheckpoint(); lastSave = Date()
                 }
             }
+            if step < (e + 1) * perEpoch { break }   // stopped within the epoch
             try epochBatches?.check()
             history.append(EpochRecord(epoch: e, loss: sums.loss / Double(max(1, count)),
                                        contrastiveLoss: sums.con / Double(max(1, count)),

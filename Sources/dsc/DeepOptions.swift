@@ -31,7 +31,7 @@ struct DeepOptions: ParsableArguments {
     var seWeight: Float = 0.1
 
     @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
-    var keep = 10
+    var keep = 5
 
     @Flag(help: "EBSC: no LDFR layers in the CNN encoder (ablation).")
     var noLdfr = false

@@ -26,7 +26,7 @@ struct DemoCommand: ParsableCommand {
             guard let path = Self.locateDigits() else {
                 throw DemoError.digitsNotFound
             }
-            var job = ClusterJob(input: path, clusters: 10)
+            var job = ClusterJob(input: path, clusters: 10, method: .spectral)
             job.seed = seed
             try execute(job, output: nil, report: report, options: options,
                         comparison: "  for reference, scikit-learn kNN SpectralClustering: ACC 0.809  NMI 0.856")

@@ -14,9 +14,9 @@ struct TrainCommand: ParsableCommand {
         after every epoch, so an interrupted run (even a kill) loses at most that much work: run \
         the same command with --resume MODEL.h5 to continue. Then cluster with it:
 
-          dsc train mnist.h5 --features-dataset images --output mnist-model.h5 --epochs 20
-          dsc train mnist.h5 --features-dataset images --output mnist-model.h5 --epochs 20 --resume mnist-model.h5
-          dsc cluster mnist.h5 --features-dataset images -k 10 --model mnist-model.h5
+          dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20
+          dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20 --resume model.h5
+          dsc cluster mnist.h5 --features-dataset images -k 10 --model model.h5
         """
     )
 

@@ -19,7 +19,7 @@ final class ClusterJobTests: XCTestCase {
 
     func testSpectralOnDigitsReachesTheIssueTarget() throws {
         // scikit-learn's kNN SpectralClustering reaches ACC 0.809 / NMI 0.856 on this set.
-        let outcome = try ClusterJob(input: digits, clusters: 10).run()
+        let outcome = try ClusterJob(input: digits, clusters: 10, method: .spectral).run()
         let m = try XCTUnwrap(outcome.metrics)
         XCTAssertGreaterThanOrEqual(m.acc, 0.85)
         XCTAssertGreaterThanOrEqual(m.nmi, 0.85)
@@ -33,7 +33,7 @@ final class ClusterJobTests: XCTestCase {
     }
 
     func testSameSeedGivesSameLabels() throws {
-        var job = ClusterJob(input: digits, clusters: 10)
+        var job = ClusterJob(input: digits, clusters: 10, method: .spectral)
         job.seed = 7
         job.restarts = 5
         XCTAssertEqual(try job.run().labels, try job.run().labels)
@@ -59,7 +59,7 @@ final class ClusterJobTests: XCTestCase {
     }
 
     func testResultFileRoundTrip() throws {
-        var job = ClusterJob(input: digits, clusters: 10)
+        var job = ClusterJob(input: digits, clusters: 10, method: .spectral)
         job.restarts = 5
         let outcome = try job.run()
         let path = try temporaryDirectory().appendingPathComponent("r.h5").path
@@ -82,7 +82,7 @@ final class ClusterJobTests: XCTestCase {
     }
 
     func testReportFromOutcome() throws {
-        var job = ClusterJob(input: digits, clusters: 10)
+        var job = ClusterJob(input: digits, clusters: 10, method: .spectral)
         job.restarts = 5
         let outcome = try job.run()
         let report = ReportBuilder.input(for: outcome)
@@ -101,7 +101,7 @@ final class ClusterJobTests: XCTestCase {
         XCTAssertEqual(message(ClusterJob(input: small, clusters: 7)),
                        "\(small): --clusters 7 exceeds the 6 samples in dataset \"features\"")
         XCTAssertEqual(message(ClusterJob(input: small, clusters: 1)), "--clusters 1 must be at least 2")
-        var job = ClusterJob(input: small, clusters: 2)
+        var job = ClusterJob(input: small, clusters: 2, method: .spectral)
         job.neighbors = 6
         XCTAssertTrue(message(job).contains("--neighbors 6"), message(job))
         job.neighbors = 2

@@ -94,7 +94,7 @@ final class BadInputTests: XCTestCase {
 
     func testTooManyNeighbors() throws {
         let f = CLI.fixture("small_float64.h5")
-        try assertFails([f, "-k", "2", "--neighbors", "6"], mentions: [f, "--neighbors 6"])
+        try assertFails([f, "-k", "2", "--method", "spectral", "--neighbors", "6"], mentions: [f, "--neighbors 6"])
     }
 
     func testUnwritableOutput() throws {

@@ -14,7 +14,8 @@ final class ClusterCommandTests: XCTestCase {
         let dir = try CLI.temporaryDirectory(self)
         let out = dir.appendingPathComponent("result.h5").path
         let report = dir.appendingPathComponent("report").path
-        let r = try CLI.run(["cluster", digits, "--clusters", "10", "--json", "--output", out, "--report", report])
+        let r = try CLI.run(["cluster", digits, "--clusters", "10", "--method", "spectral", "--json", "--output", out,
+                                "--report", report])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout.split(separator: "\n").count, 1, "one JSON object on one line")
         let json = try jsonObject(r.stdout)
@@ -45,8 +46,8 @@ final class ClusterCommandTests: XCTestCase {
     }
 
     func testSameSeedSameLabelsAndHumanSummary() throws {
-        let a = try CLI.run(["cluster", digits, "-k", "10", "--seed", "3"])
-        let b = try CLI.run(["cluster", digits, "-k", "10", "--seed", "3"])
+        let a = try CLI.run(["cluster", digits, "-k", "10", "--method", "spectral", "--seed", "3"])
+        let b = try CLI.run(["cluster", digits, "-k", "10", "--method", "spectral", "--seed", "3"])
         XCTAssertEqual(a.status, 0, a.stderr)
         XCTAssertTrue(a.stdout.contains("ACC "), a.stdout)
         XCTAssertTrue(a.stdout.contains("1797 samples × 64 features"), a.stdout)
@@ -66,7 +67,7 @@ final class ClusterCommandTests: XCTestCase {
         let acc = try XCTUnwrap((json["metrics"] as? [String: Double])?["acc"])
         XCTAssertGreaterThan(acc, 0.6)
         let spectral = dir.appendingPathComponent("sp.h5").path
-        XCTAssertEqual(try CLI.run(["cluster", digits, "-k", "10", "--output", spectral, "--quiet"]).status, 0)
+        XCTAssertEqual(try CLI.run(["cluster", digits, "-k", "10", "--method", "spectral", "--output", spectral, "--quiet"]).status, 0)
         let check = """
         import h5py, numpy as np, scipy.sparse as sp
         f = h5py.File('\(spectral)', 'r')

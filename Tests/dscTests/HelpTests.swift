@@ -21,6 +21,7 @@ final class HelpTests: XCTestCase {
 
     func testRootHelp() throws { try assertGolden(["--help"], "help-root.txt") }
     func testClusterHelp() throws { try assertGolden(["cluster", "--help"], "help-cluster.txt") }
+    func testTrainHelp() throws { try assertGolden(["train", "--help"], "help-train.txt") }
     func testEvaluateHelp() throws { try assertGolden(["evaluate", "--help"], "help-evaluate.txt") }
     func testReportHelp() throws { try assertGolden(["report", "--help"], "help-report.txt") }
     func testDemoHelp() throws { try assertGolden(["demo", "--help"], "help-demo.txt") }

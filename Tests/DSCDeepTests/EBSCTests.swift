@@ -1,0 +1,176 @@
+import DSCCluster
+@testable import DSCDeep
+import DSCIO
+import DSCMetrics
+import DSCNN
+import DSCTensor
+import Foundation
+import XCTest
+
+/// The whole method on real and synthetic data, checkpoints and resuming, model files, errors.
+final class EBSCTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    var digits: String { Self.root.appendingPathComponent("datasets/digits.h5").path }
+
+    func temporaryFile(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ebsc-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir.appendingPathComponent(name).path
+    }
+
+    /// `clusters` random subspaces of dimension `dim` in R^ambient, `perCluster` points each
+    /// (unit-norm coefficients, small noise), interleaved.
+    static func unionOfSubspaces(clusters: Int, dim: Int, ambient: Int, perCluster: Int, seed: UInt64)
+        -> (values: [Float], labels: [Int])
+    {
+        var g = SeededGenerator(seed: seed)
+        let bases = (0..<clusters).map { _ in (0..<(ambient * dim)).map { _ in Float(g.nextGaussian()) } }
+        var values: [Float] = [], labels: [Int] = []
+        for i in 0..<(clusters * perCluster) {
+            let c = i % clusters
+            let w = (0..<dim).map { _ in Float(g.nextGaussian()) }
+            for a in 0..<ambient {
+                var v: Float = 0
+                for t in 0..<dim { v += bases[c][a * dim + t] * w[t] }
+                values.append(v + 0.01 * Float(g.nextGaussian()))
+            }
+            labels.append(c)
+        }
+        return (values, labels)
+    }
+
+    func smallConfiguration(epochs: Int) -> EBSCConfiguration {
+        var c = EBSCConfiguration()
+        c.epochs = epochs
+        c.batchSize = 64
+        c.queueSize = 256
+        c.hiddenDimensions = [128]
+        c.embeddingDimensions = 32
+        c.energyHidden = 64
+        c.seed = 1
+        return c
+    }
+
+    func testUnionOfSubspacesIsRecovered() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 5, dim: 3, ambient: 30, perCluster: 80, seed: 11)
+        let samples = ArraySamples(values: values, shape: [400, 30], labels: labels)
+        let result = try EBSC(clusters: 5, configuration: smallConfiguration(epochs: 15)).fit(samples, file: "synthetic")
+        let m = ClusteringMetrics(truth: labels, predicted: result.labels)
+        XCTAssertGreaterThanOrEqual(m.acc, 0.95, "union of 5 subspaces: \(m)")
+        // Sparse, never N×N, and no sample codes itself.
+        XCTAssertLessThanOrEqual(result.coefficients.nonzeroCount, 400 * 5, "keep = 5 per row")
+        for i in 0..<400 { XCTAssertFalse(result.coefficients.row(i).contains { $0.column == i }) }
+        // Most coefficients stay inside the sample's own subspace.
+        var inside = 0.0, total = 0.0
+        for i in 0..<400 {
+            for (j, v) in result.coefficients.row(i) {
+                total += Double(abs(v)); if labels[j] == labels[i] { inside += Double(abs(v)) }
+            }
+        }
+        XCTAssertGreaterThan(inside / total, 0.9, "share of |C| within subspaces")
+    }
+
+    func testDigitsFeatures() throws {
+        let samples = try HDF5Samples(path: digits, labels: "labels")
+        var config = EBSCConfiguration()
+        config.epochs = 40
+        let result = try EBSC(clusters: 10, configuration: config).fit(samples, file: digits)
+        let m = ClusteringMetrics(truth: samples.labels!, predicted: result.labels)
+        XCTAssertGreaterThanOrEqual(m.acc, 0.80, "digits EBSC: \(m)")
+        XCTAssertEqual(result.history.count, 40)
+        XCTAssertLessThan(result.history.last!.loss, result.history.first!.loss, "the loss falls")
+        XCTAssertEqual(result.embeddings.count, 1797 * 64)
+        // Out-of-sample prediction agrees with the fitted labels on the fitted samples.
+        var values = [Float](repeating: 0, count: 200 * 64)
+        try values.withUnsafeMutableBufferPointer { try samples.read(Array(0..<200), into: $0) }
+        let predicted = result.predict(values, count: 200)
+        let agree = zip(predicted, result.labels.prefix(200)).filter { $0 == $1 }.count
+        XCTAssertGreaterThanOrEqual(agree, 180, "predict vs fit on the same samples")
+    }
+
+    /// Training interrupted mid-epoch and resumed from its checkpoint ends bit-identical to an
+    /// uninterrupted run.
+    func testResumeIsExact() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
+        let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
+        let config = smallConfiguration(epochs: 3)   // 3 batches per epoch, 9 steps
+        func fresh() throws -> EBSCTrainer {
+            let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
+            let s = model.standardization.data
+            return EBSCTrainer(model: model, samples: StandardizedSamples(samples, shift: s[0], scale: s[1]))
+        }
+        let straight = try fresh()
+        try straight.train()
+        let path = temporaryFile("checkpoint.h5")
+        let first = try fresh()
+        first.checkpointPath = path
+        try first.train(stoppingAt: 4)
+        try first.saveCheckpoint()
+        let second = try fresh()
+        try second.resume(from: path)
+        XCTAssertEqual(second.step, 4)
+        try second.train()
+        for ((name, a), (_, b)) in zip(straight.model.namedParameters() + straight.model.namedBuffers(),
+                                       second.model.namedParameters() + second.model.namedBuffers()) {
+            XCTAssertEqual(a.data, b.data, name)
+        }
+    }
+
+    func testModelFileRoundTripAndMismatchErrors() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 12, perCluster: 40, seed: 8)
+        let samples = ArraySamples(values: values, shape: [120, 12], labels: labels)
+        let fitted = try EBSC(clusters: 3, configuration: smallConfiguration(epochs: 2)).fit(samples, file: "synthetic")
+        let path = temporaryFile("model.h5")
+        try fitted.model.save(to: path)
+        let loaded = try EBSCModel.load(path)
+        XCTAssertEqual(loaded.configuration.architectureString, fitted.model.configuration.architectureString)
+        let again = try EBSC(clusters: 3).fit(samples, file: "synthetic", model: loaded)
+        XCTAssertEqual(again.embeddings, fitted.embeddings)
+        var same = EBSCConfiguration()
+        same.seed = 1
+        let again1 = try EBSC(clusters: 3, configuration: same).fit(samples, file: "synthetic", model: loaded)
+        XCTAssertEqual(again1.labels, fitted.labels)
+        XCTAssertEqual(ClusteringMetrics(truth: fitted.labels, predicted: again.labels).acc, 1, "same partition")
+        // Samples of another width: one line naming the input shapes.
+        let other = ArraySamples(values: [Float](repeating: 1, count: 120 * 7), shape: [120, 7])
+        XCTAssertThrowsError(try EBSC(clusters: 3).fit(other, file: "other.h5", model: loaded)) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
+                           "other.h5: model was built with input (dataset \"features\")=features[12], but this run needs input (dataset \"features\")=features[7]")
+        }
+        // A checkpoint of another architecture: names the first setting that differs.
+        var wider = smallConfiguration(epochs: 1)
+        wider.embeddingDimensions = 16
+        let model = try EBSC(clusters: 3, configuration: wider).makeModel(for: samples, file: "synthetic")
+        let trainer = EBSCTrainer(model: model, samples: samples)
+        XCTAssertThrowsError(try trainer.resume(from: path)) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
+                           "\(path): model was built with embedding=32, but this run needs embedding=16")
+        }
+        // Not a model at all.
+        let plain = temporaryFile("plain.h5")
+        try HDF5Writer.writeFile(plain) { try $0.write([1, 2, 3], shape: [3], to: "features") }
+        XCTAssertThrowsError(try EBSCModel.load(plain))
+    }
+
+    func testRawFeaturesAblationHasNoEncoder() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 50, seed: 3)
+        var config = smallConfiguration(epochs: 5)
+        config.rawFeatures = true
+        let result = try EBSC(clusters: 3, configuration: config)
+            .fit(ArraySamples(values: values, shape: [150, 10], labels: labels), file: "synthetic")
+        XCTAssertTrue(result.model.encoder.parameters().isEmpty)
+        XCTAssertEqual(result.embeddings.count, 150 * 10)
+        XCTAssertGreaterThanOrEqual(ClusteringMetrics(truth: labels, predicted: result.labels).acc, 0.9)
+    }
+
+    func testBadSettingsAreNamed() {
+        var config = EBSCConfiguration()
+        config.lambda = 2
+        let samples = ArraySamples(values: [Float](repeating: 0, count: 40), shape: [10, 4])
+        XCTAssertThrowsError(try EBSC(clusters: 2, configuration: config).makeModel(for: samples, file: "x.h5")) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription, "lambda = 2.0 is invalid: must be in (0, 1]")
+        }
+    }
+}
