@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Digits (1797 x 64): EBSC, its ablations and the classical methods, 3 seeds each.
+# Usage: bash notebooks-md/run_digits.sh [path/to/dsc]  → notebooks-md/logs/digits-*.json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DSC=${1:-$(swift build -c release --show-bin-path)/dsc}
+mkdir -p notebooks-md/logs
+run() {  # name, then dsc cluster options
+  local name=$1; shift
+  for seed in 0 1 2; do
+    "$DSC" cluster datasets/digits.h5 -k 10 --seed $seed --json --quiet "$@" > notebooks-md/logs/digits-$name-s$seed.json
+  done
+}
+run ebsc --method ebsc
+run ebsc-no-joint --method ebsc --no-joint
+run ebsc-raw --method ebsc --raw-features
+run ebsc-simclr --method ebsc --objective simclr
+run ensc --method ensc
+run ssc-omp --method ssc-omp
+run spectral --method spectral
+run kmeans --method kmeans
