@@ -24,6 +24,9 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: embedding width of the encoder.")
     var embedding = 64
 
+    @Option(help: ArgumentHelp("EBSC: channel widths of the CNN's stages (images), comma-separated.", valueName: "w,w,…"))
+    var widths = "32,64,128"
+
     @Option(help: "EBSC: self-expression weight gamma in gamma/2 |z - C D|^2.")
     var seGamma: Float = 50
 
@@ -51,6 +54,14 @@ struct DeepOptions: ParsableArguments {
         if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
         if !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
         if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }
+        if parsedWidths == nil { throw ValidationError("--widths \(widths) must be positive integers separated by commas.") }
+    }
+
+    /// `--widths` as integers, nil when malformed.
+    var parsedWidths: [Int]? {
+        let parts = widths.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+        return parts.map { $0! }
     }
 
     /// The configuration these options describe.
@@ -62,6 +73,7 @@ struct DeepOptions: ParsableArguments {
         c.objective = objective
         c.queueSize = queue
         c.embeddingDimensions = embedding
+        c.widths = parsedWidths ?? c.widths
         c.gamma = seGamma
         c.selfExpressionWeight = seWeight
         c.keep = keep
