@@ -13,6 +13,7 @@
 /// `∂x`), otherwise `∂col = wᵀ · g` scattered back by col2im; `∂bias[o] += Σ g[·, o, ·]`. Images
 /// are split over the cores, each worker with its own buffers and its own partial `∂w`, summed at
 /// the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
+/// 'Same' convolutions at stride 1 on large maps skip im2col altogether (Tensor+ConvShifted.swift).
 #if canImport(Glibc)
 import Glibc
 #else

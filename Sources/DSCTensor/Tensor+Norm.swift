@@ -75,7 +75,14 @@ extension Tensor {
                                  beta: beta?.data ?? [Float](repeating: 0, count: channels), isBatch: isBatch)
         let out = Tensor.build(shape: shape) { y in plan.forward(x.data, residual?.data, relu: relu, y) }
         let inputs = [x] + [gamma, beta, residual].compactMap { $0 }
-        let recorded = out.recorded("batchNorm", inputs) { [yv = relu ? out.data : []] g in
+        // Without a residual the ReLU's mask is `x·scale + shift > 0`, recomputed from x in the
+        // backward loops (no masked copy of g, no saved output).
+        let maskFromInput = relu && residual == nil
+        let recorded = out.recorded("batchNorm", inputs) { [yv = relu && !maskFromInput ? out.data : []] g in
+            if maskFromInput {
+                plan.backward(g, x: x, gamma: gamma, beta: beta, reluMasked: true)
+                return
+            }
             // The gradient reaching the normalisation: g, or g masked by the ReLU.
             let masked = relu ? Tensor.reluMasked(g, yv) : []
             masked.withUnsafeBufferPointer { pm in
@@ -189,6 +196,55 @@ func runSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Float, _
     return (s1, s2)
 }
 
+/// `(Σ g', Σ g'·(x − m))` over `[0..<n]` with `g' = g` where `x·scale + shift > 0`, else 0 (the
+/// ReLU mask of a fused batch norm, computed as its forward loop does), eight Float lanes.
+@inline(__always)
+func runSumsMasked(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Float, scale: Float, shift: Float,
+                   _ n: Int) -> (Double, Double) {
+    var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
+    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), mv = SIMD8<Float>(repeating: m)
+    let sv = SIMD8<Float>(repeating: scale), hv = SIMD8<Float>(repeating: shift)
+    while i + 8 <= n {
+        let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let gv = SIMD8<Float>().replacing(with: rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                          where: xv * sv + hv .> 0)
+        a += gv
+        b += gv * (xv - mv)
+        i += 8
+    }
+    var s1 = Double(a.sum()), s2 = Double(b.sum())
+    while i < n {
+        if x[i] * scale + shift > 0 { s1 += Double(g[i]); s2 += Double(g[i]) * Double(x[i] - m) }
+        i += 1
+    }
+    return (s1, s2)
+}
+
+/// `dx[i] (+)= k·g'[i] + b·x[i] + a` over `[0..<n]` with `g' = g` where `x·k + shift > 0`, else 0
+/// (the fused ReLU's mask, as in ``runSumsMasked(_:_:_:scale:shift:_:)``), eight Float lanes.
+@inline(__always)
+func maskedGradientRun(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                       _ n: Int, k: Float, shift: Float, b: Float, a: Float, add: Bool) {
+    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), rd = UnsafeMutableRawPointer(dx)
+    let kv = SIMD8<Float>(repeating: k), hv = SIMD8<Float>(repeating: shift)
+    let bv = SIMD8<Float>(repeating: b), av = SIMD8<Float>(repeating: a)
+    var i = 0
+    while i + 8 <= n {
+        let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let gv = SIMD8<Float>().replacing(with: rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                          where: xv * kv + hv .> 0)
+        var v = kv * gv + bv * xv + av
+        if add { v += rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) }
+        rd.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {
+        let v = k * (x[i] * k + shift > 0 ? g[i] : 0) + b * x[i] + a
+        dx[i] = add ? dx[i] + v : v
+        i += 1
+    }
+}
+
 /// `[B, C, spatial]` data seen channel by channel: channel `c` is the `B` runs of `spatial`
 /// elements starting at `(b·C + c)·spatial`.
 struct ChannelLayout {
@@ -234,8 +290,10 @@ struct BatchNormPlan {
         }
     }
 
-    /// Adds `∂γ`, `∂β` and `∂x` for the gradient `g` reaching the normalised output.
-    func backward(_ g: UnsafeBufferPointer<Float>, x: Tensor, gamma gammaT: Tensor?, beta betaT: Tensor?) {
+    /// Adds `∂γ`, `∂β` and `∂x` for the gradient `g` reaching the normalised output, or, with
+    /// `reluMasked`, for the gradient `g` of `relu(output)` (masked here by `x·scale + shift > 0`).
+    func backward(_ g: UnsafeBufferPointer<Float>, x: Tensor, gamma gammaT: Tensor?, beta betaT: Tensor?,
+                  reluMasked: Bool = false) {
         let (channels, spatial) = (layout.channels, layout.spatial)
         // Per channel: Σg and Σ g·x̂.
         var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
@@ -244,8 +302,11 @@ struct BatchNormPlan {
                 sumGX.withUnsafeMutableBufferPointer { sgx in
                     layout.forEachChannel { c, rows in
                         var a = 0.0, ax = 0.0
+                        let scale = gamma[c] * invStd[c], shift = beta[c] - mean[c] * scale
                         for o in rows {
-                            let (s1, s2) = runSums(g.baseAddress! + o, px.baseAddress! + o, mean[c], spatial)
+                            let (s1, s2) = reluMasked
+                                ? runSumsMasked(g.baseAddress! + o, px.baseAddress! + o, mean[c], scale: scale, shift: shift, spatial)
+                                : runSums(g.baseAddress! + o, px.baseAddress! + o, mean[c], spatial)
                             a += s1; ax += s2
                         }
                         sg[c] = a; sgx[c] = ax * Double(invStd[c])
@@ -266,7 +327,14 @@ struct BatchNormPlan {
                     let k = gamma[c] * invStd[c]
                     let mg = isBatch ? Float(sumG[c] / n) : 0, mgx = isBatch ? Float(sumGX[c] / n) : 0
                     let b = -k * invStd[c] * mgx, a = k * (mean[c] * invStd[c] * mgx - mg)
-                    if fresh {
+                    if reluMasked {
+                        // The forward's scale and shift (k is γ/σ, the same product).
+                        let shift = beta[c] - mean[c] * k
+                        for o in rows {
+                            maskedGradientRun(g.baseAddress! + o, px.baseAddress! + o, gx.baseAddress! + o, spatial,
+                                              k: k, shift: shift, b: b, a: a, add: !fresh)
+                        }
+                    } else if fresh {
                         for o in rows { for s in o..<o + spatial { gx[s] = k * g[s] + b * px[s] + a } }
                     } else {
                         for o in rows { for s in o..<o + spatial { gx[s] += k * g[s] + b * px[s] + a } }

@@ -58,6 +58,30 @@ final class LayerGradientTests: XCTestCase {
         assertGradientsMatch([x, r]) { x.batchNorm(statistics: running, residual: r).output }
     }
 
+    func testFusedBatchNormReLUMaskFromInput() {
+        // Maps larger than one SIMD run: the moments against a Double reference, and the ReLU mask
+        // of a fused batch norm without residual recomputed from x (against separate primitives).
+        let x = NNTest.randn([4, 3, 6, 7], seed: 81, requiresGrad: true)
+        let gamma = Tensor([1.2, -0.8, 0.5], requiresGrad: true), beta = Tensor([0.1, 0.3, -0.2], requiresGrad: true)
+        let fused = x.batchNorm(gamma: gamma, beta: beta, relu: true)
+        let xv = x.data.map(Double.init), n = 4.0 * 42
+        for c in 0..<3 {
+            let values = (0..<4).flatMap { b in (0..<42).map { xv[(b * 3 + c) * 42 + $0] } }
+            let mean = values.reduce(0, +) / n
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n
+            XCTAssertEqual(Double(fused.mean[c]), mean, accuracy: 1e-6)
+            XCTAssertEqual(Double(fused.variance[c]), variance, accuracy: 1e-5)
+        }
+        let separate = x.batchNorm(gamma: gamma, beta: beta).output.relu()
+        XCTAssertEqual(fused.output.data, separate.data)
+        let seed = NNTest.randn(separate.shape, seed: 24)
+        fused.output.backward(seed: seed)
+        let fusedGrads = [x, gamma, beta].map { $0.grad!.data }
+        for t in [x, gamma, beta] { t.grad = nil }
+        separate.backward(seed: seed)
+        for (k, t) in [x, gamma, beta].enumerated() { assertClose(fusedGrads[k], t.grad!.data, accuracy: 1e-5, "input \(k)") }
+    }
+
     func testResidualBlockWithProjection() {
         var g = SeededGenerator(seed: 0)
         let block = ResidualBlock(inputChannels: 2, outputChannels: 3, stride: 2, generator: &g)
