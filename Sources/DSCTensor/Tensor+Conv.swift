@@ -13,7 +13,6 @@
 /// `∂x`), otherwise `∂col = wᵀ · g` scattered back by col2im; `∂bias[o] += Σ g[·, o, ·]`. Images
 /// are split over the cores, each worker with its own buffers and its own partial `∂w`, summed at
 /// the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
-/// 'Same' convolutions at stride 1 on large maps skip im2col altogether (Tensor+ConvShifted.swift).
 #if canImport(Glibc)
 import Glibc
 #else
@@ -302,18 +301,6 @@ extension Tensor {
     static func convForward(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float], _ biasv: [Float]?,
                             _ y: UnsafeMutablePointer<Float>) {
         let outSize = geo.outChannels * geo.positions
-        if geo.usesShiftedRows {
-            wv.withUnsafeBufferPointer { pw in
-                xv.withUnsafeBufferPointer { convShiftedForward(geo, $0.baseAddress!, geo.shiftedWeights(pw.baseAddress!), y, beta: 0) }
-            }
-            if let biasv {
-                for b in 0..<geo.batch { for o in 0..<geo.outChannels {
-                    let v = biasv[o], row = y + b * outSize + o * geo.positions
-                    for q in 0..<geo.positions { row[q] += v }
-                } }
-            }
-            return
-        }
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
                 geo.overImages { _, images in
@@ -349,10 +336,6 @@ extension Tensor {
     /// columns are output positions, the inner dimension of this product).
     static func convWeightGrad(_ geo: ConvGeometry, _ xv: [Float], _ g: UnsafeBufferPointer<Float>,
                                _ gw: UnsafeMutablePointer<Float>) {
-        if geo.usesShiftedRows {
-            xv.withUnsafeBufferPointer { convShiftedWeightGrad(geo, $0.baseAddress!, g.baseAddress!, gw) }
-            return
-        }
         let outSize = geo.outChannels * geo.positions, wSize = geo.outChannels * geo.patch
         let workers = geo.parts
         var partial = [Float](repeating: 0, count: workers > 1 ? (workers - 1) * wSize : 0)
@@ -463,11 +446,6 @@ extension Tensor {
         for oo in 0..<o { for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
             flipped[((cc * o + oo) * kh + i) * kw + j] = wv[((oo * c + cc) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
         } } } }
-        if back.usesShiftedRows {
-            let shifted = flipped.withUnsafeBufferPointer { back.shiftedWeights($0.baseAddress!) }
-            convShiftedForward(back, g.baseAddress!, shifted, gx, beta: beta)
-            return
-        }
         let outSize = geo.imageSize
         flipped.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in

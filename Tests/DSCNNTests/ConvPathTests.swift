@@ -20,7 +20,7 @@ final class ConvPathTests: XCTestCase {
     static let large: [(x: [Int], w: [Int], stride: Int, padding: Int)] = [
         ([3, 16, 24, 24], [4, 16, 3, 3], 1, 1),
         ([2, 16, 26, 25], [3, 16, 3, 3], 1, 0),
-        // 'Same' kernels on maps of ≥ 512 positions: the shifted-row path (3×3 and 5×5, non-square).
+        // 'Same' kernels on maps of ≥ 512 positions (3×3 and 5×5, non-square maps).
         ([2, 8, 20, 30], [3, 8, 5, 5], 1, 2),
         ([5, 9, 23, 25], [7, 9, 3, 3], 1, 1),
     ]
