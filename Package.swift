@@ -46,6 +46,8 @@ let package = Package(
             "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline",
         ], path: "Benchmarks/DSCBench"),
         // Experiments behind notebooks-md (built on demand, not by `make test`).
+        .executableTarget(name: "EBSCProbe", dependencies: ["DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCNN", "DSCTensor"],
+                          path: "Experiments/EBSCProbe"),
         .executableTarget(name: "SupervisedMNIST", dependencies: ["DSCTensor", "DSCNN", "DSCIO"],
                           path: "Experiments/SupervisedMNIST"),
 

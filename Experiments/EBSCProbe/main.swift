@@ -1,0 +1,51 @@
+// Why does a trained EBSC model cluster badly? Embeds the first N samples of a file with a model
+// in evaluation mode and in training mode (batch statistics, no LDFR fusion), and clusters each
+// embedding with spectral clustering on its kNN graph and with the model's energy coding.
+//
+//   EBSCProbe MODEL.h5 DATA.h5 DATASET [N]      e.g. EBSCProbe mnist-cnn.h5 datasets/mnist.h5 images 10000
+import DSCCluster
+import DSCDeep
+import DSCIO
+import DSCMetrics
+import DSCNN
+import DSCTensor
+import Foundation
+
+let args = CommandLine.arguments
+guard args.count >= 4 else {
+    print("usage: EBSCProbe MODEL.h5 DATA.h5 DATASET [N]")
+    exit(64)
+}
+let model = try EBSCModel.load(args[1])
+let all = try HDF5Samples(path: args[2], dataset: args[3], labels: "labels")
+let n = min(args.count > 4 ? Int(args[4])! : 10_000, all.count)
+var values = [Float](repeating: 0, count: n * all.sampleSize)
+try values.withUnsafeMutableBufferPointer { try all.read(Array(0..<n), into: $0) }
+let truth = Array(all.labels![0..<n])
+model.standardize(&values)
+
+func embed(training: Bool) -> [Float] {
+    model.train(training)
+    var z: [Float] = []
+    for start in stride(from: 0, to: n, by: 500) {
+        let rows = min(500, n - start)
+        let x = Tensor(Array(values[(start * all.sampleSize)..<((start + rows) * all.sampleSize)]),
+                       shape: [rows] + all.sampleShape)
+        z += Tensor.withNoGrad { model.encoder(x) }.data
+    }
+    model.eval()
+    return z
+}
+
+for training in [false, true] {
+    let z = embed(training: training)
+    let d = z.count / n
+    var sc = SpectralClustering(clusters: 10)
+    sc.seed = 0
+    let knn = try sc.fit(InMemoryRows(rows: n, dimension: d, data: z))
+    let m = ClusteringMetrics(truth: truth, predicted: knn.labels)
+    print(String(format: "%@ mode: spectral on kNN(z): ACC %.4f NMI %.4f", training ? "training" : "evaluation", m.acc, m.nmi))
+}
+let raw = try SpectralClustering(clusters: 10).fit(InMemoryRows(rows: n, dimension: all.sampleSize, data: values))
+let mr = ClusteringMetrics(truth: truth, predicted: raw.labels)
+print(String(format: "raw standardised samples: spectral on kNN: ACC %.4f NMI %.4f", mr.acc, mr.nmi))
