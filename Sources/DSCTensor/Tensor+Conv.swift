@@ -19,29 +19,9 @@ import Glibc
 import Foundation
 #endif
 
-/// `n` zeros from `p`: eight lanes at a time for short runs (the edges of im2col rows, where a
-/// call to memset costs more than the stores), memset for long ones (`update(repeating:)`
-/// compiles to a scalar loop here).
+/// `n` zeros from `p` (memset; `update(repeating:)` compiles to a scalar loop here).
 @inline(__always) func zero(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-    if n >= 256 { memset(p, 0, n * MemoryLayout<Float>.stride); return }
-    let raw = UnsafeMutableRawPointer(p)
-    var i = 0
-    while i + 8 <= n { raw.storeBytes(of: SIMD8<Float>(), toByteOffset: i * 4, as: SIMD8<Float>.self); i += 8 }
-    while i < n { p[i] = 0; i += 1 }
-}
-
-/// `d[0..<n] = s[0..<n]` for non-overlapping runs: eight lanes at a time for short runs (rows of
-/// small feature maps), memmove for long ones.
-@inline(__always) func copy(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ n: Int) {
-    if n >= 256 { d.update(from: s, count: n); return }
-    let rd = UnsafeMutableRawPointer(d), rs = UnsafeRawPointer(s)
-    var i = 0
-    while i + 8 <= n {
-        rd.storeBytes(of: rs.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4,
-                      as: SIMD8<Float>.self)
-        i += 8
-    }
-    while i < n { d[i] = s[i]; i += 1 }
+    if n > 0 { memset(p, 0, n * MemoryLayout<Float>.stride) }
 }
 
 /// A scratch buffer of `n` floats whose contents are not initialised (every kernel using one
@@ -140,30 +120,14 @@ struct ConvGeometry {
     /// outside the image).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, outputRows block: Range<Int>,
                 ld: Int) {
-        let ho = outH, wo = outW
-        // The valid output rows of each kernel row (within the block) and columns of each kernel
-        // column, computed once, not per channel.
-        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: kernelH + kernelW) { ranges in
-            for i in 0..<kernelH {
-                let valid = validRange(kernelOffset: i, inputExtent: height, outputExtent: ho)
-                let lo = Swift.max(valid.lowerBound, block.lowerBound)
-                ranges[i] = lo..<Swift.max(lo, Swift.min(valid.upperBound, block.upperBound))
-            }
-            for j in 0..<kernelW { ranges[kernelH + j] = validRange(kernelOffset: j, inputExtent: width, outputExtent: wo) }
-            im2col(x, col, outputRows: block, ld: ld, rows: ranges.baseAddress!, cols: ranges.baseAddress! + kernelH)
-        }
-    }
-
-    /// ``im2col(_:_:outputRows:ld:)`` with the valid ranges of every kernel row and column given.
-    private func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, outputRows block: Range<Int>,
-                        ld: Int, rows validRows: UnsafePointer<Range<Int>>, cols validCols: UnsafePointer<Range<Int>>) {
-        let wo = outW, np = block.count * wo
+        let ho = outH, wo = outW, np = block.count * wo
         for c in 0..<channels {
             for i in 0..<kernelH {
-                let rows = validRows[i]
+                let valid = validRange(kernelOffset: i, inputExtent: height, outputExtent: ho)
+                let rows = Swift.max(valid.lowerBound, block.lowerBound)..<Swift.min(valid.upperBound, block.upperBound)
                 for j in 0..<kernelW {
                     let dst = col + ((c * kernelH + i) * kernelW + j) * ld
-                    let cols = validCols[j]
+                    let cols = validRange(kernelOffset: j, inputExtent: width, outputExtent: wo)
                     if rows.isEmpty || cols.isEmpty { zero(dst, np); continue }
                     let before = rows.lowerBound - block.lowerBound, after = block.upperBound - rows.upperBound
                     if before > 0 { zero(dst, before * wo) }
@@ -174,7 +138,7 @@ struct ConvGeometry {
                         // One copy of the whole run, then the out-of-image edge columns zeroed.
                         let shift = j - padding, n = rows.count * wo
                         let lo = Swift.max(0, -shift), hi = n - Swift.max(0, shift)
-                        if hi > lo { copy(d + lo, firstRow + lo, hi - lo) }
+                        if hi > lo { (d + lo).update(from: firstRow + lo, count: hi - lo) }
                         if cols.count < wo { zeroEdges(d, rows: rows.count, cols: cols) }
                         continue
                     }
@@ -183,7 +147,7 @@ struct ConvGeometry {
                         let src = firstRow + r * stride * width
                         if cols.lowerBound > 0 { zero(dr, cols.lowerBound) }
                         if stride == 1 {
-                            copy(dr + cols.lowerBound, src + cols.lowerBound, cols.count)
+                            (dr + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
                         } else {
                             var sp = src + cols.lowerBound * stride
                             for q in cols { dr[q] = sp.pointee; sp += stride }
@@ -205,10 +169,10 @@ struct ConvGeometry {
         }
     }
 
-    /// Adds the columns `col [patch, positions]` (rows `ld` apart) back into one image gradient
-    /// `dx [C, H, W]`. `col` is scratch: its out-of-image entries may be overwritten with zeros.
-    func col2im(_ col: UnsafeMutablePointer<Float>, _ dx: UnsafeMutablePointer<Float>, ld: Int) {
-        let ho = outH, wo = outW, np = ld
+    /// Adds the columns `col [patch, positions]` back into one image gradient `dx [C, H, W]`.
+    /// `col` is scratch: its out-of-image entries may be overwritten with zeros.
+    func col2im(_ col: UnsafeMutablePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
+        let ho = outH, wo = outW, np = positions
         for c in 0..<channels {
             for i in 0..<kernelH {
                 let rows = validRange(kernelOffset: i, inputExtent: height, outputExtent: ho)
@@ -378,35 +342,21 @@ extension Tensor {
     }
 
     /// `∂x_b += col2im(wᵀ · g_b)` for every image (disjoint outputs, so images run in parallel).
-    /// Small maps take ``ConvGeometry/imagesPerTile`` images per sgemm, their `g` side by side.
     static func convInputGrad(_ geo: ConvGeometry, _ wv: [Float], _ g: UnsafeBufferPointer<Float>,
                               _ gx: UnsafeMutablePointer<Float>) {
-        let outSize = geo.outChannels * geo.positions, k = geo.isPointwise ? 1 : geo.imagesPerTile
+        let outSize = geo.outChannels * geo.positions
         wv.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in
-                var col = scratch(geo.isPointwise ? 0 : geo.patch * geo.positions * k)
-                var gathered = scratch(k > 1 ? outSize * k : 0)
+                var col = scratch(geo.isPointwise ? 0 : geo.patch * geo.positions)
                 col.withUnsafeMutableBufferPointer { pc in
-                    gathered.withUnsafeMutableBufferPointer { pg in
-                        for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: k) {
-                            let tile = ConvTile(first: first, images: Swift.min(k, images.upperBound - first),
-                                                rows: 0..<geo.outH, width: geo.outW)
-                            let n = tile.columns, gxb = gx + first * geo.imageSize
-                            var (b, ldb) = (g.baseAddress! + first * outSize, geo.positions)
-                            if tile.images > 1 {
-                                tile.gather(g.baseAddress!, rows: geo.outChannels, into: pg.baseAddress!)
-                                (b, ldb) = (UnsafePointer(pg.baseAddress!), n)
-                            }
-                            // Pointwise: ∂x_b is itself the column gradient, accumulated by sgemm.
-                            let dst = geo.isPointwise ? gxb : pc.baseAddress!
-                            BLAS.sgemm(transposeA: true, m: geo.patch, n: n, k: geo.outChannels,
-                                       a: pw.baseAddress!, lda: geo.patch, b: b, ldb: ldb,
-                                       beta: geo.isPointwise ? 1 : 0, c: dst, ldc: n)
-                            if geo.isPointwise { continue }
-                            for t in 0..<tile.images {
-                                geo.col2im(pc.baseAddress! + t * geo.positions, gxb + t * geo.imageSize, ld: n)
-                            }
-                        }
+                    for b in images {
+                        let gxb = gx + b * geo.imageSize
+                        // Pointwise: ∂x_b is itself the column gradient, accumulated by sgemm.
+                        let dst = geo.isPointwise ? gxb : pc.baseAddress!
+                        BLAS.sgemm(transposeA: true, m: geo.patch, n: geo.positions, k: geo.outChannels,
+                                   a: pw.baseAddress!, lda: geo.patch, b: g.baseAddress! + b * outSize,
+                                   ldb: geo.positions, beta: geo.isPointwise ? 1 : 0, c: dst, ldc: geo.positions)
+                        if !geo.isPointwise { geo.col2im(pc.baseAddress!, gxb) }
                     }
                 }
             }
@@ -487,7 +437,7 @@ struct ConvTile {
         for t in 0..<images {
             for o in 0..<channels {
                 let src = tmp + o * n + t * positions, dst = out + ((first + t) * channels + o) * positions
-                if add { for i in 0..<positions { dst[i] += src[i] } } else { copy(dst, src, positions) }
+                if add { for i in 0..<positions { dst[i] += src[i] } } else { dst.update(from: src, count: positions) }
             }
         }
     }
@@ -497,7 +447,7 @@ struct ConvTile {
         let positions = rows.count * width, n = columns
         for t in 0..<images {
             for o in 0..<channels {
-                copy(tmp + o * n + t * positions, src + ((first + t) * channels + o) * positions, positions)
+                (tmp + o * n + t * positions).update(from: src + ((first + t) * channels + o) * positions, count: positions)
             }
         }
     }
