@@ -17,12 +17,12 @@ guard args.count >= 4 else {
     exit(64)
 }
 let model = try EBSCModel.load(args[1])
-let all = try HDF5Samples(path: args[2], dataset: args[3], labels: "labels")
+let file = try HDF5Samples(path: args[2], dataset: args[3], labels: "labels")
+let all = model.standardized(file)
 let n = min(args.count > 4 ? Int(args[4])! : 10_000, all.count)
 var values = [Float](repeating: 0, count: n * all.sampleSize)
 try values.withUnsafeMutableBufferPointer { try all.read(Array(0..<n), into: $0) }
 let truth = Array(all.labels![0..<n])
-model.standardize(&values)
 
 func embed(training: Bool) -> [Float] {
     model.train(training)

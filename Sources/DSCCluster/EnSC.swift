@@ -48,7 +48,7 @@ public enum ElasticNetGammaScale: String, Sendable, CaseIterable, Codable {
 /// each running sample's active-set Gram matrix (`|T|²` doubles, `|T|` about ``supportSize``).
 /// Time per round and sample: O(N·D) for the correlations (sgemm), O(|T_new|·|T|·D) for the Gram
 /// rows of the atoms new to `T` (those of kept atoms are reused), and the elastic-net solve.
-public struct ElasticNetSubspaceClustering: Sendable {
+public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
     /// Number of clusters K, `2 <= K <= N`.
     public var clusters: Int
     /// The l1 share `λ` of the penalty, `0 < λ <= 1` (default 0.9).
@@ -118,25 +118,18 @@ public struct ElasticNetSubspaceClustering: Sendable {
     public func coefficients(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws
         -> SelfExpressiveCoefficients
     {
-        try validateCoding(samples: samples.rowCount, features: samples.dimension)
-        let data = try SelfExpressiveSamples.load(samples, normalize: normalizeSamples)
-        return code(data, progress: progress)
+        try codeSamples(samples, progress: progress)
     }
 
     /// Codes `samples` and clusters the affinity. Throws as ``coefficients(_:progress:)`` and
     /// ``SelfExpressiveClustering/fit(coefficients:progress:)``.
     public func fit(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
-        let start = ContinuousClock.now
-        try validateCoding(samples: samples.rowCount, features: samples.dimension)
-        let stage = spectral
-        try stage.validate(samples: samples.rowCount)
-        var timings = StageTimings()
-        let coded = try timings.measure("coefficients") { try coefficients(samples, progress: progress) }
-        var warnings: [String] = []
-        if coded.stats.notConverged > 0 {
-            warnings.append("EnSC: \(coded.stats.notConverged) of \(samples.rowCount) samples still violated the "
-                + "optimality conditions after maxIterations=\(maxIterations) active-set iterations")
-        }
-        return try stage.cluster(coded, timings: timings, warnings: warnings, start: start, progress: progress)
+        try fitSamples(samples, progress: progress)
+    }
+
+    func warnings(for stats: SelfExpressiveCodingStats, samples: Int) -> [String] {
+        guard stats.notConverged > 0 else { return [] }
+        return ["EnSC: \(stats.notConverged) of \(samples) samples still violated the "
+            + "optimality conditions after maxIterations=\(maxIterations) active-set iterations"]
     }
 }

@@ -16,7 +16,7 @@ struct PursuitState {
 
 extension SSCOMP {
     /// OMP for every sample of validated, loaded `data` (see the type's description).
-    func pursue(_ data: SelfExpressiveSamples, progress: ProgressHandler?) -> SelfExpressiveCoefficients {
+    func code(_ data: SelfExpressiveSamples, progress: ProgressHandler?) -> SelfExpressiveCoefficients {
         let n = data.count, d = data.dimension
         let kMax = min(maxAtoms, n - 1), tolerance = residualTolerance
         let blocks = SelfExpressiveBlocks(samples: data, blockSize: blockSize)

@@ -28,7 +28,7 @@ import Foundation
 /// Then `W = (|C̃| + |C̃|ᵀ)/2` with rows of `C` scaled by ``normalization`` (unit L2, as the
 /// reference toolbox) and spectral clustering (``SelfExpressiveClustering``). OMP itself makes no
 /// random choice; ``seed`` drives the spectral stage, so the same seed gives the same labels.
-public struct SSCOMP: Sendable {
+public struct SSCOMP: Sendable, SelfExpressiveCoder {
     /// Number of clusters K, `2 <= K <= N`.
     public var clusters: Int
     /// Largest number of atoms per sample `k_max`, `>= 1` (capped by N − 1 in effect).
@@ -83,20 +83,12 @@ public struct SSCOMP: Sendable {
     public func coefficients(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws
         -> SelfExpressiveCoefficients
     {
-        try validateCoding(samples: samples.rowCount, features: samples.dimension)
-        let data = try SelfExpressiveSamples.load(samples, normalize: normalizeSamples)
-        return pursue(data, progress: progress)
+        try codeSamples(samples, progress: progress)
     }
 
     /// Codes `samples` and clusters the affinity. Throws as ``coefficients(_:progress:)`` and
     /// ``SelfExpressiveClustering/fit(coefficients:progress:)``.
     public func fit(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
-        let start = ContinuousClock.now
-        try validateCoding(samples: samples.rowCount, features: samples.dimension)
-        let stage = spectral
-        try stage.validate(samples: samples.rowCount)
-        var timings = StageTimings()
-        let coded = try timings.measure("coefficients") { try coefficients(samples, progress: progress) }
-        return try stage.cluster(coded, timings: timings, warnings: [], start: start, progress: progress)
+        try fitSamples(samples, progress: progress)
     }
 }

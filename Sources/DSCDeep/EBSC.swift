@@ -56,11 +56,7 @@ public struct EBSC {
                                           reason: "one per cluster")
         }
         let model = EBSCModel(config, kind: kind)
-        if case .images = kind, config.ldfr, config.batchSize * config.widths[0] < config.ldfrRank {
-            throw EBSCError.invalidSetting(name: "batchSize", value: "\(config.batchSize)",
-                                           requirement: "large enough for the LDFR rank")
-        }
-        let (shift, scale) = try StandardizedSamples.estimate(samples, images: { if case .images = kind { return true }; return false }())
+        let (shift, scale) = try StandardizedSamples.estimate(samples, images: kind.isImage)
         model.standardization.data = [shift, scale]
         return model
     }
@@ -82,9 +78,7 @@ public struct EBSC {
             model = given
         } else {
             model = try makeModel(for: samples, file: file, dataset: dataset)
-            let standardized = StandardizedSamples(samples, shift: model.standardization.data[0],
-                                                   scale: model.standardization.data[1])
-            let trainer = EBSCTrainer(model: model, samples: standardized)
+            let trainer = EBSCTrainer(model: model, samples: model.standardized(samples))
             trainer.checkpointPath = checkpointPath
             trainer.checkpointInterval = checkpointInterval
             trainer.progress = trainingProgress
@@ -134,6 +128,7 @@ public struct EBSC {
         -> (embeddings: [Float], queries: [Float], keys: [Float])
     {
         model.eval()
+        let samples = model.standardized(samples)
         let n = samples.count, size = samples.sampleSize, d = model.embeddingWidth, h = model.energy.dimensions
         var z = [Float](), q = [Float](), k = [Float]()
         z.reserveCapacity(n * d); q.reserveCapacity(n * h); k.reserveCapacity(n * h)
@@ -143,7 +138,6 @@ public struct EBSC {
             let rows = min(block, n - start)
             var values = [Float](repeating: 0, count: rows * size)
             try values.withUnsafeMutableBufferPointer { try samples.read(Array(start..<(start + rows)), into: $0) }
-            model.standardize(&values)
             Tensor.withNoGrad {
                 let e = model.encoder(Tensor(values, shape: [rows] + samples.sampleShape))
                 z += e.data

@@ -17,6 +17,12 @@ public enum SampleKind: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the samples are images (CNN encoder, image augmentations).
+    public var isImage: Bool {
+        if case .images = self { return true }
+        return false
+    }
+
     /// Floats per sample.
     public var size: Int {
         switch self {

@@ -205,9 +205,8 @@ public final class EBSCModel: Module {
         return Tensor(mask, shape: [indices.count, m])
     }
 
-    /// Applies the stored standardisation to raw samples in place.
-    public func standardize(_ values: inout [Float]) {
-        let shift = standardization.data[0], scale = standardization.data[1]
-        for i in values.indices { values[i] = (values[i] - shift) * scale }
+    /// `samples` as this model sees them: read through the stored standardisation.
+    public func standardized(_ samples: any SampleSource) -> StandardizedSamples {
+        StandardizedSamples(samples, shift: standardization.data[0], scale: standardization.data[1])
     }
 }

@@ -187,13 +187,13 @@ public final class EBSCTrainer {
         let keys = Tensor.withNoGrad { model.keyEncoder(x2) }.detached()
         var total: Tensor?
         var contrastive = 0.0
+        let filled = model.filledAtoms
         if phase != .energyOnly && c.objective != .none {
             let lc: Tensor
             switch c.objective {
             case .simclr:
                 lc = Loss.ntXent(z, model.encoder(x2), temperature: c.temperature)
             default:
-                let filled = model.filledAtoms
                 let negatives = filled == 0 ? keys
                     : (filled < c.queueSize ? model.queue.sliced(axis: 0, 0..<filled) : model.queue).detached()
                 lc = Loss.infoNCE(query: z, key: keys, queue: negatives, temperature: c.temperature)
@@ -202,7 +202,7 @@ public final class EBSCTrainer {
             total = lc
         }
         var selfExpression = 0.0, nonzeros = 0.0
-        if phase != .contrastiveOnly && model.filledAtoms > 0 {
+        if phase != .contrastiveOnly && filled > 0 {
             let zq = phase == .joint ? z : z.detached()
             let dictionary = model.queue.detached()
             let coefficients = model.energy.coefficients(zq, dictionary: dictionary,

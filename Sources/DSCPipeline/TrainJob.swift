@@ -32,9 +32,7 @@ public struct TrainJob: Sendable {
         let samples = try HDF5Samples(path: input, dataset: featuresDataset, inMemoryLimit: 1 << 30)
         let ebsc = EBSC(clusters: 2, configuration: configuration)
         let model = try ebsc.makeModel(for: samples, file: input, dataset: featuresDataset)
-        let standardization = model.standardization.data
-        let trainer = EBSCTrainer(model: model, samples: StandardizedSamples(samples, shift: standardization[0],
-                                                                              scale: standardization[1]))
+        let trainer = EBSCTrainer(model: model, samples: model.standardized(samples))
         trainer.checkpointInterval = checkpointInterval
         trainer.progress = progress
         var resumedAt = 0
@@ -44,7 +42,8 @@ public struct TrainJob: Sendable {
         }
         trainer.checkpointPath = output
         try trainer.train()
-        try trainer.saveCheckpoint()
+        // Training saves after every epoch; a resumed run that had nothing left to do saves here.
+        if trainer.history.isEmpty { try trainer.saveCheckpoint() }
         return TrainOutcome(input: input, output: output, samples: samples.count, kind: model.kind,
                             steps: trainer.step, resumedAt: resumedAt, history: trainer.history,
                             seconds: Date().timeIntervalSince(start), parameters: model.configuration.architecture

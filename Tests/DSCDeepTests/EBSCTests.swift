@@ -98,8 +98,7 @@ final class EBSCTests: XCTestCase {
         let config = smallConfiguration(epochs: 3)   // 3 batches per epoch, 9 steps
         func fresh() throws -> EBSCTrainer {
             let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
-            let s = model.standardization.data
-            return EBSCTrainer(model: model, samples: StandardizedSamples(samples, shift: s[0], scale: s[1]))
+            return EBSCTrainer(model: model, samples: model.standardized(samples))
         }
         let straight = try fresh()
         try straight.train()
