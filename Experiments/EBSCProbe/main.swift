@@ -58,9 +58,20 @@ for keep in [5, 10] {
                  keep, cosine.acc, cosine.nmi, learnt.acc, learnt.nmi))
 }
 
+/// Share of the 10 nearest neighbours (cosine) that carry the sample's own label: how well the
+/// representation separates the classes before any clustering (a diagnostic that reads labels).
+func neighbourPurity(_ rows: [Float], dimension d: Int) throws -> Double {
+    let (lists, _) = try KNNGraph(neighbors: 10).nearestNeighbors(InMemoryRows(rows: n, dimension: d, data: rows))
+    var same = 0
+    for i in 0..<n { for j in lists.neighbors(of: i) where truth[Int(j)] == truth[i] { same += 1 } }
+    return Double(same) / Double(n * 10)
+}
+
 for training in [false, true] {
     let z = embed(training: training)
     let d = z.count / n
+    print(String(format: "%@ mode: 10-NN label purity of z %.4f", training ? "training" : "evaluation",
+                 try neighbourPurity(z, dimension: d)))
     var sc = SpectralClustering(clusters: 10)
     sc.seed = 0
     let knn = try sc.fit(InMemoryRows(rows: n, dimension: d, data: z))
@@ -70,3 +81,4 @@ for training in [false, true] {
 let raw = try SpectralClustering(clusters: 10).fit(InMemoryRows(rows: n, dimension: all.sampleSize, data: values))
 let mr = ClusteringMetrics(truth: truth, predicted: raw.labels)
 print(String(format: "raw standardised samples: spectral on kNN: ACC %.4f NMI %.4f", mr.acc, mr.nmi))
+print(String(format: "raw standardised samples: 10-NN label purity %.4f", try neighbourPurity(values, dimension: all.sampleSize)))

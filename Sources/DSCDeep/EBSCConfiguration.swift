@@ -51,8 +51,8 @@ public enum SampleKind: Equatable, Sendable, CustomStringConvertible {
 public enum ContrastiveObjective: String, CaseIterable, Sendable {
     /// MoCo: InfoNCE against a queue of momentum-encoder keys (the queue is also the dictionary).
     case moco
-    /// SimCLR: NT-Xent between the two views of the batch; the queue still fills from the
-    /// momentum encoder and serves as the dictionary.
+    /// SimCLR: NT-Xent between the two views of the batch; the queue, still the dictionary,
+    /// fills with the encoder's (detached) embeddings of the second view.
     case simclr
     /// No contrastive loss: the encoder learns only from the self-expression loss (an ablation).
     case none
@@ -78,7 +78,9 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// Dimension of the L2-normalised embedding z (the projection head's output).
     public var embeddingDimensions = 64
     // Contrastive training and the dictionary.
-    public var objective: ContrastiveObjective = .moco
+    /// SimCLR by default: on MNIST-10k (CNN, 234 steps) its embeddings' 10-NN label purity was
+    /// 0.78 against MoCo's 0.52, and on digits it was steadier (notebooks-md/mnist.md).
+    public var objective: ContrastiveObjective = .simclr
     public var temperature: Float = 0.2
     /// Dictionary (queue) size M.
     public var queueSize = 4096

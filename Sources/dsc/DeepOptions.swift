@@ -15,8 +15,11 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: peak learning rate (AdamW, warm-up then cosine decay).")
     var learningRate: Float = 1e-3
 
-    @Option(help: "EBSC: contrastive objective (moco: InfoNCE against the queue; simclr: NT-Xent; none).")
-    var objective: ContrastiveObjective = .moco
+    @Option(help: "EBSC: contrastive objective (simclr: NT-Xent between two views; moco: InfoNCE against the queue; none).")
+    var objective: ContrastiveObjective = .simclr
+
+    @Option(help: "EBSC: momentum of MoCo's key encoder (0 copies the encoder every step).")
+    var momentum: Float = 0.99
 
     @Option(help: "EBSC: dictionary (queue) size M; memory per step is O(batch × M).")
     var queue = 4096
@@ -49,6 +52,7 @@ struct DeepOptions: ParsableArguments {
         if epochs < 0 { throw ValidationError("--epochs \(epochs) must be at least 0.") }
         if batchSize < 2 { throw ValidationError("--batch-size \(batchSize) must be at least 2.") }
         if !(learningRate > 0) { throw ValidationError("--learning-rate \(learningRate) must be positive.") }
+        if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum \(momentum) must be in [0, 1).") }
         if queue < 16 { throw ValidationError("--queue \(queue) must be at least 16.") }
         if embedding < 2 { throw ValidationError("--embedding \(embedding) must be at least 2.") }
         if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
@@ -71,6 +75,7 @@ struct DeepOptions: ParsableArguments {
         c.batchSize = batchSize
         c.learningRate = learningRate
         c.objective = objective
+        c.momentum = momentum
         c.queueSize = queue
         c.embeddingDimensions = embedding
         c.widths = parsedWidths ?? c.widths
