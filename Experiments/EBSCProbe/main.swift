@@ -1,6 +1,7 @@
 // Why does a trained EBSC model cluster badly? Embeds the first N samples of a file with a model
 // in evaluation mode and in training mode (batch statistics, no LDFR fusion), and clusters each
-// embedding with spectral clustering on its kNN graph and with the model's energy coding.
+// embedding with spectral clustering on its kNN graph and with the model's energy coding (as
+// trained, and refined on the frozen embeddings).
 //
 //   EBSCProbe MODEL.h5 DATA.h5 DATASET [N]      e.g. EBSCProbe mnist-cnn.h5 datasets/mnist.h5 images 10000
 import DSCCluster
@@ -56,6 +57,22 @@ for keep in [5, 10] {
     let learnt = try codedACC(queries: q, keys: k, width: width, threshold: model.energy.currentThreshold, keep: keep)
     print(String(format: "keep %d: coding by the cosine of z: ACC %.4f NMI %.4f; by the learnt energy: ACC %.4f NMI %.4f",
                  keep, cosine.acc, cosine.nmi, learnt.acc, learnt.nmi))
+}
+// The learnt energy refined on these frozen evaluation-mode embeddings (EnergyRefinement, as
+// `dsc cluster` does before coding), for several step counts.
+for steps in [100, 400] {
+    var refinement = EnergyRefinement(model.configuration)
+    refinement.steps = steps
+    let energy = model.energy.copy()
+    refinement.fit(energy, embeddings: zEval, count: n)
+    let (rq, rk) = Tensor.withNoGrad { () -> ([Float], [Float]) in
+        let z = Tensor(zEval, shape: [n, width])
+        return (energy.queries(z).data, energy.keys(z).data)
+    }
+    for keep in [5, 10] {
+        let m = try codedACC(queries: rq, keys: rk, width: width, threshold: energy.currentThreshold, keep: keep)
+        print(String(format: "keep %d: coding by the energy refined %d steps on z: ACC %.4f NMI %.4f", keep, steps, m.acc, m.nmi))
+    }
 }
 
 /// Share of the 10 nearest neighbours (cosine) that carry the sample's own label: how well the

@@ -19,7 +19,8 @@ import Foundation
 /// 1. Without a given model, a new one is made for the samples' shape (MLP encoder for `[D]`,
 ///    residual CNN with LDFR for `[C, H, W]`), the input standardisation is estimated, and it is
 ///    trained by ``EBSCTrainer`` (contrastive + self-expression losses).
-/// 2. Every sample is embedded (`z`, evaluation mode) and mapped to its query and key codes.
+/// 2. Every sample is embedded (`z`, evaluation mode); the energy network is refined on these
+///    frozen embeddings (``EnergyRefinement``) and maps them to query and key codes.
 /// 3. Every sample is coded against all N samples in streamed blocks, keeping the `keep`
 ///    strongest coefficients per row (``EnergyCoding``): `C` in CSR, never N×N.
 /// 4. ``SelfExpressiveClustering`` on `C`: `W = (|C̃| + |C̃|ᵀ)/2`, spectral clustering.
@@ -88,13 +89,19 @@ public struct EBSC {
             try timings.measure("train") { try trainer.train() }
             history = trainer.history
         }
-        let codes = try timings.measure("embed") { try Self.codes(of: samples, model: model, progress: progress) }
+        let embeddings = try timings.measure("embed") { try Self.embeddings(of: samples, model: model, progress: progress) }
+        // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
+        let energy = model.energy.copy()
+        let refinementLosses = timings.measure("refine") {
+            EnergyRefinement(configuration).fit(energy, embeddings: embeddings, count: samples.count)
+        }
+        let codes = Self.codes(of: embeddings, count: samples.count, energy: energy)
         // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).
-        var coding = EnergyCoding(keep: configuration.keep, threshold: model.energy.currentThreshold,
-                                  scale: 1 / Float(model.energy.dimensions))
+        var coding = EnergyCoding(keep: configuration.keep, threshold: energy.currentThreshold,
+                                  scale: 1 / Float(energy.dimensions))
         coding.block = 512
         let (c, rescued) = timings.measure("coefficients") {
-            coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: model.energy.dimensions,
+            coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                                 selfExcluded: true, progress: progress)
         }
         let sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
@@ -105,10 +112,10 @@ public struct EBSC {
         var warnings = clustered.warnings
         if rescued > 0 {
             warnings.insert("\(rescued) of \(samples.count) samples had every coefficient under the learnt threshold " +
-                            "\(model.energy.currentThreshold); each keeps its strongest one", at: 0)
+                            "\(energy.currentThreshold); each keeps its strongest one", at: 0)
         }
-        return EBSCResult(model: model, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
-                          history: history, timings: timings, warnings: warnings, keep: configuration.keep)
+        return EBSCResult(model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
+                          history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings, keep: configuration.keep)
     }
 
     /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.
@@ -122,30 +129,39 @@ public struct EBSC {
         }
     }
 
-    /// Embeddings `[N, d]`, query codes and key codes `[N, h]` of every sample, in evaluation
-    /// mode, 512 samples at a time.
-    static func codes(of samples: any SampleSource, model: EBSCModel, progress: ProgressHandler?) throws
-        -> (embeddings: [Float], queries: [Float], keys: [Float])
-    {
+    /// Embeddings `z` `[N, d]` of every sample, in evaluation mode, 512 samples at a time.
+    static func embeddings(of samples: any SampleSource, model: EBSCModel, progress: ProgressHandler?) throws -> [Float] {
         model.eval()
         let samples = model.standardized(samples)
-        let n = samples.count, size = samples.sampleSize, d = model.embeddingWidth, h = model.energy.dimensions
-        var z = [Float](), q = [Float](), k = [Float]()
-        z.reserveCapacity(n * d); q.reserveCapacity(n * h); k.reserveCapacity(n * h)
+        let n = samples.count, size = samples.sampleSize
+        var z = [Float]()
+        z.reserveCapacity(n * model.embeddingWidth)
         let block = 512
         var start = 0
         while start < n {
             let rows = min(block, n - start)
             var values = [Float](repeating: 0, count: rows * size)
             try values.withUnsafeMutableBufferPointer { try samples.read(Array(start..<(start + rows)), into: $0) }
-            Tensor.withNoGrad {
-                let e = model.encoder(Tensor(values, shape: [rows] + samples.sampleShape))
-                z += e.data
-                q += model.energy.queries(e).data
-                k += model.energy.keys(e).data
-            }
+            z += Tensor.withNoGrad { model.encoder(Tensor(values, shape: [rows] + samples.sampleShape)) }.data
             start += rows
             progress?("embed", Double(start) / Double(n))
+        }
+        return z
+    }
+
+    /// The embeddings `z` of `n` samples with their query and key codes `[n, h]`, 4096 at a time.
+    static func codes(of z: [Float], count n: Int, energy: EnergyNetwork) -> (embeddings: [Float], queries: [Float], keys: [Float]) {
+        let d = z.count / max(1, n), h = energy.dimensions
+        var q = [Float](), k = [Float]()
+        q.reserveCapacity(n * h); k.reserveCapacity(n * h)
+        energy.eval()
+        for start in stride(from: 0, to: n, by: 4096) {
+            let rows = min(4096, n - start)
+            let e = Tensor(Array(z[(start * d)..<((start + rows) * d)]), shape: [rows, d])
+            Tensor.withNoGrad {
+                q += energy.queries(e).data
+                k += energy.keys(e).data
+            }
         }
         return (z, q, k)
     }
@@ -156,6 +172,9 @@ public struct EBSC {
 public struct EBSCResult {
     /// The trained model (evaluation mode).
     public let model: EBSCModel
+    /// The energy network that coded the samples: the model's, refined on their embeddings
+    /// (``EnergyRefinement``); ``predict(_:count:)`` codes new samples with it.
+    public let energy: EnergyNetwork
     /// Coefficients, spectral clustering, labels.
     public let clustering: SelfExpressiveClusteringResult
     /// `z` of every sample, `[N, d]` row-major (L2-normalised).
@@ -164,7 +183,9 @@ public struct EBSCResult {
     public let keys: [Float]
     /// Per-epoch losses of the training (empty for a given model).
     public let history: [EpochRecord]
-    /// Seconds per stage: train, embed, coefficients, affinity, eigen, kmeans, total.
+    /// The self-expression loss of every step of ``EnergyRefinement`` (empty when it is off).
+    public let refinementLosses: [Double]
+    /// Seconds per stage: train, embed, refine, coefficients, affinity, eigen, kmeans, total.
     public let timings: StageTimings
     public let warnings: [String]
     /// Coefficients kept per row (also for ``predict(_:count:)``).
@@ -185,11 +206,11 @@ public struct EBSCResult {
                      "predict: \(values.count) values are not \(count) samples of \(model.kind)")
         let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
         // ArraySamples cannot fail to read, and the model fits its own kind.
-        let codes = try! EBSC.codes(of: samples, model: model, progress: nil)
-        var coding = EnergyCoding(keep: keep, threshold: model.energy.currentThreshold,
-                                  scale: 1 / Float(model.energy.dimensions))
+        let codes = EBSC.codes(of: try! EBSC.embeddings(of: samples, model: model, progress: nil), count: count,
+                               energy: energy)
+        var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true
-        let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: model.energy.dimensions,
+        let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: energy.dimensions,
                                     selfExcluded: false).matrix
         let k = clustering.clusters, fitted = labels
         return (0..<count).map { i in

@@ -110,6 +110,8 @@ public struct EBSCConfiguration: Equatable, Sendable {
     // Affinity.
     /// Coefficients kept per row when every sample is coded against all N.
     public var keep = 5
+    /// Steps of ``EnergyRefinement`` on the final embeddings before the coding of all N (0: none).
+    public var refineSteps = 100
     /// Code raw (standardised) features instead of embeddings: no encoder training at all.
     public var rawFeatures = false
     /// The seed behind every random choice: weights, batch order, augmentations, k-means.
@@ -149,7 +151,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
          ("lambda", String(lambda)), ("gamma", String(gamma)), ("se_weight", String(selfExpressionWeight)),
          ("joint", String(joint)), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
          ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
-         ("raw_features", String(rawFeatures)), ("seed", String(seed))]
+         ("refine_steps", String(refineSteps)), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
     }
 
     /// Throws ``EBSCError/invalidSetting`` for a setting outside its range.
@@ -174,6 +176,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
         try check(learningRate > 0, "learningRate", learningRate, "> 0")
         try check(weightDecay >= 0, "weightDecay", weightDecay, ">= 0")
         try check(keep >= 1, "keep", keep, ">= 1")
+        try check(refineSteps >= 0, "refineSteps", refineSteps, ">= 0")
         try check(ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
                   "rank >= 1 and selected >= rank")
     }

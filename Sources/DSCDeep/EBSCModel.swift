@@ -68,6 +68,8 @@ public final class EnergyNetwork: Module {
     public let threshold: Tensor
     /// Code width h.
     public let dimensions: Int
+    /// The settings it was built with (hidden width, initial threshold).
+    public let configuration: EBSCConfiguration
 
     /// Residual codes: `q = z + Q(z)`, `k = z + K(z)` with two-layer MLPs `Q`, `K` whose output
     /// layers start at zero, so training starts from the cosine energy `q·k = z_i·z_j` (already
@@ -86,6 +88,7 @@ public final class EnergyNetwork: Module {
         }
         threshold = Tensor([configuration.initialThreshold], shape: [1], requiresGrad: true)
         dimensions = width
+        self.configuration = configuration
         super.init()
     }
 
@@ -106,6 +109,28 @@ public final class EnergyNetwork: Module {
         let u = queries(z).matmul(keys(dictionary), transposeB: true)
         let c = u.shrink(threshold.abs()) * (1 / Float(dimensions))
         return mask.map { c * $0 } ?? c
+    }
+
+    /// An independent copy (same configuration, parameters and threshold).
+    public func copy() -> EnergyNetwork {
+        let twin = EnergyNetwork(configuration, width: dimensions, seed: 0)
+        for (a, b) in zip(twin.namedParameters() + twin.namedBuffers(), namedParameters() + namedBuffers()) {
+            a.1.data = b.1.data
+        }
+        return twin
+    }
+
+    /// The self-expression loss `γ/2 · mean‖z − C D‖² + mean(λ‖C_i‖₁ + (1 − λ)/2 ‖C_i‖²)` of `z`
+    /// `[B, d]` against `dictionary` `[M, d]`, and the coefficients `C` behind it.
+    public func selfExpressionLoss(_ z: Tensor, dictionary: Tensor, mask: Tensor?, gamma: Float, lambda: Float)
+        -> (loss: Tensor, coefficients: Tensor)
+    {
+        let c = coefficients(z, dictionary: dictionary, mask: mask)
+        let residual = z - c.matmul(dictionary)
+        let fit = (residual * residual).sum(axes: [1]).mean() * (gamma / 2)
+        let l1 = c.abs().sum(axes: [1]).mean() * lambda
+        let l2 = (c * c).sum(axes: [1]).mean() * ((1 - lambda) / 2)
+        return (fit + l1 + l2, c)
     }
 }
 

@@ -209,13 +209,9 @@ public final class EBSCTrainer {
         if phase != .contrastiveOnly && filled > 0 {
             let zq = phase == .joint ? z : z.detached()
             let dictionary = model.queue.detached()
-            let coefficients = model.energy.coefficients(zq, dictionary: dictionary,
-                                                         mask: model.dictionaryMask(for: batch.indices))
-            let residual = zq - coefficients.matmul(dictionary)
-            let fit = (residual * residual).sum(axes: [1]).mean() * (c.gamma / 2)
-            let l1 = coefficients.abs().sum(axes: [1]).mean() * c.lambda
-            let l2 = (coefficients * coefficients).sum(axes: [1]).mean() * ((1 - c.lambda) / 2)
-            let ls = fit + l1 + l2
+            let (ls, coefficients) = model.energy.selfExpressionLoss(zq, dictionary: dictionary,
+                                                                     mask: model.dictionaryMask(for: batch.indices),
+                                                                     gamma: c.gamma, lambda: c.lambda)
             selfExpression = Double(ls.item())
             nonzeros = Double(coefficients.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }) / Double(batch.count)
             let weighted = phase == .joint && c.objective != .none ? ls * c.selfExpressionWeight : ls
