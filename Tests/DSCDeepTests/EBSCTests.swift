@@ -143,6 +143,30 @@ final class EBSCTests: XCTestCase {
         XCTAssertEqual(plain.energy.parameters().map(\.data), before)
     }
 
+    /// Recalibration re-estimates only the encoder's buffers (batch norm, LDFR fusion), from
+    /// scratch: twice gives the same buffers, parameters stay, and the old buffers come back.
+    func testRecalibrationOnCleanImages() throws {
+        var generator = SeededGenerator(seed: 4)
+        let values = (0..<(48 * 64)).map { _ in Float.random(in: 0...1, using: &generator) }
+        let samples = ArraySamples(values: values, shape: [48, 1, 8, 8])
+        var config = smallConfiguration(epochs: 0)
+        config.widths = [8, 16]
+        let model = try EBSC(clusters: 2, configuration: config).makeModel(for: samples, file: "images")
+        let parameters = model.parameters().map(\.data), trained = model.encoder.namedBuffers().map(\.1.data)
+        let old = try model.recalibrate(on: samples, batches: 3, batchSize: 16, seed: 0)
+        XCTAssertEqual(old, trained)
+        let once = model.encoder.namedBuffers().map(\.1.data)
+        XCTAssertNotEqual(once, trained, "the statistics were re-estimated")
+        XCTAssertTrue(model.encoder.namedBuffers().contains { $0.0.hasSuffix("fusedCount") && $0.1.data == [3] },
+                      "LDFR fused the 3 clean batches only")
+        try model.recalibrate(on: samples, batches: 3, batchSize: 16, seed: 0)
+        XCTAssertEqual(model.encoder.namedBuffers().map(\.1.data), once, "from scratch: the same buffers again")
+        XCTAssertEqual(model.parameters().map(\.data), parameters)
+        XCTAssertFalse(model.encoder.training)
+        model.restoreBuffers(old)
+        XCTAssertEqual(model.encoder.namedBuffers().map(\.1.data), trained)
+    }
+
     func testModelFileRoundTripAndMismatchErrors() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 12, perCluster: 40, seed: 8)
         let samples = ArraySamples(values: values, shape: [120, 12], labels: labels)
