@@ -15,7 +15,8 @@ struct TrainCommand: ParsableCommand {
         the same command with --resume MODEL.h5 to continue. Then cluster with it:
 
           dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20
-          dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20 --resume model.h5
+          dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20 \\
+              --resume model.h5
           dsc cluster mnist.h5 --features-dataset images -k 10 --model model.h5
         """
     )
