@@ -63,7 +63,7 @@ public struct EBSC {
     }
 
     /// Trains (unless `model` is given) and clusters `samples`. `file` and `dataset` name the
-    /// data in error messages. `progress` gets the stages "embed", "coefficients", "eigen", "kmeans".
+    /// data in error messages. `progress` gets the stages "embed", "refine", "coefficients", "eigen", "kmeans".
     ///
     /// - Throws: ``EBSCError`` for samples the model does not fit or bad settings, checkpoint and
     ///   HDF5 errors, ``ClusterError`` from the spectral stage.
@@ -93,7 +93,7 @@ public struct EBSC {
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
         let refinementLosses = timings.measure("refine") {
-            EnergyRefinement(configuration).fit(energy, embeddings: embeddings, count: samples.count)
+            EnergyRefinement(configuration).fit(energy, embeddings: embeddings, count: samples.count, progress: progress)
         }
         let codes = Self.codes(of: embeddings, count: samples.count, energy: energy)
         // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).

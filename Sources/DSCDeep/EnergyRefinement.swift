@@ -1,3 +1,4 @@
+import DSCCluster
 import DSCNN
 import DSCTensor
 
@@ -36,9 +37,10 @@ public struct EnergyRefinement {
     }
 
     /// Trains `energy` in place on the `n` embeddings `z` (`[n, d]` row-major); returns the loss of
-    /// every step. Fewer than 4 samples: nothing to do.
+    /// every step. Fewer than 4 samples: nothing to do. `progress` gets the stage "refine".
     @discardableResult
-    public func fit(_ energy: EnergyNetwork, embeddings z: [Float], count n: Int) -> [Double] {
+    public func fit(_ energy: EnergyNetwork, embeddings z: [Float], count n: Int,
+                    progress: ProgressHandler? = nil) -> [Double] {
         guard steps > 0, n >= 4 else { return [] }
         let d = z.count / n
         let b = min(batchSize, n / 2), m = min(dictionarySize, n - b)
@@ -60,6 +62,7 @@ public struct EnergyRefinement {
             loss.backward()
             _ = clipGradNorm(energy.parameters().filter { $0.grad != nil }, maxNorm: 5)
             optimizer.update(energy)
+            progress?("refine", Double(losses.count) / Double(steps))
         }
         energy.eval()
         return losses
