@@ -61,7 +61,7 @@ for keep in [5, 10] {
 // The learnt energy refined on these frozen evaluation-mode embeddings (EnergyRefinement, as
 // `dsc cluster` does before coding), for several step counts.
 for steps in [100, 400] {
-    var refinement = EnergyRefinement(model.configuration)
+    var refinement = EnergyRefinement(model.configuration, kind: model.kind)
     refinement.steps = steps
     let energy = model.energy.copy()
     refinement.fit(energy, embeddings: zEval, count: n)

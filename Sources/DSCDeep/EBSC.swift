@@ -93,7 +93,7 @@ public struct EBSC {
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
         let refinementLosses = timings.measure("refine") {
-            EnergyRefinement(configuration).fit(energy, embeddings: embeddings, count: samples.count, progress: progress)
+            EnergyRefinement(configuration, kind: model.kind).fit(energy, embeddings: embeddings, count: samples.count, progress: progress)
         }
         let codes = Self.codes(of: embeddings, count: samples.count, energy: energy)
         // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).

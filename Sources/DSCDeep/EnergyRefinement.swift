@@ -24,9 +24,10 @@ public struct EnergyRefinement {
     public var lambda: Float
     public var seed: UInt64
 
-    /// The refinement a configuration asks for (its batch, dictionary, optimiser, loss and seed).
-    public init(_ c: EBSCConfiguration) {
-        steps = c.refineSteps
+    /// The refinement a configuration asks for samples of `kind` (its steps, batch, dictionary,
+    /// optimiser, loss and seed).
+    public init(_ c: EBSCConfiguration, kind: SampleKind) {
+        steps = c.refinementSteps(for: kind)
         batchSize = c.batchSize
         dictionarySize = c.queueSize
         learningRate = c.learningRate

@@ -39,8 +39,8 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
     var keep = 5
 
-    @Option(help: "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none).")
-    var refineSteps = 100
+    @Option(help: "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).")
+    var refineSteps: Int?
 
     @Flag(help: "EBSC: no LDFR layers in the CNN encoder (ablation).")
     var noLdfr = false
@@ -60,7 +60,7 @@ struct DeepOptions: ParsableArguments {
         if embedding < 2 { throw ValidationError("--embedding \(embedding) must be at least 2.") }
         if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
         if !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
-        if refineSteps < 0 { throw ValidationError("--refine-steps \(refineSteps) must be at least 0.") }
+        if let refineSteps, refineSteps < 0 { throw ValidationError("--refine-steps \(refineSteps) must be at least 0.") }
         if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }
         if parsedWidths == nil { throw ValidationError("--widths \(widths) must be positive integers separated by commas.") }
     }
