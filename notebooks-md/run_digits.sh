@@ -12,8 +12,8 @@ run() {  # name, then dsc cluster options
     "$DSC" cluster datasets/digits.h5 -k 10 --seed $seed --json --quiet "$@" > notebooks-md/logs/digits-$name-s$seed.json
   done
 }
-run ebsc --method ebsc                                  # SimCLR, joint, energy refinement (100 steps)
-run ebsc-no-refine --method ebsc --refine-steps 0
+run ebsc --method ebsc                                  # SimCLR, joint, no refinement (feature vectors)
+run ebsc-refine100 --method ebsc --refine-steps 100
 run ebsc-moco --method ebsc --objective moco
 run ebsc-no-joint --method ebsc --no-joint
 run ebsc-raw --method ebsc --raw-features
