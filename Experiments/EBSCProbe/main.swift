@@ -96,7 +96,7 @@ for training in [false, true] {
     print(String(format: "%@ mode: spectral on kNN(z): ACC %.4f NMI %.4f", training ? "training" : "evaluation", m.acc, m.nmi))
 }
 // Evaluation mode after re-estimating batch norm and LDFR's fused subspace on clean images.
-let buffers = try model.recalibrate(on: all, batches: 50, batchSize: 256, seed: 0)
+let buffers = try model.recalibrate(on: all, batches: 50)
 let zCal = embed(training: false)
 model.restoreBuffers(buffers)
 var scCal = SpectralClustering(clusters: 10)

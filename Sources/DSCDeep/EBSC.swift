@@ -19,7 +19,9 @@ import Foundation
 /// 1. Without a given model, a new one is made for the samples' shape (MLP encoder for `[D]`,
 ///    residual CNN with LDFR for `[C, H, W]`), the input standardisation is estimated, and it is
 ///    trained by ``EBSCTrainer`` (contrastive + self-expression losses).
-/// 2. Every sample is embedded (`z`, evaluation mode); the energy network is refined on these
+/// 2. The encoder's batch norm and LDFR statistics are re-estimated on clean samples
+///    (``EBSCModel/recalibrate(on:batches:batchSize:)``); every sample is embedded (`z`,
+///    evaluation mode); the energy network is refined on these
 ///    frozen embeddings (``EnergyRefinement``) and maps them to query and key codes.
 /// 3. Every sample is coded against all N samples in streamed blocks, keeping the `keep`
 ///    strongest coefficients per row (``EnergyCoding``): `C` in CSR, never N×N.
@@ -88,6 +90,11 @@ public struct EBSC {
             }
             try timings.measure("train") { try trainer.train() }
             history = trainer.history
+        }
+        // Batch statistics of clean samples, re-estimated from scratch (so a model file clusters
+        // the same however often it is used).
+        _ = try timings.measure("calibrate") {
+            try model.recalibrate(on: model.standardized(samples), batches: configuration.calibrationBatches)
         }
         let embeddings = try timings.measure("embed") { try Self.embeddings(of: samples, model: model, progress: progress) }
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
@@ -185,7 +192,7 @@ public struct EBSCResult {
     public let history: [EpochRecord]
     /// The self-expression loss of every step of ``EnergyRefinement`` (empty when it is off).
     public let refinementLosses: [Double]
-    /// Seconds per stage: train, embed, refine, coefficients, affinity, eigen, kmeans, total.
+    /// Seconds per stage: train, calibrate, embed, refine, coefficients, affinity, eigen, kmeans, total.
     public let timings: StageTimings
     public let warnings: [String]
     /// Coefficients kept per row (also for ``predict(_:count:)``).

@@ -113,6 +113,10 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// Steps of ``EnergyRefinement`` on the final embeddings before the coding of all N (0: none);
     /// nil: ``refinementSteps(for:)`` decides by the input.
     public var refineSteps: Int?
+    /// Clean batches that re-estimate the encoder's batch norm and LDFR statistics before the
+    /// embedding of all N (``EBSCModel/recalibrate(on:batches:batchSize:)``; 0: keep the
+    /// training's, gathered on augmented views).
+    public var calibrationBatches = 50
     /// Code raw (standardised) features instead of embeddings: no encoder training at all.
     public var rawFeatures = false
     /// The seed behind every random choice: weights, batch order, augmentations, k-means.
@@ -152,7 +156,8 @@ public struct EBSCConfiguration: Equatable, Sendable {
          ("lambda", String(lambda)), ("gamma", String(gamma)), ("se_weight", String(selfExpressionWeight)),
          ("joint", String(joint)), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
          ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
-         ("refine_steps", refineSteps.map(String.init) ?? "auto"), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
+         ("refine_steps", refineSteps.map(String.init) ?? "auto"),
+         ("calibration_batches", String(calibrationBatches)), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
     }
 
     /// Throws ``EBSCError/invalidSetting`` for a setting outside its range.
@@ -178,6 +183,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
         try check(weightDecay >= 0, "weightDecay", weightDecay, ">= 0")
         try check(keep >= 1, "keep", keep, ">= 1")
         try check((refineSteps ?? 0) >= 0, "refineSteps", refineSteps ?? 0, ">= 0")
+        try check(calibrationBatches >= 0, "calibrationBatches", calibrationBatches, ">= 0")
         try check(ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
                   "rank >= 1 and selected >= rank")
     }

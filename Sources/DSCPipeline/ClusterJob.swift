@@ -95,7 +95,11 @@ public struct ClusterJob: Sendable {
         ]
         switch method {
         case .ebsc:
-            if let modelPath { p += [("model", modelPath), ("keep", String(deep.keep)), ("refine_steps", deep.refineSteps.map(String.init) ?? "auto")] } else {
+            if let modelPath {
+                p += [("model", modelPath), ("keep", String(deep.keep)),
+                      ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
+                      ("calibration_batches", String(deep.calibrationBatches))]
+            } else {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }
             p += [("eigen_solver", eigenSolver.rawValue), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]

@@ -42,6 +42,9 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).")
     var refineSteps: Int?
 
+    @Option(help: "EBSC: when clustering, clean batches that first re-estimate the encoder's batch-norm and LDFR statistics (0: keep the training's).")
+    var calibrationBatches = 50
+
     @Flag(help: "EBSC: no LDFR layers in the CNN encoder (ablation).")
     var noLdfr = false
 
@@ -61,6 +64,7 @@ struct DeepOptions: ParsableArguments {
         if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
         if !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
         if let refineSteps, refineSteps < 0 { throw ValidationError("--refine-steps \(refineSteps) must be at least 0.") }
+        if calibrationBatches < 0 { throw ValidationError("--calibration-batches \(calibrationBatches) must be at least 0.") }
         if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }
         if parsedWidths == nil { throw ValidationError("--widths \(widths) must be positive integers separated by commas.") }
     }
@@ -87,6 +91,7 @@ struct DeepOptions: ParsableArguments {
         c.selfExpressionWeight = seWeight
         c.keep = keep
         c.refineSteps = refineSteps
+        c.calibrationBatches = calibrationBatches
         c.ldfr = !noLdfr
         c.joint = !noJoint
         c.rawFeatures = rawFeatures
