@@ -94,7 +94,7 @@ public struct EBSC {
         // Batch statistics of clean samples, re-estimated from scratch (so a model file clusters
         // the same however often it is used).
         _ = try timings.measure("calibrate") {
-            try model.recalibrate(on: model.standardized(samples), batches: configuration.calibrationBatches)
+            try model.recalibrate(on: model.standardized(samples), batches: configuration.calibrationBatches(for: model.kind))
         }
         let embeddings = try timings.measure("embed") { try Self.embeddings(of: samples, model: model, progress: progress) }
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.

@@ -115,8 +115,8 @@ public struct EBSCConfiguration: Equatable, Sendable {
     public var refineSteps: Int?
     /// Clean batches that re-estimate the encoder's batch norm and LDFR statistics before the
     /// embedding of all N (``EBSCModel/recalibrate(on:batches:batchSize:)``; 0: keep the
-    /// training's, gathered on augmented views).
-    public var calibrationBatches = 50
+    /// training's, gathered on augmented views); nil: ``calibrationBatches(for:)`` decides.
+    public var calibrationBatches: Int?
     /// Code raw (standardised) features instead of embeddings: no encoder training at all.
     public var rawFeatures = false
     /// The seed behind every random choice: weights, batch order, augmentations, k-means.
@@ -157,7 +157,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
          ("joint", String(joint)), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
          ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
          ("refine_steps", refineSteps.map(String.init) ?? "auto"),
-         ("calibration_batches", String(calibrationBatches)), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
+         ("calibration_batches", calibrationBatches.map(String.init) ?? "auto"), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
     }
 
     /// Throws ``EBSCError/invalidSetting`` for a setting outside its range.
@@ -183,7 +183,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
         try check(weightDecay >= 0, "weightDecay", weightDecay, ">= 0")
         try check(keep >= 1, "keep", keep, ">= 1")
         try check((refineSteps ?? 0) >= 0, "refineSteps", refineSteps ?? 0, ">= 0")
-        try check(calibrationBatches >= 0, "calibrationBatches", calibrationBatches, ">= 0")
+        try check((calibrationBatches ?? 0) >= 0, "calibrationBatches", calibrationBatches ?? 0, ">= 0")
         try check(ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
                   "rank >= 1 and selected >= rank")
     }
@@ -195,6 +195,14 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// against 0.841) and cost the MNIST MLP 6 ACC points (notebooks-md/mnist.md).
     public func refinementSteps(for kind: SampleKind) -> Int {
         refineSteps ?? (kind.isImage ? 100 : 0)
+    }
+
+    /// The calibration batches for samples of `kind`: ``calibrationBatches`` when set, else 50
+    /// for images and 0 for feature vectors. On MNIST's CNN it lifted EBSC from 0.30 to 0.54
+    /// ACC; on digits' MLP, whose training views hardly differ from the samples, it cost
+    /// 3 points on average (0.809 ± 0.073 against 0.841 ± 0.003; notebooks-md/mnist.md).
+    public func calibrationBatches(for kind: SampleKind) -> Int {
+        calibrationBatches ?? (kind.isImage ? 50 : 0)
     }
 
     /// The augmentation for two contrastive views of a sample of this kind.

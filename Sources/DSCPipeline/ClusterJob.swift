@@ -98,7 +98,7 @@ public struct ClusterJob: Sendable {
             if let modelPath {
                 p += [("model", modelPath), ("keep", String(deep.keep)),
                       ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
-                      ("calibration_batches", String(deep.calibrationBatches))]
+                      ("calibration_batches", deep.calibrationBatches.map(String.init) ?? "auto")]
             } else {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }

@@ -42,8 +42,8 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).")
     var refineSteps: Int?
 
-    @Option(help: "EBSC: when clustering, clean batches that first re-estimate the encoder's batch-norm and LDFR statistics (0: keep the training's).")
-    var calibrationBatches = 50
+    @Option(help: "EBSC: when clustering, clean batches that first re-estimate the encoder's batch-norm and LDFR statistics (0: keep the training's; default: 50 for images, 0 for feature vectors).")
+    var calibrationBatches: Int?
 
     @Flag(help: "EBSC: no LDFR layers in the CNN encoder (ablation).")
     var noLdfr = false
@@ -64,7 +64,7 @@ struct DeepOptions: ParsableArguments {
         if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
         if !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
         if let refineSteps, refineSteps < 0 { throw ValidationError("--refine-steps \(refineSteps) must be at least 0.") }
-        if calibrationBatches < 0 { throw ValidationError("--calibration-batches \(calibrationBatches) must be at least 0.") }
+        if let calibrationBatches, calibrationBatches < 0 { throw ValidationError("--calibration-batches \(calibrationBatches) must be at least 0.") }
         if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }
         if parsedWidths == nil { throw ValidationError("--widths \(widths) must be positive integers separated by commas.") }
     }
