@@ -49,6 +49,7 @@ public struct EnergyRefinement {
         let warmup = max(1, min(100, steps / 10))
         optimizer.schedule = .warmupCosine(peak: learningRate, warmupSteps: warmup, totalSteps: max(warmup + 1, steps))
         var generator = SeededGenerator(seed: seed &+ 0x5EF1_4E)
+        let all = Tensor(z, shape: [n, d])
         var order = Array(0..<n)
         var losses: [Double] = []
         losses.reserveCapacity(steps)
@@ -56,7 +57,7 @@ public struct EnergyRefinement {
         for _ in 0..<steps {
             // A partial Fisher–Yates shuffle draws b + m distinct samples.
             for i in 0..<(b + m) { order.swapAt(i, Int.random(in: i..<n, using: &generator)) }
-            let batch = rows(z, order[0..<b], width: d), dictionary = rows(z, order[b..<(b + m)], width: d)
+            let batch = all.gathered(rows: Array(order[0..<b])), dictionary = all.gathered(rows: Array(order[b..<(b + m)]))
             let (loss, _) = energy.selfExpressionLoss(batch, dictionary: dictionary, mask: nil, gamma: gamma, lambda: lambda)
             losses.append(Double(loss.item()))
             energy.zeroGrad()
@@ -67,16 +68,5 @@ public struct EnergyRefinement {
         }
         energy.eval()
         return losses
-    }
-
-    /// Rows `indices` of `z` as a `[count, d]` tensor.
-    private func rows(_ z: [Float], _ indices: ArraySlice<Int>, width d: Int) -> Tensor {
-        var out = [Float](repeating: 0, count: indices.count * d)
-        z.withUnsafeBufferPointer { src in
-            for (k, i) in indices.enumerated() {
-                for t in 0..<d { out[k * d + t] = src[i * d + t] }
-            }
-        }
-        return Tensor(out, shape: [indices.count, d])
     }
 }
