@@ -101,8 +101,9 @@ do {
     case "sgemm":
         sgemmPeak()
     case "trainstep": trainStepBench(args)
+    case "conv": convBench(args)
     default:
-        print("usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm  (see Benchmarks/run.sh)")
+        print("usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm|trainstep|conv  (see Benchmarks/run.sh)")
         exit(64)
     }
 } catch {

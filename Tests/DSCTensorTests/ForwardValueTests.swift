@@ -29,6 +29,62 @@ final class ForwardValueTests: XCTestCase {
         } } } }
     }
 
+    /// The column matrix, value by value, against its definition, for every way the kernels cut
+    /// it: stride 1 with equal widths (one run per kernel offset), strides 2 and 3 (gathered),
+    /// padding larger than the kernel reach, blocks of output rows, several images per tile.
+    func testIm2colAgainstDefinition() {
+        var g = SeededGenerator(seed: 11)
+        // (C, H, W, kh, kw, stride, padding)
+        let cases = [(3, 6, 5, 3, 3, 1, 1), (2, 7, 7, 3, 3, 2, 1), (2, 9, 8, 3, 2, 3, 2), (1, 5, 5, 5, 5, 1, 2),
+                     (2, 4, 6, 1, 3, 1, 0), (2, 8, 20, 3, 3, 2, 1), (1, 3, 3, 3, 3, 1, 3), (4, 28, 28, 3, 3, 1, 1)]
+        for (c, h, w, kh, kw, s, pad) in cases {
+            let geo = ConvGeometry(batch: 3, channels: c, height: h, width: w, outChannels: 1, kernelH: kh,
+                                   kernelW: kw, stride: s, padding: pad)
+            let x = Tensor.randn([3, c, h, w], generator: &g)
+            func expected(_ b: Int, _ row: Int, _ p: Int, _ q: Int) -> Float {
+                let (cc, i, j) = (row / (kh * kw), row / kw % kh, row % kw)
+                let (r, col) = (p * s - pad + i, q * s - pad + j)
+                return r >= 0 && r < h && col >= 0 && col < w ? x[b, cc, r, col] : 0
+            }
+            // Whole images, then every tile as the kernels cut them (a NaN-filled buffer shows
+            // any value left unwritten).
+            var whole = [Float](repeating: .nan, count: geo.patch * geo.positions)
+            x.data.withUnsafeBufferPointer { px in whole.withUnsafeMutableBufferPointer { pc in
+                geo.im2col(px.baseAddress! + geo.imageSize, pc.baseAddress!)
+            } }
+            for row in 0..<geo.patch { for p in 0..<geo.outH { for q in 0..<geo.outW {
+                XCTAssertEqual(whole[row * geo.positions + p * geo.outW + q], expected(1, row, p, q), "\(geo) \(row) \(p) \(q)")
+            } } }
+            for blockRows in [1, 2, geo.outH] {
+                for first in Swift.stride(from: 0, to: geo.outH, by: blockRows) {
+                    let block = first..<min(geo.outH, first + blockRows), ld = block.count * geo.outW
+                    var col = [Float](repeating: .nan, count: geo.patch * ld)
+                    x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
+                        geo.im2col(px.baseAddress! + 2 * geo.imageSize, pc.baseAddress!, outputRows: block, ld: ld)
+                    } }
+                    for row in 0..<geo.patch { for (k, p) in block.enumerated() { for q in 0..<geo.outW {
+                        XCTAssertEqual(col[row * ld + k * geo.outW + q], expected(2, row, p, q), "\(geo) block \(block)")
+                    } } }
+                }
+            }
+            var tiles = 0
+            geo.forEachTile(0..<3) { tile in
+                tiles += 1
+                var col = [Float](repeating: .nan, count: geo.patch * tile.columns)
+                x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
+                    geo.fillColumns(px.baseAddress!, tile, pc.baseAddress!)
+                } }
+                for t in 0..<tile.images { for row in 0..<geo.patch { for (k, p) in tile.rows.enumerated() {
+                    for q in 0..<geo.outW {
+                        let v = col[row * tile.columns + (t * tile.rows.count + k) * geo.outW + q]
+                        XCTAssertEqual(v, expected(tile.first + t, row, p, q), "\(geo) tile \(tile)")
+                    }
+                } } }
+            }
+            XCTAssertGreaterThan(tiles, 0)
+        }
+    }
+
     func testReductionsShapesAndValues() {
         let x = Tensor([1, 5, 3, 4, 2, 6], shape: [2, 3])
         XCTAssertEqual(x.sum().shape, [])

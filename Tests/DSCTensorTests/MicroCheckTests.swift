@@ -58,4 +58,29 @@ final class MicroCheckTests: XCTestCase {
         }
         print("conv2d forward breakdown, 256 images: im2col \(format(im2col)), sgemm \(format(gemm)) (BLAS threads \(BLAS.threads))")
     }
+
+    /// im2col alone, tile by tile as the forward fills it, for every 3×3 shape of the 32-64-128
+    /// backbone on 256 images, single thread.
+    func testIm2colTiming() {
+        let shapes = [(32, 28, 1), (32, 28, 2), (64, 14, 1), (64, 14, 2), (128, 7, 1)]
+        var g = SeededGenerator(seed: 3)
+        for (c, h, s) in shapes {
+            let geo = ConvGeometry(batch: 256, channels: c, height: h, width: h, outChannels: c,
+                                   kernelH: 3, kernelW: 3, stride: s, padding: 1)
+            let x = Tensor.randn([256, c, h, h], generator: &g)
+            var col = [Float](repeating: 0, count: geo.columnCapacity)
+            var best = Double.infinity
+            for _ in 0..<5 {
+                let t = seconds {
+                    x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
+                        geo.forEachTile(0..<256) { geo.fillColumns(px.baseAddress!, $0, pc.baseAddress!) }
+                    } }
+                }
+                best = min(best, t.wall)
+            }
+            let floats = Double(geo.patch * geo.positions * 256)
+            print(String(format: "im2col %d ch %d×%d stride %d: %.1f ms, %.2f GB/s written", c, h, h, s, best * 1000,
+                         floats * 4 / best / 1e9))
+        }
+    }
 }
