@@ -123,47 +123,33 @@ extension Tensor {
         }
     }
 
-    /// Per-channel mean and biased variance of `[B, C, spatial]` data (two passes, Double sums).
+    /// Per-channel mean and biased variance of `[B, C, spatial]` data in one pass: sums of
+    /// `x − K` and `(x − K)²` with the shift `K` the channel's first value (so that the sums stay
+    /// of the order of the spread, not of the mean), in Float lanes within a feature map and
+    /// Double across maps; then `μ = K + S₁/n`, `σ² = S₂/n − (S₁/n)²`.
     func channelMoments(batch: Int, channels: Int, spatial: Int) -> (mean: [Float], variance: [Float]) {
         var mean = [Float](repeating: 0, count: channels), variance = mean
         let layout = ChannelLayout(batch: batch, channels: channels, spatial: spatial)
         let n = Double(batch * spatial)
+        guard n > 0 else { return (mean, variance) }
         data.withUnsafeBufferPointer { px in
             mean.withUnsafeMutableBufferPointer { pm in
                 variance.withUnsafeMutableBufferPointer { pv in
                     layout.forEachChannel { c, rows in
-                        var s = 0.0
-                        for o in rows { s += runSum(px.baseAddress! + o, spatial) }
-                        let m = s / n
-                        // Centred second pass: Σ(x − m)² with m rounded to Float, corrected by the
-                        // rounding δ = m_f − m: Σ(x − m)² = Σ(x − m_f)² + 2δ·Σ(x − m_f) + n·δ².
-                        let mf = Float(m)
-                        var v = 0.0, d1 = 0.0
+                        let shift = px[c * spatial]
+                        var s1 = 0.0, s2 = 0.0
                         for o in rows {
-                            let (a, b) = runCentredSums(px.baseAddress! + o, mf, spatial)
-                            d1 += a; v += b
+                            let (a, b) = runCentredSums(px.baseAddress! + o, shift, spatial)
+                            s1 += a; s2 += b
                         }
-                        let delta = Double(mf) - m
-                        v += 2 * delta * d1 + n * delta * delta
-                        pm[c] = mf; pv[c] = Float(Swift.max(0, v) / n)
+                        let d = s1 / n
+                        pm[c] = Float(Double(shift) + d); pv[c] = Float(Swift.max(0, s2 / n - d * d))
                     }
                 }
             }
         }
         return (mean, variance)
     }
-}
-
-/// `Σ x[0..<n]`: eight Float lanes within the run (runs are one feature map, so partial sums stay
-/// short), added up in Double.
-@inline(__always)
-func runSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
-    var acc = SIMD8<Float>(), i = 0
-    let raw = UnsafeRawPointer(x)
-    while i + 8 <= n { acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self); i += 8 }
-    var s = Double(acc.sum())
-    while i < n { s += Double(x[i]); i += 1 }
-    return s
 }
 
 /// `(Σ (x − m), Σ (x − m)²)` over `x[0..<n]`, eight Float lanes, returned in Double.

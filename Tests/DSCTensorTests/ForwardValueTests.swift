@@ -175,6 +175,26 @@ final class ForwardValueTests: XCTestCase {
         }
     }
 
+    /// Batch statistics in one pass stay exact when the mean dwarfs the spread (mean 1000, std
+    /// 0.01: a naive Σx² − (Σx)² loses every digit in Float) and when the shifting value, a
+    /// channel's first entry, is an outlier; compared with a two-pass Double reference.
+    func testBatchNormStatisticsWithLargeMeanAgainstDoubleReference() {
+        var g = SeededGenerator(seed: 21)
+        let x = Tensor.randn([16, 2, 9, 9], mean: 1000, std: 0.01, generator: &g)
+        var values = x.data
+        values[0] = 1500    // channel 0's first value, the shift, far from its mean
+        let y = Tensor(values, shape: x.shape)
+        let r = y.batchNorm()
+        for c in 0..<2 {
+            var v: [Double] = []
+            for b in 0..<16 { for s in 0..<81 { v.append(Double(values[(b * 2 + c) * 81 + s])) } }
+            let mean = v.reduce(0, +) / Double(v.count)
+            let variance = v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count)
+            XCTAssertEqual(Double(r.mean[c]), mean, accuracy: 1e-4 * Swift.abs(mean))
+            XCTAssertEqual(Double(r.variance[c]), variance, accuracy: 1e-3 * variance)
+        }
+    }
+
     func testDropoutIsReproducibleAndScaled() {
         let x = Tensor.ones([1000])
         var g1 = SeededGenerator(seed: 1), g2 = SeededGenerator(seed: 1)
