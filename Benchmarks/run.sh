@@ -38,9 +38,29 @@ echo "== eigen-solver (Lanczos), 10 eigenvectors"
 "$B" eigen 1000000
 
 echo "== training step: residual CNN 32-64-128, batch 256 of 28x28, AdamW (PyTorch peer side by side when installed)"
-"$B" trainstep --steps 20 --warmup 2
-if /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  /usr/bin/python3 Benchmarks/peer_torch.py --steps 20 --warmup 2
+# Ours and PyTorch interleaved ROUNDS times (default 3): a 2-core machine's load changes both,
+# so the ratio is taken pair by pair and by the medians of the rounds' median steps.
+rounds=${ROUNDS:-3}
+ours=() theirs=()
+for ((r = 1; r <= rounds; r++)); do
+  out=$("$B" trainstep --steps 20 --warmup 2)
+  echo "$out"
+  ours+=("$(sed -n 's/^train step: \([0-9.]*\) ms median.*/\1/p' <<<"$out")")
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    out=$(/usr/bin/python3 Benchmarks/peer_torch.py --steps 20 --warmup 2)
+    echo "$out"
+    theirs+=("$(sed -n 's/^torch train step: \([0-9.]*\) ms median.*/\1/p' <<<"$out")")
+  fi
+done
+if [ ${#theirs[@]} -gt 0 ]; then
+  python3 - "${ours[*]}" "${theirs[*]}" <<'PY'
+import statistics, sys
+ours, theirs = [list(map(float, a.split())) for a in sys.argv[1:3]]
+pairs = " / ".join(f"{t / o:.2f}x" for o, t in zip(ours, theirs))
+mo, mt = statistics.median(ours), statistics.median(theirs)
+print(f"train step ratio (PyTorch time / ours): {pairs} pair by pair; {mt / mo:.2f}x by the medians "
+      f"({mo:.0f} against {mt:.0f} ms; goal >= 1.2x)")
+PY
 else
   echo "(PyTorch peer skipped: apt-get install python3-torch)"
 fi
