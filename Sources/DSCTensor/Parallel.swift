@@ -13,12 +13,17 @@ enum Parallel {
     /// Runs `body` on disjoint contiguous ranges covering `0..<count`, concurrently when there are
     /// at least `2 · grain` items. Each range is processed by exactly one call; calls may run on
     /// different threads, so `body` must only write to locations owned by its range.
+    ///
+    /// Big loops are cut into up to four ranges per worker (each at least `grain` items), handed
+    /// to whichever thread is free: a core slowed by other work (a busy neighbour, the host taking
+    /// the virtual CPU) then takes fewer ranges instead of holding up the whole loop.
     static func chunks(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        let w = min(workers, count / max(1, grain))
-        if w <= 1 {
+        let fits = count / max(1, grain)
+        if min(workers, fits) <= 1 {
             if count > 0 { body(0..<count) }
             return
         }
+        let w = min(4 * workers, fits)
         DispatchQueue.concurrentPerform(iterations: w) { k in
             body((count * k / w)..<(count * (k + 1) / w))
         }
