@@ -175,6 +175,30 @@ final class ForwardValueTests: XCTestCase {
         }
     }
 
+    /// col2im is the adjoint of im2col: `⟨im2col(x), C⟩ = ⟨x, col2im(C)⟩` for random `x` and `C`,
+    /// in every geometry of ``testIm2colAgainstDefinition`` (stride-1 runs, stride-2 lanes, others).
+    func testCol2imIsTheAdjointOfIm2col() {
+        var g = SeededGenerator(seed: 12)
+        let cases = [(3, 6, 5, 3, 3, 1, 1), (2, 7, 7, 3, 3, 2, 1), (2, 9, 8, 3, 2, 3, 2), (1, 5, 5, 5, 5, 1, 2),
+                     (2, 4, 6, 1, 3, 1, 0), (2, 8, 20, 3, 3, 2, 1), (3, 28, 28, 1, 1, 2, 0), (4, 28, 28, 3, 3, 2, 1)]
+        for (c, h, w, kh, kw, s, pad) in cases {
+            let geo = ConvGeometry(batch: 1, channels: c, height: h, width: w, outChannels: 1, kernelH: kh,
+                                   kernelW: kw, stride: s, padding: pad)
+            let x = Tensor.randn([c, h, w], generator: &g), cols = Tensor.randn([geo.patch, geo.positions], generator: &g)
+            var col = [Float](repeating: 0, count: geo.patch * geo.positions)
+            var back = [Float](repeating: 0, count: geo.imageSize), scratch = cols.data
+            x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
+                geo.im2col(px.baseAddress!, pc.baseAddress!)
+            } }
+            scratch.withUnsafeMutableBufferPointer { ps in back.withUnsafeMutableBufferPointer { pb in
+                geo.col2im(ps.baseAddress!, pb.baseAddress!)
+            } }
+            let left = zip(col, cols.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let right = zip(x.data, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            XCTAssertEqual(left, right, accuracy: 1e-4 * max(1, Swift.abs(left)), "\(geo)")
+        }
+    }
+
     /// Batch statistics in one pass stay exact when the mean dwarfs the spread (mean 1000, std
     /// 0.01: a naive Σx² − (Σx)² loses every digit in Float) and when the shifting value, a
     /// channel's first entry, is an outlier; compared with a two-pass Double reference.
