@@ -37,6 +37,9 @@ echo "== eigen-solver (Lanczos), 10 eigenvectors"
 "$B" eigen 70000
 "$B" eigen 1000000
 
+echo "== conv2d per backbone shape, batch 256: forward and backward alone, GFLOPS"
+"$B" conv
+
 echo "== training step: residual CNN 32-64-128, batch 256 of 28x28, AdamW (PyTorch peer side by side when installed)"
 # Ours and PyTorch interleaved ROUNDS times (default 3): a 2-core machine's load changes both,
 # so the ratio is taken pair by pair and by the medians of the rounds' median steps.
