@@ -29,17 +29,28 @@ final class ForwardValueTests: XCTestCase {
         } } } }
     }
 
+    /// The geometries the im2col and col2im tests run: stride 1 with equal widths (one run per
+    /// kernel offset), strides 2 and 3 (gathered), a 1×1 stride-2 shortcut, padding larger than
+    /// the kernel's reach, non-square kernels, and 28×28 maps cut into row blocks.
+    static func columnGeometries(batch: Int) -> [ConvGeometry] {
+        // (C, H, W, kh, kw, stride, padding)
+        let cases = [(3, 6, 5, 3, 3, 1, 1), (2, 7, 7, 3, 3, 2, 1), (2, 9, 8, 3, 2, 3, 2), (1, 5, 5, 5, 5, 1, 2),
+                     (2, 4, 6, 1, 3, 1, 0), (2, 8, 20, 3, 3, 2, 1), (1, 3, 3, 3, 3, 1, 3), (4, 28, 28, 3, 3, 1, 1),
+                     (3, 28, 28, 1, 1, 2, 0), (4, 28, 28, 3, 3, 2, 1)]
+        return cases.map { c, h, w, kh, kw, s, pad in
+            ConvGeometry(batch: batch, channels: c, height: h, width: w, outChannels: 1, kernelH: kh, kernelW: kw,
+                         stride: s, padding: pad)
+        }
+    }
+
     /// The column matrix, value by value, against its definition, for every way the kernels cut
     /// it: stride 1 with equal widths (one run per kernel offset), strides 2 and 3 (gathered),
     /// padding larger than the kernel reach, blocks of output rows, several images per tile.
     func testIm2colAgainstDefinition() {
         var g = SeededGenerator(seed: 11)
-        // (C, H, W, kh, kw, stride, padding)
-        let cases = [(3, 6, 5, 3, 3, 1, 1), (2, 7, 7, 3, 3, 2, 1), (2, 9, 8, 3, 2, 3, 2), (1, 5, 5, 5, 5, 1, 2),
-                     (2, 4, 6, 1, 3, 1, 0), (2, 8, 20, 3, 3, 2, 1), (1, 3, 3, 3, 3, 1, 3), (4, 28, 28, 3, 3, 1, 1)]
-        for (c, h, w, kh, kw, s, pad) in cases {
-            let geo = ConvGeometry(batch: 3, channels: c, height: h, width: w, outChannels: 1, kernelH: kh,
-                                   kernelW: kw, stride: s, padding: pad)
+        for geo in Self.columnGeometries(batch: 3) {
+            let (c, h, w, kh, kw) = (geo.channels, geo.height, geo.width, geo.kernelH, geo.kernelW)
+            let (s, pad) = (geo.stride, geo.padding)
             let x = Tensor.randn([3, c, h, w], generator: &g)
             func expected(_ b: Int, _ row: Int, _ p: Int, _ q: Int) -> Float {
                 let (cc, i, j) = (row / (kh * kw), row / kw % kh, row % kw)
@@ -176,15 +187,11 @@ final class ForwardValueTests: XCTestCase {
     }
 
     /// col2im is the adjoint of im2col: `⟨im2col(x), C⟩ = ⟨x, col2im(C)⟩` for random `x` and `C`,
-    /// in every geometry of ``testIm2colAgainstDefinition`` (stride-1 runs, stride-2 lanes, others).
+    /// in every geometry of ``columnGeometries(batch:)``.
     func testCol2imIsTheAdjointOfIm2col() {
         var g = SeededGenerator(seed: 12)
-        let cases = [(3, 6, 5, 3, 3, 1, 1), (2, 7, 7, 3, 3, 2, 1), (2, 9, 8, 3, 2, 3, 2), (1, 5, 5, 5, 5, 1, 2),
-                     (2, 4, 6, 1, 3, 1, 0), (2, 8, 20, 3, 3, 2, 1), (3, 28, 28, 1, 1, 2, 0), (4, 28, 28, 3, 3, 2, 1)]
-        for (c, h, w, kh, kw, s, pad) in cases {
-            let geo = ConvGeometry(batch: 1, channels: c, height: h, width: w, outChannels: 1, kernelH: kh,
-                                   kernelW: kw, stride: s, padding: pad)
-            let x = Tensor.randn([c, h, w], generator: &g), cols = Tensor.randn([geo.patch, geo.positions], generator: &g)
+        for geo in Self.columnGeometries(batch: 1) {
+            let x = Tensor.randn([geo.channels, geo.height, geo.width], generator: &g), cols = Tensor.randn([geo.patch, geo.positions], generator: &g)
             var col = [Float](repeating: 0, count: geo.patch * geo.positions)
             var back = [Float](repeating: 0, count: geo.imageSize), scratch = cols.data
             x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
