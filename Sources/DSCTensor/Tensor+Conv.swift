@@ -8,9 +8,10 @@
 /// `y = w[O, C·kh·kw] · col` is one sgemm. The work is cut into tiles (``ConvTile``): for large
 /// maps a block of output rows of one image (the block's columns stay in L2 between im2col and
 /// sgemm), for small maps several whole images side by side (so that one sgemm has enough
-/// columns and packs `w` once for all of them). Backward: `∂w += g · colᵀ` (col rebuilt, not
-/// stored); `∂x` for stride 1 as a correlation of `g` with the flipped kernel (sgemm straight into
-/// `∂x`), otherwise `∂col = wᵀ · g` scattered back by col2im; `∂bias[o] += Σ g[·, o, ·]`. Images
+/// columns and packs `w` once for all of them). Backward for stride 1: `∂x` as a correlation of
+/// `g` with the flipped kernel (sgemm straight into `∂x`), and `∂w` from the same columns of `g`
+/// against `x` itself; otherwise `∂w += g · colᵀ` (col rebuilt, not stored) and `∂col = wᵀ · g`
+/// scattered back by col2im. `∂bias[o] += Σ g[·, o, ·]`. Images
 /// are split over the cores, each worker with its own buffers and its own partial `∂w`, summed at
 /// the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
 #if canImport(Glibc)
@@ -138,22 +139,30 @@ extension Tensor {
                     } }
                 }
             }
+            if x.requiresGrad && geo.hasTransposedCorrelation {
+                // Both gradients from one column matrix of g (see convBackwardByCorrelation).
+                let wantWeight = weight.requiresGrad
+                var partials: [Float] = []
+                // A fresh gradient is written by sgemm directly (no zero fill, no read).
+                if x.grad == nil {
+                    x.grad = Tensor.build(shape: x.shape) { gx in
+                        partials = Tensor.convBackwardByCorrelation(geo, xv, wv, g, gx.baseAddress!, beta: 0,
+                                                                    weightGrad: wantWeight)
+                    }
+                } else {
+                    x.accumulateGrad { gx in
+                        partials = Tensor.convBackwardByCorrelation(geo, xv, wv, g, gx.baseAddress!, beta: 1,
+                                                                    weightGrad: wantWeight)
+                    }
+                }
+                if wantWeight { weight.accumulateGrad { gw in geo.addFlippedPartials(partials, into: gw.baseAddress!) } }
+                return
+            }
             if weight.requiresGrad {
                 weight.accumulateGrad { gw in Tensor.convWeightGrad(geo, xv, g, gw.baseAddress!) }
             }
             if x.requiresGrad {
-                if geo.hasTransposedCorrelation {
-                    // A fresh gradient is written by sgemm directly (no zero fill, no read).
-                    if x.grad == nil {
-                        x.grad = Tensor.build(shape: x.shape) { gx in
-                            Tensor.convInputGradByCorrelation(geo, wv, g, gx.baseAddress!, beta: 0)
-                        }
-                    } else {
-                        x.accumulateGrad { gx in Tensor.convInputGradByCorrelation(geo, wv, g, gx.baseAddress!, beta: 1) }
-                    }
-                } else {
-                    x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!) }
-                }
+                x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!) }
             }
         }
     }
@@ -283,34 +292,77 @@ extension Tensor {
     /// `∂x_b = w̃ · im2col(∂y_b) + beta · ∂x_b` for every image, where `w̃[c, o, i, j] =
     /// w[o, c, kh−1−i, kw−1−j]`: for stride 1, `∂x[c, h, w'] = Σ_{o,i,j} w[o,c,i,j] ·
     /// ∂y[o, h + pad − i, w' + pad − j]`, a correlation of `∂y` with the flipped kernel and padding
-    /// `kh − 1 − pad`. One sgemm per image writes straight into `∂x` (no col2im scatter); with
+    /// `kh − 1 − pad`. One sgemm per tile writes straight into `∂x` (no col2im scatter); with
     /// `beta = 0` the output need not be initialised.
-    static func convInputGradByCorrelation(_ geo: ConvGeometry, _ wv: [Float], _ g: UnsafeBufferPointer<Float>,
-                                           _ gx: UnsafeMutablePointer<Float>, beta: Float) {
+    ///
+    /// The same columns give the weight gradient: `∂w[o,c,i,j] = Σ_{h,w'} x[c,h,w'] ·
+    /// ∂y[o, h + pad − i, w' + pad − j]`, which is row `(o, kh−1−i, kw−1−j)` of `im2col(∂y)` against
+    /// `x` itself, so `x · im2col(∂y)ᵀ` needs no column matrix of `x`. With `weightGrad` each part
+    /// adds its share into a `[C, O·kh·kw]` block of the returned array (one block per part, to be
+    /// summed by ``ConvGeometry/addFlippedPartials(_:into:)``); otherwise it returns `[]`.
+    static func convBackwardByCorrelation(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float],
+                                          _ g: UnsafeBufferPointer<Float>, _ gx: UnsafeMutablePointer<Float>,
+                                          beta: Float, weightGrad: Bool) -> [Float] {
         let back = geo.transposedCorrelation
         let (o, c, kh, kw) = (geo.outChannels, geo.channels, geo.kernelH, geo.kernelW)
         var flipped = [Float](repeating: 0, count: wv.count)
         for oo in 0..<o { for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
             flipped[((cc * o + oo) * kh + i) * kw + j] = wv[((oo * c + cc) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
         } } } }
-        let outSize = geo.imageSize
+        let outSize = geo.imageSize, wSize = c * back.patch
+        var partials = [Float](repeating: 0, count: weightGrad ? geo.parts * wSize : 0)
         flipped.withUnsafeBufferPointer { pw in
-            geo.overImages { _, images in
-                var col = scratch(back.columnCapacity)
-                var tmp = scratch(back.imagesPerTile > 1 ? outSize * back.imagesPerTile : 0)
-                col.withUnsafeMutableBufferPointer { pc in
-                    tmp.withUnsafeMutableBufferPointer { pt in
-                        back.forEachTile(images) { tile in
-                            let n = tile.columns, single = tile.images == 1
-                            back.fillColumns(g.baseAddress!, tile, pc.baseAddress!)
-                            let first = gx + tile.first * outSize + tile.rows.lowerBound * back.outW
-                            BLAS.sgemm(m: c, n: n, k: back.patch, a: pw.baseAddress!, lda: back.patch,
-                                       b: pc.baseAddress!, ldb: n, beta: single ? beta : 0,
-                                       c: single ? first : pt.baseAddress!, ldc: single ? back.positions : n)
-                            if !single { tile.scatter(pt.baseAddress!, rows: c, into: gx, add: beta != 0) }
+            xv.withUnsafeBufferPointer { px in
+                partials.withUnsafeMutableBufferPointer { pp in
+                    geo.overImages { part, images in
+                        var col = scratch(back.columnCapacity)
+                        let many = back.imagesPerTile > 1
+                        var tmp = scratch(many ? outSize * back.imagesPerTile : 0)
+                        var gathered = scratch(many && weightGrad ? outSize * back.imagesPerTile : 0)
+                        col.withUnsafeMutableBufferPointer { pc in
+                            tmp.withUnsafeMutableBufferPointer { pt in
+                                gathered.withUnsafeMutableBufferPointer { pg in
+                                    back.forEachTile(images) { tile in
+                                        let n = tile.columns, single = tile.images == 1
+                                        let offset = tile.first * outSize + tile.rows.lowerBound * back.outW
+                                        back.fillColumns(g.baseAddress!, tile, pc.baseAddress!)
+                                        BLAS.sgemm(m: c, n: n, k: back.patch, a: pw.baseAddress!, lda: back.patch,
+                                                   b: pc.baseAddress!, ldb: n, beta: single ? beta : 0,
+                                                   c: single ? gx + offset : pt.baseAddress!, ldc: single ? back.positions : n)
+                                        if !single { tile.scatter(pt.baseAddress!, rows: c, into: gx, add: beta != 0) }
+                                        guard weightGrad else { return }
+                                        var (a, lda) = (px.baseAddress! + offset, back.positions)
+                                        if !single {
+                                            tile.gather(px.baseAddress!, rows: c, into: pg.baseAddress!)
+                                            (a, lda) = (UnsafePointer(pg.baseAddress!), n)
+                                        }
+                                        BLAS.sgemm(transposeB: true, m: c, n: back.patch, k: n, a: a, lda: lda,
+                                                   b: pc.baseAddress!, ldb: n, beta: 1,
+                                                   c: pp.baseAddress! + part * wSize, ldc: back.patch)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+            }
+        }
+        return partials
+    }
+}
+
+extension ConvGeometry {
+    /// `∂w[o,c,i,j] += Σ_parts P[c, (o, kh−1−i, kw−1−j)]` for the per-part blocks `P [C, O·kh·kw]`
+    /// of ``Tensor/convBackwardByCorrelation(_:_:_:_:_:beta:weightGrad:)`` (square kernels).
+    func addFlippedPartials(_ partials: [Float], into gw: UnsafeMutablePointer<Float>) {
+        let kk = kernelH * kernelW, rowLength = outChannels * kk, wSize = channels * rowLength
+        partials.withUnsafeBufferPointer { pp in
+            for part in 0..<(pp.count / Swift.max(1, wSize)) {
+                let block = pp.baseAddress! + part * wSize
+                for oo in 0..<outChannels { for cc in 0..<channels {
+                    let src = block + cc * rowLength + oo * kk, dst = gw + (oo * channels + cc) * kk
+                    for t in 0..<kk { dst[t] += src[kk - 1 - t] }
+                } }
             }
         }
     }

@@ -23,6 +23,9 @@ final class ConvPathTests: XCTestCase {
         // 'Same' kernels on maps of ≥ 512 positions (3×3 and 5×5, non-square maps).
         ([2, 8, 20, 30], [3, 8, 5, 5], 1, 2),
         ([5, 9, 23, 25], [7, 9, 3, 3], 1, 1),
+        // Small maps and more images than parts: several images per tile within a part, and
+        // parts of different sizes (x is gathered for the weight gradient).
+        ([21, 3, 5, 6], [4, 3, 3, 3], 1, 1),
     ]
 
     /// `y[n, o, p, q]` by the definition, in Double.
@@ -83,6 +86,28 @@ final class ConvPathTests: XCTestCase {
             x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
             assertClose(x.grad!.data, gx.map { Float(2 * $0) }, accuracy: 4e-4, "case \(k), accumulated ∂x")
             assertClose(w.grad!.data, gw.map { Float(2 * $0) }, accuracy: 2e-3, "case \(k), accumulated ∂w")
+        }
+    }
+
+    func testEachGradientAloneEqualsBothTogether() {
+        // The stride-1 backward computes ∂w from the columns it builds for ∂x; asking for only
+        // one of the two must give the same values as asking for both.
+        for (k, c) in (Self.cases + Self.large).enumerated() {
+            let x = NNTest.randn(c.x, seed: 80 + UInt64(k), requiresGrad: true)
+            let w = NNTest.randn(c.w, seed: 90 + UInt64(k), requiresGrad: true)
+            let y = x.conv2d(weight: w, stride: c.stride, padding: c.padding)
+            let seed = NNTest.randn(y.shape, seed: 100 + UInt64(k))
+            y.backward(seed: seed)
+            let (gx, gw) = (x.grad!.data, w.grad!.data)
+            x.grad = nil; w.grad = nil
+            x.requiresGrad = false
+            x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
+            assertClose(w.grad!.data, gw, accuracy: 1e-4, "case \(k), ∂w alone")
+            XCTAssertNil(x.grad, "case \(k)")
+            x.requiresGrad = true; w.requiresGrad = false; w.grad = nil
+            x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
+            assertClose(x.grad!.data, gx, accuracy: 1e-5, "case \(k), ∂x alone")
+            XCTAssertNil(w.grad, "case \(k)")
         }
     }
 
