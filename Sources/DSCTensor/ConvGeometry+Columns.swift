@@ -31,6 +31,10 @@ extension ConvGeometry {
     /// channel loop only copies and zeroes.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, outputRows block: Range<Int>,
                 ld: Int) {
+        if block == 0..<outH && hasPhaseColumns {
+            im2colFromPhases(x, col, ld: ld)
+            return
+        }
         let offsets = kernelH * kernelW, plane = height * width, wo = outW, np = block.count * wo
         withUnsafeTemporaryAllocation(of: KernelOffsetPlan.self, capacity: offsets) { plans in
             for i in 0..<kernelH {
@@ -63,6 +67,79 @@ extension ConvGeometry {
                     }
                 }
             }
+        }
+    }
+
+    /// Whether a stride-2 im2col can read from the image's four phases (``im2colFromPhases``):
+    /// outputs `⌈H/2⌉ × ⌈W/2⌉` and every kernel offset within one phase row or column of its
+    /// output position (`⌊(i − padding)/2⌋` in −1…1), as for 3×3 with padding 1 and for 1×1.
+    var hasPhaseColumns: Bool {
+        stride == 2 && outH == (height + 1) / 2 && outW == (width + 1) / 2 && padding <= 2
+            && kernelH - 1 - padding <= 3 && kernelW - 1 - padding <= 3
+    }
+
+    /// im2col of a whole image at stride 2 by way of its phases `x_ab[u, v] = x[2u + a, 2v + b]`
+    /// (zero past the image), each `⌈H/2⌉ × ⌈W/2⌉`: kernel offset `(i, j)` reads phase
+    /// `((i − pad) mod 2, (j − pad) mod 2)` shifted by `(⌊(i − pad)/2⌋, ⌊(j − pad)/2⌋)`, which is a
+    /// stride-1 "same"-width read (one contiguous run per offset and channel, edges zeroed) where
+    /// a direct stride-2 read gathers every value. Only the phases some offset reads are built.
+    func im2colFromPhases(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int) {
+        let (hp, wp) = (outH, outW), phasePlane = hp * wp, offsets = kernelH * kernelW
+        // The same-width stride-1 geometry of one phase: offset (i', j') reads row p − 1 + i'.
+        let phaseGeometry = ConvGeometry(batch: 1, channels: 1, height: hp, width: wp, outChannels: 1,
+                                         kernelH: 3, kernelW: 3, stride: 1, padding: 1)
+        func split(_ k: Int) -> (phase: Int, shift: Int) {
+            let d = k - padding, phase = d & 1
+            return (phase, (d - phase) / 2)
+        }
+        var needed = 0   // bit a·2 + b: phase (a, b) is read
+        for i in 0..<kernelH { for j in 0..<kernelW { needed |= 1 << (split(i).phase * 2 + split(j).phase) } }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: channels * 4 * phasePlane) { phases in
+            let ph = phases.baseAddress!
+            for c in 0..<channels {
+                for ab in 0..<4 where needed & (1 << ab) != 0 {
+                    splitPhase(x + c * height * width, a: ab >> 1, b: ab & 1, into: ph + (c * 4 + ab) * phasePlane)
+                }
+            }
+            withUnsafeTemporaryAllocation(of: (KernelOffsetPlan, Int).self, capacity: offsets) { plans in
+                for i in 0..<kernelH {
+                    for j in 0..<kernelW {
+                        let (ri, rj) = (split(i), split(j))
+                        plans[i * kernelW + j] = (phaseGeometry.plan(ri.shift + 1, rj.shift + 1, outputRows: 0..<hp),
+                                                  ri.phase * 2 + rj.phase)
+                    }
+                }
+                for c in 0..<channels {
+                    for k in 0..<offsets {
+                        let (p, ab) = plans[k], dst = col + (c * offsets + k) * ld
+                        if p.isEmpty { zero(dst, phasePlane); continue }
+                        zero(dst, p.rowsBefore * wp)
+                        zero(dst + (p.rowsBefore + p.rows) * wp, p.rowsAfter * wp)
+                        let d = dst + p.rowsBefore * wp, src = ph + (c * 4 + ab) * phasePlane + p.source
+                        copyRun(d + p.runStart, src + p.runStart, p.runEnd - p.runStart)
+                        p.zeroEdges(d, width: wp)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Phase `(a, b)` of one channel plane: `out[u, v] = x[2u + a, 2v + b]`, zero past the image.
+    private func splitPhase(_ x: UnsafePointer<Float>, a: Int, b: Int, into out: UnsafeMutablePointer<Float>) {
+        let (hp, wp) = (outH, outW)
+        for u in 0..<hp {
+            let h = 2 * u + a, o = out + u * wp
+            guard h < height else { zero(o, wp); continue }
+            let row = x + h * width
+            var v = 0
+            let raw = UnsafeRawPointer(row), dst = UnsafeMutableRawPointer(o)
+            // Sixteen values give eight of the phase; never read past the row's last value.
+            while 2 * v + 16 <= width {
+                let w16 = raw.loadUnaligned(fromByteOffset: 2 * v * 4, as: SIMD16<Float>.self)
+                dst.storeBytes(of: b == 0 ? w16.evenHalf : w16.oddHalf, toByteOffset: v * 4, as: SIMD8<Float>.self)
+                v += 8
+            }
+            while v < wp { o[v] = 2 * v + b < width ? row[2 * v + b] : 0; v += 1 }
         }
     }
 

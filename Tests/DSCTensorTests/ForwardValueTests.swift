@@ -36,7 +36,10 @@ final class ForwardValueTests: XCTestCase {
         // (C, H, W, kh, kw, stride, padding)
         let cases = [(3, 6, 5, 3, 3, 1, 1), (2, 7, 7, 3, 3, 2, 1), (2, 9, 8, 3, 2, 3, 2), (1, 5, 5, 5, 5, 1, 2),
                      (2, 4, 6, 1, 3, 1, 0), (2, 8, 20, 3, 3, 2, 1), (1, 3, 3, 3, 3, 1, 3), (4, 28, 28, 3, 3, 1, 1),
-                     (3, 28, 28, 1, 1, 2, 0), (4, 28, 28, 3, 3, 2, 1)]
+                     (3, 28, 28, 1, 1, 2, 0), (4, 28, 28, 3, 3, 2, 1),
+                     // Stride 2 read through the phases: odd sizes, and a 5×5 kernel whose
+                     // offsets reach one phase row before and after.
+                     (2, 6, 7, 5, 5, 2, 2), (2, 7, 5, 1, 1, 2, 0), (3, 14, 14, 3, 3, 2, 1)]
         return cases.map { c, h, w, kh, kw, s, pad in
             ConvGeometry(batch: batch, channels: c, height: h, width: w, outChannels: 1, kernelH: kh, kernelW: kw,
                          stride: s, padding: pad)
