@@ -16,8 +16,11 @@ final class ConvPathTests: XCTestCase {
         ([1, 3, 5, 4], [2, 3, 2, 2], 1, 1),
         ([2, 3, 4, 4], [5, 3, 1, 1], 1, 0),
     ]
-    /// Large enough maps (≥ 512 positions) for one image per tile, cut into row blocks.
+    /// Large enough maps (≥ 512 positions) for one image per tile; the first two are cut into
+    /// row blocks (columns of more than `ConvGeometry.blockFloats` per image).
     static let large: [(x: [Int], w: [Int], stride: Int, padding: Int)] = [
+        ([2, 40, 40, 40], [3, 40, 3, 3], 1, 1),
+        ([1, 16, 64, 60], [2, 16, 5, 5], 2, 2),
         ([3, 16, 24, 24], [4, 16, 3, 3], 1, 1),
         ([2, 16, 26, 25], [3, 16, 3, 3], 1, 0),
         // 'Same' kernels on maps of ≥ 512 positions (3×3 and 5×5, non-square maps).

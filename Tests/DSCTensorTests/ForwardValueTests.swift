@@ -39,7 +39,10 @@ final class ForwardValueTests: XCTestCase {
                      (3, 28, 28, 1, 1, 2, 0), (4, 28, 28, 3, 3, 2, 1),
                      // Stride 2 read through the phases: odd sizes, and a 5×5 kernel whose
                      // offsets reach one phase row before and after.
-                     (2, 6, 7, 5, 5, 2, 2), (2, 7, 5, 1, 1, 2, 0), (3, 14, 14, 3, 3, 2, 1)]
+                     (2, 6, 7, 5, 5, 2, 2), (2, 7, 5, 1, 1, 2, 0), (3, 14, 14, 3, 3, 2, 1),
+                     // Columns of more than ConvGeometry.blockFloats: blocks of output rows, at
+                     // stride 1 (same width) and stride 2.
+                     (40, 40, 40, 3, 3, 1, 1), (16, 64, 60, 5, 5, 2, 2)]
         return cases.map { c, h, w, kh, kw, s, pad in
             ConvGeometry(batch: batch, channels: c, height: h, width: w, outChannels: 1, kernelH: kh, kernelW: kw,
                          stride: s, padding: pad)
@@ -51,6 +54,12 @@ final class ForwardValueTests: XCTestCase {
     /// padding larger than the kernel reach, blocks of output rows, several images per tile.
     func testIm2colAgainstDefinition() {
         var g = SeededGenerator(seed: 11)
+        // The list must keep covering row blocks at strides 1 and 2, whatever the block size.
+        for s in [1, 2] {
+            XCTAssertTrue(Self.columnGeometries(batch: 3).contains {
+                $0.stride == s && $0.imagesPerTile == 1 && $0.rowsPerBlock < $0.outH
+            }, "no geometry of stride \(s) is cut into row blocks")
+        }
         for geo in Self.columnGeometries(batch: 3) {
             let (c, h, w, kh, kw) = (geo.channels, geo.height, geo.width, geo.kernelH, geo.kernelW)
             let (s, pad) = (geo.stride, geo.padding)
