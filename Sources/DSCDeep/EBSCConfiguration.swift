@@ -58,6 +58,16 @@ public enum ContrastiveObjective: String, CaseIterable, Sendable {
     case none
 }
 
+/// How strongly the two contrastive views are altered (``EBSCConfiguration/augmentation()``).
+public enum AugmentationStrength: String, CaseIterable, Sendable {
+    /// Images: random resized crop, affine jitter, noise and cutout; feature vectors: 20 %
+    /// masking and noise.
+    case strong
+    /// Images: affine jitter and noise only, no crop and no cutout (for images as small as 8×8,
+    /// where a crop or a cutout removes much of the digit); feature vectors: 10 % masking and noise.
+    case mild
+}
+
 /// Everything that defines an energy-based self-expressive model and its training, in the
 /// manner of a scikit-learn estimator's parameters. ``architecture`` (the part that fixes tensor
 /// shapes) is stored in checkpoints; loading a checkpoint into a model of another architecture
@@ -82,6 +92,8 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// 0.78 against MoCo's 0.52, and on digits it was steadier (notebooks-md/mnist.md).
     public var objective: ContrastiveObjective = .simclr
     public var temperature: Float = 0.2
+    /// How strongly the contrastive views are altered.
+    public var augmentationStrength: AugmentationStrength = .strong
     /// Dictionary (queue) size M.
     public var queueSize = 4096
     /// Momentum of the key encoder, `θ_k ← m θ_k + (1 − m) θ_q`.
@@ -152,7 +164,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
 
     /// The training settings, for reports and result files.
     public var training: [(String, String)] {
-        [("objective", objective.rawValue), ("temperature", String(temperature)), ("momentum", String(momentum)),
+        [("objective", objective.rawValue), ("augment", augmentationStrength.rawValue), ("temperature", String(temperature)), ("momentum", String(momentum)),
          ("lambda", String(lambda)), ("gamma", String(gamma)), ("se_weight", String(selfExpressionWeight)),
          ("joint", String(joint)), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
          ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
@@ -205,11 +217,14 @@ public struct EBSCConfiguration: Equatable, Sendable {
         calibrationBatches ?? (kind.isImage ? 50 : 0)
     }
 
-    /// The augmentation for two contrastive views of a sample of this kind.
+    /// The augmentation for two contrastive views of a sample of this kind, at
+    /// ``augmentationStrength``.
     public func augmentation() -> Compose {
-        switch input {
-        case .images(_, let h, let w)?: return Compose.smallImages(height: h, width: w)
-        default: return Compose.features
+        switch (input, augmentationStrength) {
+        case (.images(_, let h, let w)?, .strong): return Compose.smallImages(height: h, width: w)
+        case (.images(_, let h, let w)?, .mild): return Compose.smallImagesMild(height: h, width: w)
+        case (_, .strong): return Compose.features
+        case (_, .mild): return Compose.featuresMild
         }
     }
 }

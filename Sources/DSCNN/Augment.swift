@@ -84,9 +84,22 @@ public struct Compose: Augmentation {
         ])
     }
 
+    /// ``smallImages(height:width:)`` without the crop and the cutout: affine jitter (±10°, ±10 %
+    /// of the side in translation, scale 0.9…1.1) and Gaussian noise σ = 0.05. Every pixel of
+    /// the digit stays in view, which matters for images as small as 8×8.
+    public static func smallImagesMild(height: Int, width: Int) -> Compose {
+        Compose([
+            RandomAffine(degrees: 10, translate: 0.1 * Float(min(height, width)), scale: 0.9...1.1),
+            GaussianNoise(std: 0.05),
+        ])
+    }
+
     /// A pipeline for feature vectors: mask 20 % of the features, then Gaussian noise σ = 0.05
     /// (in the features' units: standardise them first).
     public static let features = Compose([RandomMasking(probability: 0.2), GaussianNoise(std: 0.05)])
+
+    /// ``features`` with half the masking: 10 % of the features, then Gaussian noise σ = 0.05.
+    public static let featuresMild = Compose([RandomMasking(probability: 0.1), GaussianNoise(std: 0.05)])
 }
 
 /// Applies `base` with probability `probability` (one uniform draw per sample, always made).

@@ -3,6 +3,7 @@ import DSCDeep
 import DSCPipeline
 
 extension ContrastiveObjective: ExpressibleByArgument {}
+extension AugmentationStrength: ExpressibleByArgument {}
 
 /// The model and training options shared by `dsc train` and `dsc cluster --method ebsc`.
 struct DeepOptions: ParsableArguments {
@@ -17,6 +18,9 @@ struct DeepOptions: ParsableArguments {
 
     @Option(help: "EBSC: contrastive objective (simclr: NT-Xent between two views; moco: InfoNCE against the queue; none).")
     var objective: ContrastiveObjective = .simclr
+
+    @Option(help: "EBSC: how strongly the contrastive views are altered (strong: images get crops, affine jitter, noise and cutout, vectors 20% masking and noise; mild: images affine jitter and noise only, vectors 10% masking and noise).")
+    var augment: AugmentationStrength = .strong
 
     @Option(help: "EBSC: momentum of MoCo's key encoder (0 copies the encoder every step).")
     var momentum: Float = 0.99
@@ -83,6 +87,7 @@ struct DeepOptions: ParsableArguments {
         c.batchSize = batchSize
         c.learningRate = learningRate
         c.objective = objective
+        c.augmentationStrength = augment
         c.momentum = momentum
         c.queueSize = queue
         c.embeddingDimensions = embedding

@@ -53,6 +53,19 @@ final class EBSCTests: XCTestCase {
         return c
     }
 
+    func testAugmentationFollowsStrengthAndKind() {
+        var c = EBSCConfiguration(input: .images(channels: 1, height: 8, width: 8))
+        XCTAssertEqual(c.augmentationStrength, .strong)
+        XCTAssertTrue(c.augmentation().steps.contains { $0 is RandomResizedCrop })
+        c.augmentationStrength = .mild
+        XCTAssertFalse(c.augmentation().steps.contains { $0 is RandomResizedCrop || $0 is RandomApply })
+        XCTAssertTrue(c.training.contains { $0.0 == "augment" && $0.1 == "mild" })
+        c.input = .features(64)
+        XCTAssertEqual(c.augmentation().steps.compactMap { ($0 as? RandomMasking)?.probability }, [0.1])
+        c.augmentationStrength = .strong
+        XCTAssertEqual(c.augmentation().steps.compactMap { ($0 as? RandomMasking)?.probability }, [0.2])
+    }
+
     func testUnionOfSubspacesIsRecovered() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 5, dim: 3, ambient: 30, perCluster: 80, seed: 11)
         let samples = ArraySamples(values: values, shape: [400, 30], labels: labels)

@@ -18,6 +18,7 @@ final class AugmentTests: XCTestCase {
         ("flip", HorizontalFlip(probability: 0.5)),
         ("masking", RandomMasking(probability: 0.3)),
         ("compose", Compose.smallImages(height: 8, width: 9)),
+        ("composeMild", Compose.smallImagesMild(height: 8, width: 9)),
         ("randomApply", RandomApply(GaussianNoise(std: 1), probability: 0.5)),
     ]
 
@@ -139,6 +140,23 @@ final class AugmentTests: XCTestCase {
         var x = Tensor(ones, shape: [b, d]), h = SeededGenerator(seed: 11)
         x = Compose.features.applied(to: x, generator: &h)
         XCTAssertEqual(x.shape, [b, d])
+    }
+
+    func testMildViewsKeepTheWholeImageAndMaskLess() {
+        // Images: no crop and no cutout in the mild pipeline, only affine jitter and noise.
+        let mild = Compose.smallImagesMild(height: 8, width: 8).steps
+        let strong = Compose.smallImages(height: 8, width: 8).steps
+        XCTAssertFalse(mild.contains { $0 is RandomResizedCrop || $0 is RandomApply || $0 is Cutout })
+        XCTAssertTrue(mild.contains { $0 is RandomAffine } && mild.contains { $0 is GaussianNoise })
+        XCTAssertTrue(strong.contains { $0 is RandomResizedCrop } && strong.contains { $0 is RandomApply })
+        // Vectors: 10 % of the values masked by the mild pipeline, 20 % by the strong one.
+        let (b, d) = (64, 256)
+        for (pipeline, share) in [(Compose.featuresMild, 0.1), (Compose.features, 0.2)] {
+            var g = SeededGenerator(seed: 21)
+            let x = pipeline.applied(to: Tensor([Float](repeating: 1, count: b * d), shape: [b, d]), generator: &g)
+            let masked = Double(x.data.filter { $0 < 0.5 }.count) / Double(b * d)
+            XCTAssertEqual(masked, share, accuracy: 0.015, "masked share")
+        }
     }
 
     /// Big batches run on several threads; each sample's stream is `SeededGenerator(seed: first
