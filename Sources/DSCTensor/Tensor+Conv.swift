@@ -8,12 +8,11 @@
 /// `y = w[O, C·kh·kw] · col` is one sgemm. The work is cut into tiles (``ConvTile``): for large
 /// maps a block of output rows of one image (up to 1 MB of columns), for small maps several
 /// whole images side by side (so that one sgemm has enough columns and packs `w` once for all
-/// of them). Backward for stride 1: `∂x` as a correlation of
-/// `g` with the flipped kernel (sgemm straight into `∂x`), and `∂w` from the same columns of `g`
-/// against `x` itself; otherwise `∂w += g · colᵀ` (col rebuilt, not stored) and `∂col = wᵀ · g`
-/// scattered back by col2im. `∂bias[o] += Σ g[·, o, ·]`. Images
-/// are split over the cores, each worker with its own buffers and its own partial `∂w`, summed at
-/// the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
+/// of them). Backward for stride 1: `∂x` as a correlation of `g` with the flipped kernel (sgemm
+/// straight into `∂x`), and `∂w` from the same columns of `g` against `x` itself; otherwise
+/// `∂w += g · colᵀ` (col rebuilt, not stored) and `∂col = wᵀ · g` scattered back by col2im.
+/// `∂bias[o] += Σ g[·, o, ·]`. Images are split over the cores, each worker with its own buffers
+/// and its own partial `∂w`, summed at the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
 #if canImport(Glibc)
 import Glibc
 #else
