@@ -9,7 +9,8 @@ import DSCTensor
 ///
 /// Input `[B, inputChannels, H, W]`, output `[B, outputChannels, Ho, Wo]` with
 /// `Ho = (H + 2·padding − kernelSize) / stride + 1` (floor). Computed by im2col + sgemm
-/// (``Tensor/conv2d(weight:bias:stride:padding:)``).
+/// (``Tensor/conv2d(weight:bias:stride:padding:channelMoments:)``). Without a bias, in training
+/// mode, the output carries its per-channel moments for the BatchNorm that follows.
 public final class Conv2d: Module, UnaryLayer {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -48,6 +49,7 @@ public final class Conv2d: Module, UnaryLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inputChannels,
                      "Conv2d(\(inputChannels) → \(outputChannels)): input \(x.shape) must be [B, \(inputChannels), H, W]")
-        return x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding)
+        return x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding,
+                        channelMoments: bias == nil && training)
     }
 }

@@ -113,9 +113,13 @@ extension Tensor {
     /// 2-D convolution of `self [B, C, H, W]` with `weight [O, C, kh, kw]` plus `bias [O]`.
     ///
     /// - Returns: `[B, O, Ho, Wo]` with `Ho = (H + 2·padding − kh) / stride + 1` (floor), likewise `Wo`.
+    /// - Parameter channelMoments: also record the output's per-channel mean and variance, taken
+    ///   tile by tile while each tile is in cache, for a batch norm that follows (it then skips
+    ///   its own pass over the output). Results are the same either way.
     /// - Precondition: matching channel counts, `stride ≥ 1`, `padding ≥ 0`, and a kernel that fits
     ///   the padded input.
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                       channelMoments: Bool = false) -> Tensor {
         precondition(rank == 4 && weight.rank == 4,
                      "conv2d: input \(shape) and weight \(weight.shape) must both be rank 4")
         precondition(weight.shape[1] == shape[1],
@@ -128,9 +132,11 @@ extension Tensor {
                                outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
                                stride: stride, padding: padding)
         let x = self
+        var moments: ChannelMoments?
         let out = Tensor.build(shape: [geo.batch, geo.outChannels, geo.outH, geo.outW]) { y in
-            Tensor.convForward(geo, x.data, weight.data, bias?.data, y.baseAddress!)
+            moments = Tensor.convForward(geo, x.data, weight.data, bias?.data, y.baseAddress!, moments: channelMoments)
         }
+        out.channelMoments = moments
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return out.recorded("conv2d", inputs) { g in
             let xv = x.data, wv = weight.data
@@ -172,13 +178,19 @@ extension Tensor {
         }
     }
 
-    /// `y = w · im2col(x) + bias`, tile by tile, images split over the cores.
+    /// `y = w · im2col(x) + bias`, tile by tile, images split over the cores; with `moments`,
+    /// also the per-channel moments of `y`, each tile's taken right after sgemm wrote it.
+    @discardableResult
     static func convForward(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float], _ biasv: [Float]?,
-                            _ y: UnsafeMutablePointer<Float>) {
+                            _ y: UnsafeMutablePointer<Float>, moments: Bool = false) -> ChannelMoments? {
         let outSize = geo.outChannels * geo.positions
+        // One accumulator per part (parts run concurrently), merged at the end.
+        let acc = UnsafeMutableBufferPointer<MomentAccumulator>.allocate(capacity: moments ? geo.parts : 0)
+        _ = acc.initialize(repeating: MomentAccumulator(channels: geo.outChannels))
+        defer { _ = acc.deinitialize(); acc.deallocate() }
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
-                geo.overImages { _, images in
+                geo.overImages { part, images in
                     var col = scratch(geo.isPointwise ? 0 : geo.columnCapacity)
                     var tmp = scratch(geo.imagesPerTile > 1 ? outSize * geo.imagesPerTile : 0)
                     col.withUnsafeMutableBufferPointer { pc in
@@ -192,6 +204,11 @@ extension Tensor {
                                 let single = tile.images == 1
                                 BLAS.sgemm(m: geo.outChannels, n: n, k: geo.patch, a: pw.baseAddress!, lda: geo.patch,
                                            b: b, ldb: ldb, c: single ? first : pt.baseAddress!, ldc: single ? geo.positions : n)
+                                if moments {
+                                    // Channel o of the tile: one run of `n` in tmp, or of the tile's rows in y.
+                                    let (base, ld) = single ? (UnsafePointer(first), geo.positions) : (UnsafePointer(pt.baseAddress!), n)
+                                    for o in 0..<geo.outChannels { acc[part].add(channel: o, base + o * ld, n) }
+                                }
                                 if !single { tile.scatter(pt.baseAddress!, rows: geo.outChannels, into: y, add: false) }
                             }
                         }
@@ -205,6 +222,10 @@ extension Tensor {
                 }
             }
         }
+        guard moments else { return nil }
+        var total = MomentAccumulator(channels: geo.outChannels)
+        for part in acc { total.merge(part) }
+        return total.moments(offset: biasv)
     }
 
     /// `∂w += Σ_b g_b · im2col(x_b)ᵀ`, tile by tile, with one partial sum per part (a tile's

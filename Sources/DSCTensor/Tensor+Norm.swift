@@ -62,7 +62,11 @@ extension Tensor {
         var mean: [Float], variance: [Float], isBatch = false
         switch statistics {
         case .batch:
-            (mean, variance) = x.channelMoments(batch: batch, channels: channels, spatial: spatial)
+            if let m = x.channelMoments, m.mean.count == channels {
+                (mean, variance) = (m.mean, m.variance)   // taken by the producer (a convolution)
+            } else {
+                (mean, variance) = x.channelMoments(batch: batch, channels: channels, spatial: spatial)
+            }
             isBatch = true
         case let .running(m, v):
             precondition(m.count == channels && v.count == channels,

@@ -20,6 +20,7 @@ public final class Tensor {
         didSet {
             precondition(data.count == count,
                          "Tensor.data: \(data.count) elements assigned to a tensor of shape \(shape)")
+            channelMoments = nil
         }
     }
     /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs you want the
@@ -34,6 +35,9 @@ public final class Tensor {
     /// The operation that produced this tensor, if it was recorded (grad mode on and some input
     /// requiring a gradient). Leaves have none.
     var node: Node?
+    /// Per-channel moments its producer computed for a following batch norm, or nil; dropped on
+    /// any write to ``data``.
+    var channelMoments: ChannelMoments?
 
     /// A tensor of the given shape and elements (row-major).
     ///

@@ -140,4 +140,32 @@ final class ConvPathTests: XCTestCase {
         (y.batchNorm(statistics: .batch).output * 2).backward(seed: NNTest.randn([4, 2, 3, 3], seed: 6))
         assertClose(once, y.grad!.data, accuracy: 1e-5)
     }
+
+    /// The per-channel moments a convolution records for the batch norm after it (taken tile by
+    /// tile: row blocks, one image, several images per tile, with and without bias) equal the
+    /// moments of the same output computed in Double, and the batch norm uses them; a write to
+    /// the output drops them.
+    func testRecordedChannelMomentsMatchTheOutputs() {
+        for (k, c) in (Self.cases + Self.large).enumerated() {
+            let x = NNTest.randn(c.x, seed: 30 + UInt64(k)), w = NNTest.randn(c.w, seed: 40 + UInt64(k))
+            let bias = k % 2 == 0 ? nil : NNTest.randn([c.w[0]], seed: 50 + UInt64(k))
+            let y = x.conv2d(weight: w, bias: bias, stride: c.stride, padding: c.padding, channelMoments: true)
+            let (b, o, spatial) = (y.shape[0], y.shape[1], y.shape[2] * y.shape[3])
+            var mean = [Double](repeating: 0, count: o), variance = mean
+            for ch in 0..<o {
+                let v = (0..<b).flatMap { n in (0..<spatial).map { Double(y.data[(n * o + ch) * spatial + $0]) } }
+                mean[ch] = v.reduce(0, +) / Double(v.count)
+                variance[ch] = v.reduce(0) { $0 + ($1 - mean[ch]) * ($1 - mean[ch]) } / Double(v.count)
+            }
+            let used = y.batchNorm()
+            for ch in 0..<o {
+                XCTAssertEqual(Double(used.mean[ch]), mean[ch], accuracy: 1e-5 * (1 + abs(mean[ch])), "case \(k) channel \(ch)")
+                XCTAssertEqual(Double(used.variance[ch]), variance[ch], accuracy: 1e-5 * variance[ch], "case \(k) channel \(ch)")
+            }
+            // A write drops the recorded moments: the batch norm sees the new values.
+            y.data[0] += 1000
+            let shifted = y.batchNorm().mean[0]
+            XCTAssertEqual(Double(shifted), mean[0] + 1000 / Double(b * spatial), accuracy: 1e-3, "case \(k)")
+        }
+    }
 }
