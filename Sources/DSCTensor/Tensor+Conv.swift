@@ -173,7 +173,13 @@ extension Tensor {
                 weight.accumulateGrad { gw in Tensor.convWeightGrad(geo, xv, g, gw.baseAddress!) }
             }
             if x.requiresGrad {
-                x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!) }
+                // A fresh gradient is written image by image (each zeroed just before its col2im),
+                // not zero-filled in a pass of its own first.
+                if x.grad == nil {
+                    x.grad = Tensor.build(shape: x.shape) { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!, fresh: true) }
+                } else {
+                    x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!, fresh: false) }
+                }
             }
         }
     }
@@ -273,9 +279,10 @@ extension Tensor {
         }
     }
 
-    /// `∂x_b += col2im(wᵀ · g_b)` for every image (disjoint outputs, so images run in parallel).
+    /// `∂x_b += col2im(wᵀ · g_b)` for every image (disjoint outputs, so images run in parallel);
+    /// with `fresh`, `∂x` is uninitialised and written (`=`).
     static func convInputGrad(_ geo: ConvGeometry, _ wv: [Float], _ g: UnsafeBufferPointer<Float>,
-                              _ gx: UnsafeMutablePointer<Float>) {
+                              _ gx: UnsafeMutablePointer<Float>, fresh: Bool) {
         let outSize = geo.outChannels * geo.positions
         wv.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in
@@ -287,8 +294,11 @@ extension Tensor {
                         let dst = geo.isPointwise ? gxb : pc.baseAddress!
                         BLAS.sgemm(transposeA: true, m: geo.patch, n: geo.positions, k: geo.outChannels,
                                    a: pw.baseAddress!, lda: geo.patch, b: g.baseAddress! + b * outSize,
-                                   ldb: geo.positions, beta: geo.isPointwise ? 1 : 0, c: dst, ldc: geo.positions)
-                        if !geo.isPointwise { geo.col2im(pc.baseAddress!, gxb) }
+                                   ldb: geo.positions, beta: geo.isPointwise && !fresh ? 1 : 0, c: dst, ldc: geo.positions)
+                        if !geo.isPointwise {
+                            if fresh { zero(gxb, geo.imageSize) }
+                            geo.col2im(pc.baseAddress!, gxb)
+                        }
                     }
                 }
             }
