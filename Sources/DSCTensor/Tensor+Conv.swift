@@ -136,7 +136,7 @@ extension Tensor {
         let out = Tensor.build(shape: [geo.batch, geo.outChannels, geo.outH, geo.outW]) { y in
             moments = Tensor.convForward(geo, x.data, weight.data, bias?.data, y.baseAddress!, moments: channelMoments)
         }
-        out.channelMoments = moments
+        out.recordedMoments = moments
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return out.recorded("conv2d", inputs) { g in
             let xv = x.data, wv = weight.data
@@ -186,13 +186,12 @@ extension Tensor {
 
     /// `y = w · im2col(x) + bias`, tile by tile, images split over the cores; with `moments`,
     /// also the per-channel moments of `y`, each tile's taken right after sgemm wrote it.
-    @discardableResult
     static func convForward(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float], _ biasv: [Float]?,
-                            _ y: UnsafeMutablePointer<Float>, moments: Bool = false) -> ChannelMoments? {
+                            _ y: UnsafeMutablePointer<Float>, moments: Bool) -> ChannelMoments? {
         let outSize = geo.outChannels * geo.positions
         // One accumulator per part (parts run concurrently), merged at the end.
         let acc = UnsafeMutableBufferPointer<MomentAccumulator>.allocate(capacity: moments ? geo.parts : 0)
-        _ = acc.initialize(repeating: MomentAccumulator(channels: geo.outChannels))
+        acc.initialize(repeating: MomentAccumulator(channels: moments ? geo.outChannels : 0))
         defer { _ = acc.deinitialize(); acc.deallocate() }
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in

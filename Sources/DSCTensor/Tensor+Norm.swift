@@ -62,7 +62,7 @@ extension Tensor {
         var mean: [Float], variance: [Float], isBatch = false
         switch statistics {
         case .batch:
-            if let m = x.channelMoments, m.mean.count == channels {
+            if let m = x.recordedMoments, m.mean.count == channels {
                 (mean, variance) = (m.mean, m.variance)   // taken by the producer (a convolution)
             } else {
                 (mean, variance) = x.channelMoments(batch: batch, channels: channels, spatial: spatial)

@@ -20,7 +20,7 @@ public final class Tensor {
         didSet {
             precondition(data.count == count,
                          "Tensor.data: \(data.count) elements assigned to a tensor of shape \(shape)")
-            channelMoments = nil
+            recordedMoments = nil
         }
     }
     /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs you want the
@@ -37,7 +37,7 @@ public final class Tensor {
     var node: Node?
     /// Per-channel moments its producer computed for a following batch norm, or nil; dropped on
     /// any write to ``data``.
-    var channelMoments: ChannelMoments?
+    var recordedMoments: ChannelMoments?
 
     /// A tensor of the given shape and elements (row-major).
     ///
