@@ -44,6 +44,8 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
     public var eigenSolver: EigenSolverKind = .auto
     /// k-means restarts on the spectral embedding, `>= 1`.
     public var kmeansRestarts: Int = 10
+    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
+    public var layoutEpochs: Int = 0
     public var seed: UInt64
 
     public init(clusters: Int, maxAtoms: Int = 10, residualTolerance: Double = 1e-6, seed: UInt64 = 0) {
@@ -53,8 +55,10 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
 
     /// The spectral stage these settings describe.
     public var spectral: SelfExpressiveClustering {
-        SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
-                                 kmeansRestarts: kmeansRestarts, seed: seed)
+        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
+                                           kmeansRestarts: kmeansRestarts, seed: seed)
+        sec.layoutEpochs = layoutEpochs
+        return sec
     }
 
     /// Throws ``ClusterError`` unless the coding parameters suit `samples` rows of `features` values.

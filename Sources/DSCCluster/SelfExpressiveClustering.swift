@@ -25,6 +25,8 @@ public struct SelfExpressiveClustering: Sendable {
     public var kmeansRestarts: Int
     /// Eigenvalues computed beyond the K used (for the eigengap), `>= 0`.
     public var extraEigenvalues: Int = 1
+    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
+    public var layoutEpochs: Int = 0
     /// Drives the eigensolver's start vector and every k-means choice.
     public var seed: UInt64
 
@@ -39,6 +41,7 @@ public struct SelfExpressiveClustering: Sendable {
         var sc = SpectralClustering(clusters: clusters, eigenSolver: eigenSolver, kmeansRestarts: kmeansRestarts,
                                     seed: seed)
         sc.extraEigenvalues = extraEigenvalues
+        sc.layoutEpochs = layoutEpochs
         return sc
     }
 
@@ -47,6 +50,9 @@ public struct SelfExpressiveClustering: Sendable {
         try ClusterError.checkClusters(clusters, samples: samples)
         if kmeansRestarts < 1 {
             throw ClusterError.invalidParameter(name: "kmeansRestarts", value: "\(kmeansRestarts)", requirement: ">= 1")
+        }
+        if layoutEpochs < 0 {
+            throw ClusterError.invalidParameter(name: "layoutEpochs", value: "\(layoutEpochs)", requirement: ">= 0")
         }
         if extraEigenvalues < 0 {
             throw ClusterError.invalidParameter(name: "extraEigenvalues", value: "\(extraEigenvalues)", requirement: ">= 0")

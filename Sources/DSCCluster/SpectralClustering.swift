@@ -37,6 +37,12 @@ public struct SpectralClustering: Sendable {
     public var eigenMaxIterations: Int = 1000
     /// Rows per Gram block of the kNN search (see ``KNNGraph/blockSize``).
     public var graphBlockSize: Int = 2048
+    /// Epochs of a force-directed layout (``GraphLayout``, UMAP's) of the graph before k-means;
+    /// 0 (the default) clusters the row-normalised eigenvectors as Ng, Jordan & Weiss do. With
+    /// `n > 0`, eigenvectors 2…K+1 (the first is the trivial one) scaled to ±10 start the layout,
+    /// and k-means runs on the `[N, K]` layout, which the result's ``SpectralClusteringResult/embedding``
+    /// then holds. The layout's `seed` is ``seed``.
+    public var layoutEpochs: Int = 0
 
     public init(clusters: Int, neighbors: Int = 10, weighting: KNNWeighting = .cosine, metric: KNNMetric = .cosine,
                 mutual: Bool = false, eigenSolver: EigenSolverKind = .auto, kmeansRestarts: Int = 10, seed: UInt64 = 0) {
@@ -94,6 +100,9 @@ public struct SpectralClustering: Sendable {
         if !(eigenTolerance > 0) {
             throw ClusterError.invalidParameter(name: "eigenTolerance", value: "\(eigenTolerance)", requirement: "> 0")
         }
+        if layoutEpochs < 0 {
+            throw ClusterError.invalidParameter(name: "layoutEpochs", value: "\(layoutEpochs)", requirement: ">= 0")
+        }
         if eigenMaxIterations < 1 {
             throw ClusterError.invalidParameter(name: "eigenMaxIterations", value: "\(eigenMaxIterations)", requirement: ">= 1")
         }
@@ -112,11 +121,20 @@ public struct SpectralClustering: Sendable {
                 + "spectral clustering tends to follow them (try more neighbors or a union graph)")
         }
         let pairs = try timings.measure("eigen") {
-            try Eigensolver.laplacianEigenpairs(affinity: w, count: min(n, k + extraEigenvalues), solver: eigenSolver,
+            try Eigensolver.laplacianEigenpairs(affinity: w, count: min(n, k + max(extraEigenvalues, layoutEpochs > 0 ? 1 : 0)),
+                                                solver: eigenSolver,
                                                 seed: seed, tolerance: eigenTolerance,
                                                 maxIterations: eigenMaxIterations, progress: progress)
         }
-        let embedding = Self.rowNormalizedEmbedding(pairs, columns: k)
+        var embedding = Self.rowNormalizedEmbedding(pairs, columns: k)
+        if layoutEpochs > 0 {
+            progress?("layout", 0)
+            embedding = timings.measure("layout") {
+                let start = GraphLayout.scaledStart(Self.eigenvectorColumns(pairs, from: pairs.count > k ? 1 : 0, count: k))
+                return GraphLayout(epochs: layoutEpochs, seed: seed).layout(affinity: w, initial: start, dimensions: k)
+            }
+            progress?("layout", 1)
+        }
         progress?("kmeans", 0)
         let fitted = try timings.measure("kmeans") {
             var km = KMeans(clusters: k, restarts: kmeansRestarts, seed: seed)
@@ -130,6 +148,14 @@ public struct SpectralClustering: Sendable {
             residuals: pairs.residuals, eigenSolver: pairs.solver, eigenIterations: pairs.iterations,
             timings: timings, components: components, warnings: warnings, graphGFLOPS: nil, graphStats: nil,
             inertia: fitted.inertia, clusters: k)
+    }
+
+    /// Eigenvectors `from..<from+count` as `[n, count]` Float rows, unscaled.
+    static func eigenvectorColumns(_ pairs: LaplacianEigenpairs, from first: Int, count k: Int) -> [Float] {
+        let n = pairs.nodes, m = pairs.count
+        var out = [Float](repeating: 0, count: n * k)
+        for i in 0..<n { for j in 0..<k { out[i * k + j] = Float(pairs.vectors[i * m + first + j]) } }
+        return out
     }
 
     /// The first `columns` eigenvectors as `[n, columns]` Float rows of unit length (zero rows

@@ -31,6 +31,8 @@ public struct EBSC {
     public var configuration: EBSCConfiguration
     public var eigenSolver: EigenSolverKind = .auto
     public var kmeansRestarts = 100
+    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
+    public var layoutEpochs = 0
     /// Checkpoints of the training, every ``checkpointInterval`` seconds and after every epoch.
     public var checkpointPath: String?
     public var checkpointInterval: Double = 300
@@ -111,8 +113,9 @@ public struct EBSC {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                                 selfExcluded: true, progress: progress)
         }
-        let sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
+        var sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
                                            kmeansRestarts: kmeansRestarts, seed: configuration.seed)
+        sec.layoutEpochs = layoutEpochs
         let clustered = try sec.fit(coefficients: c, progress: progress)
         for stage in clustered.timings.stages where stage.name != "total" { timings.record(stage.name, seconds: stage.seconds) }
         timings.record("total", seconds: StageTimings.seconds(since: start))

@@ -59,6 +59,8 @@ public struct ClusterJob: Sendable {
     public var mutual = false
     /// Eigen-solver: dense LAPACK for small N, Lanczos for large N (`auto`).
     public var eigenSolver: EigenSolverKind = .auto
+    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
+    public var layoutEpochs = 0
     /// k-means restarts (n_init); `nil` picks ``defaultRestarts(for:samples:)`` once N is known.
     public var restarts: Int?
     /// The one seed behind every random choice of the run.
@@ -102,18 +104,20 @@ public struct ClusterJob: Sendable {
             } else {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }
-            p += [("eigen_solver", eigenSolver.rawValue), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+            p += [("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
+                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .spectral:
             p += [("neighbors", String(neighbors)), ("weighting", weighting.rawValue),
-                  ("mutual", String(mutual)), ("eigen_solver", eigenSolver.rawValue),
+                  ("mutual", String(mutual)), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
                   ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .kmeans:
             p += [("restarts", restarts.map(String.init) ?? "auto")]
         case .ensc:
             p += [("lambda", String(enscLambda)), ("gamma", String(enscGamma)),
-                  ("eigen_solver", eigenSolver.rawValue), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+                  ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
+                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .sscOMP:
-            p += [("max_atoms", String(ompAtoms)), ("eigen_solver", eigenSolver.rawValue),
+            p += [("max_atoms", String(ompAtoms)), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
                   ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         }
         return p
@@ -161,6 +165,7 @@ public struct ClusterJob: Sendable {
             var ebsc = EBSC(clusters: clusters, configuration: config)
             ebsc.eigenSolver = eigenSolver
             ebsc.kmeansRestarts = restarts
+            ebsc.layoutEpochs = layoutEpochs
             ebsc.trainingProgress = trainingProgress
             let result = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
             outcome.take(result.clustering.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
@@ -171,6 +176,7 @@ public struct ClusterJob: Sendable {
             sc.mutual = mutual
             sc.eigenSolver = eigenSolver
             sc.kmeansRestarts = restarts
+            sc.layoutEpochs = layoutEpochs
             sc.seed = seed
             let result = try sc.fit(source, progress: progress)
             outcome.take(result, warnings: result.warnings, stages: result.timings, into: &timings)
@@ -181,11 +187,13 @@ public struct ClusterJob: Sendable {
                 var ensc = ElasticNetSubspaceClustering(clusters: clusters, lambda: enscLambda, gamma: enscGamma, seed: seed)
                 ensc.eigenSolver = eigenSolver
                 ensc.kmeansRestarts = restarts
+                ensc.layoutEpochs = layoutEpochs
                 result = try ensc.fit(source, progress: progress)
             } else {
                 var omp = SSCOMP(clusters: clusters, maxAtoms: ompAtoms, seed: seed)
                 omp.eigenSolver = eigenSolver
                 omp.kmeansRestarts = restarts
+                omp.layoutEpochs = layoutEpochs
                 result = try omp.fit(source, progress: progress)
             }
             outcome.take(result.spectral, warnings: result.warnings, stages: result.timings, into: &timings)

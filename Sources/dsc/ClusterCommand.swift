@@ -71,6 +71,9 @@ struct ClusterCommand: ParsableCommand {
     @Flag(help: "Keep only mutual kNN edges (spectral).")
     var mutual = false
 
+    @Option(help: ArgumentHelp("Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout (200 is UMAP's choice for large graphs); 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss).", valueName: "n"))
+    var layoutEpochs = 0
+
     @Option(help: "Eigen-solver; auto is dense LAPACK up to 500 samples, Lanczos above.")
     var eigenSolver: EigenSolverKind = .auto
 
@@ -104,6 +107,7 @@ struct ClusterCommand: ParsableCommand {
         if neighbors < 1 { throw ValidationError("--neighbors \(neighbors) must be at least 1.") }
         if !(lambda > 0 && lambda <= 1) { throw ValidationError("--lambda \(lambda) must be in (0, 1].") }
         if !(gamma > 1) { throw ValidationError("--gamma \(gamma) must be greater than 1.") }
+        if layoutEpochs < 0 { throw ValidationError("--layout-epochs \(layoutEpochs) must be at least 0.") }
         if atoms < 1 { throw ValidationError("--atoms \(atoms) must be at least 1.") }
         if let restarts, restarts < 1 { throw ValidationError("--restarts \(restarts) must be at least 1.") }
     }
@@ -119,6 +123,7 @@ struct ClusterCommand: ParsableCommand {
             job.weighting = affinity
             job.mutual = mutual
             job.eigenSolver = eigenSolver
+            job.layoutEpochs = layoutEpochs
             job.restarts = restarts
             job.enscLambda = lambda
             job.enscGamma = gamma
