@@ -73,8 +73,8 @@ public struct GraphLayout: Sendable {
                     }
                     nextSample[e] += edges.period[e]
                     if negativeSamples == 0 { continue }
-                    let draws = Int((now - nextNegative[e]) / perNegative[e])
-                    for _ in 0..<max(draws, 0) {
+                    let draws = max(0, Int((now - nextNegative[e]) / perNegative[e]))
+                    for _ in 0..<draws {
                         let k = Int(rng.next() % UInt64(n)) * dims
                         if k == i { continue }
                         var q2: Float = 0
@@ -85,7 +85,7 @@ public struct GraphLayout: Sendable {
                             y[i + c] += g
                         }
                     }
-                    nextNegative[e] += Float(max(draws, 0)) * perNegative[e]
+                    nextNegative[e] += Float(draws) * perNegative[e]
                 }
             }
         }
@@ -111,7 +111,7 @@ public struct GraphLayout: Sendable {
         return (heads, tails, period)
     }
 
-    /// `embedding` (`[N, dims]`) shifted and scaled so that its largest coordinate is 10 in
+    /// `embedding` (`[N, dims]`) scaled so that its largest coordinate is 10 in
     /// magnitude, as UMAP scales its spectral start; an all-zero embedding is returned as it is.
     public static func scaledStart(_ embedding: [Float]) -> [Float] {
         let top = embedding.reduce(Float(0)) { max($0, abs($1)) }

@@ -126,7 +126,7 @@ public struct SpectralClustering: Sendable {
                                                 seed: seed, tolerance: eigenTolerance,
                                                 maxIterations: eigenMaxIterations, progress: progress)
         }
-        var embedding = Self.rowNormalizedEmbedding(pairs, columns: k)
+        let embedding: [Float]
         if layoutEpochs > 0 {
             progress?("layout", 0)
             embedding = timings.measure("layout") {
@@ -134,6 +134,8 @@ public struct SpectralClustering: Sendable {
                 return GraphLayout(epochs: layoutEpochs, seed: seed).layout(affinity: w, initial: start, dimensions: k)
             }
             progress?("layout", 1)
+        } else {
+            embedding = Self.rowNormalizedEmbedding(pairs, columns: k)
         }
         progress?("kmeans", 0)
         let fitted = try timings.measure("kmeans") {
