@@ -40,34 +40,47 @@ public struct EnergyCoding: Sendable {
     ///
     /// - Precondition: `queries.count == N·h`, `keys.count == M·h`, `h >= 1`, `keep >= 1`,
     ///   `block >= 1`, and `N == M` when `selfExcluded`.
+    ///
+    /// With `shortlist`, the pairs are chosen by another score: the `keep` largest (signed)
+    /// products of its rows, e.g. the cosine of the embeddings, and each chosen pair is then
+    /// weighted by its thresholded energy as above. Its rows must be the same samples as
+    /// `queries` and `keys`.
     public func coefficients(queries: [Float], keys: [Float], dimension h: Int, selfExcluded: Bool,
+                             shortlist: Shortlist? = nil,
                              progress: ProgressHandler? = nil) -> (matrix: SparseMatrix, rescuedRows: Int) {
         precondition(h >= 1 && keep >= 1 && block >= 1, "EnergyCoding: dimension=\(h) keep=\(keep) block=\(block)")
         precondition(queries.count % h == 0 && keys.count % h == 0,
                      "EnergyCoding: \(queries.count) query and \(keys.count) key floats are not rows of \(h)")
         let n = queries.count / h, m = keys.count / h
         precondition(!selfExcluded || n == m, "EnergyCoding: selfExcluded needs as many queries (\(n)) as keys (\(m))")
+        if let shortlist {
+            let g = shortlist.dimension
+            precondition(g >= 1 && shortlist.queries.count == n * g && shortlist.keys.count == m * g,
+                         "EnergyCoding: the shortlist's \(shortlist.queries.count) and \(shortlist.keys.count) floats are not \(n) and \(m) rows of \(g)")
+        }
+        let rankQueries = shortlist?.queries ?? queries, rankKeys = shortlist?.keys ?? keys
+        let r = shortlist?.dimension ?? h, signed = shortlist != nil
         let kept = min(keep, max(1, selfExcluded ? m - 1 : m))
         let heaps = TopKHeaps(rows: n, k: kept)
         defer { heaps.deallocate() }
         let rowsPerBlock = min(block, max(1, n))
         var gram = [Float](repeating: 0, count: rowsPerBlock * m)
-        queries.withUnsafeBufferPointer { q in
-            keys.withUnsafeBufferPointer { k in
+        rankQueries.withUnsafeBufferPointer { q in
+            rankKeys.withUnsafeBufferPointer { k in
                 gram.withUnsafeMutableBufferPointer { g in
                     let gp = g.baseAddress!
                     var start = 0
                     while start < n {
                         let rows = min(rowsPerBlock, n - start)
-                        BLAS.sgemm(transposeB: true, m: rows, n: m, k: h, a: q.baseAddress! + start * h, lda: h,
-                                   b: k.baseAddress!, ldb: h, c: gp, ldc: m)
+                        BLAS.sgemm(transposeB: true, m: rows, n: m, k: r, a: q.baseAddress! + start * r, lda: r,
+                                   b: k.baseAddress!, ldb: r, c: gp, ldc: m)
                         let offset = start
                         let workers = min(ProcessInfo.processInfo.activeProcessorCount, rows)
                         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
                             let lo = rows * w / max(1, workers), hi = rows * (w + 1) / max(1, workers)
                             for i in lo..<hi {
-                                scanAbsolute(heaps, row: offset + i, gram: UnsafePointer(gp + i * m), count: m,
-                                             skip: selfExcluded ? offset + i : -1)
+                                scan(heaps, row: offset + i, gram: UnsafePointer(gp + i * m), count: m,
+                                     skip: selfExcluded ? offset + i : -1, signed: signed)
                             }
                         }
                         start += rows
@@ -103,6 +116,17 @@ public struct EnergyCoding: Sendable {
         return (SparseMatrix(rows: n, columns: m, indptr: indptr, indices: indices, values: values), rescued)
     }
 
+    /// Rows of another score that choose each sample's pairs (``coefficients(queries:keys:dimension:selfExcluded:shortlist:progress:)``):
+    /// the pairs of largest `queries_i · keys_j`, both `dimension` floats per row.
+    public struct Shortlist: Sendable {
+        public var queries: [Float]
+        public var keys: [Float]
+        public var dimension: Int
+        public init(queries: [Float], keys: [Float], dimension: Int) {
+            self.queries = queries; self.keys = keys; self.dimension = dimension
+        }
+    }
+
     /// `sign(u) · max(|u| − b, 0)`.
     @inline(__always)
     public static func softThreshold(_ u: Float, _ b: Float) -> Float {
@@ -110,14 +134,14 @@ public struct EnergyCoding: Sendable {
     }
 }
 
-/// Offers `|gram[j]|` for every `j != skip` to heap row `row`, 16 lanes at a time.
-private func scanAbsolute(_ heaps: TopKHeaps, row r: Int, gram g: UnsafePointer<Float>, count m: Int, skip: Int) {
+/// Offers `|gram[j]|` (`gram[j]` when `signed`) for every `j != skip` to heap row `row`, 16 lanes at a time.
+private func scan(_ heaps: TopKHeaps, row r: Int, gram g: UnsafePointer<Float>, count m: Int, skip: Int, signed: Bool) {
     var t = heaps.threshold[r]
     let vectorEnd = m & ~15
     var j = 0
     while j < vectorEnd {
         let v = UnsafeRawPointer(g + j).loadUnaligned(as: ScoreLanes.self)
-        let s = v.replacing(with: -v, where: v .< 0)
+        let s = signed ? v : v.replacing(with: -v, where: v .< 0)
         if any(s .> ScoreLanes(repeating: t)) {
             for l in 0..<16 where s[l] > t && j + l != skip {
                 t = heaps.insert(row: r, score: s[l], id: Int32(j + l))
@@ -126,7 +150,7 @@ private func scanAbsolute(_ heaps: TopKHeaps, row r: Int, gram g: UnsafePointer<
         j += 16
     }
     while j < m {
-        let s = abs(g[j])
+        let s = signed ? g[j] : abs(g[j])
         if s > t && j != skip { t = heaps.insert(row: r, score: s, id: Int32(j)) }
         j += 1
     }

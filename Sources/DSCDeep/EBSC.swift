@@ -109,9 +109,11 @@ public struct EBSC {
         var coding = EnergyCoding(keep: configuration.keep, threshold: energy.currentThreshold,
                                   scale: 1 / Float(energy.dimensions))
         coding.block = 512
+        let shortlist = configuration.candidates == .embedding
+            ? EnergyCoding.Shortlist(queries: embeddings, keys: embeddings, dimension: model.embeddingWidth) : nil
         let (c, rescued) = timings.measure("coefficients") {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
-                                selfExcluded: true, progress: progress)
+                                selfExcluded: true, shortlist: shortlist, progress: progress)
         }
         var sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
                                            kmeansRestarts: kmeansRestarts, seed: configuration.seed)
@@ -125,7 +127,8 @@ public struct EBSC {
                             "\(energy.currentThreshold); each keeps its strongest one", at: 0)
         }
         return EBSCResult(model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
-                          history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings, keep: configuration.keep)
+                          history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings, keep: configuration.keep,
+                          candidates: configuration.candidates)
     }
 
     /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.
@@ -200,6 +203,8 @@ public struct EBSCResult {
     public let warnings: [String]
     /// Coefficients kept per row (also for ``predict(_:count:)``).
     public let keep: Int
+    /// How the coded pairs were chosen (also for ``predict(_:count:)``).
+    public let candidates: Candidates
 
     public var labels: [Int] { clustering.labels }
     /// `C` `[N, N]`: row i codes sample i against the others (top `keep`, thresholded).
@@ -220,8 +225,10 @@ public struct EBSCResult {
                                energy: energy)
         var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true
+        let shortlist = candidates == .embedding
+            ? EnergyCoding.Shortlist(queries: codes.embeddings, keys: embeddings, dimension: model.embeddingWidth) : nil
         let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: energy.dimensions,
-                                    selfExcluded: false).matrix
+                                    selfExcluded: false, shortlist: shortlist).matrix
         let k = clustering.clusters, fitted = labels
         return (0..<count).map { i in
             var votes = [Float](repeating: 0, count: k)

@@ -68,6 +68,24 @@ public enum AugmentationStrength: String, CaseIterable, Sendable {
     case mild
 }
 
+/// The encoder for images.
+public enum ImageEncoder: String, CaseIterable, Sendable {
+    /// The residual CNN with LDFR layers and a projection head.
+    case cnn
+    /// An MLP on the flattened image (``EBSCConfiguration/hiddenDimensions``), trained on the
+    /// same image augmentations: no LDFR, much cheaper per step.
+    case mlp
+}
+
+/// Which pairs get a coefficient when every sample is coded against all N.
+public enum Candidates: String, CaseIterable, Sendable {
+    /// The `keep` pairs of strongest energy `|q_i · k_j|`.
+    case energy
+    /// The `keep` nearest embeddings by cosine, each weighted by its thresholded energy: the
+    /// energy network weighs (and may drop) the embeddings' neighbours but picks none of its own.
+    case embedding
+}
+
 /// Everything that defines an energy-based self-expressive model and its training, in the
 /// manner of a scikit-learn estimator's parameters. ``architecture`` (the part that fixes tensor
 /// shapes) is stored in checkpoints; loading a checkpoint into a model of another architecture
@@ -78,6 +96,8 @@ public struct EBSCConfiguration: Equatable, Sendable {
     // Encoder.
     /// Hidden widths of the MLP encoder (feature vectors).
     public var hiddenDimensions = [512, 512]
+    /// The encoder for images: the residual CNN (the default) or an MLP on the flattened pixels.
+    public var imageEncoder: ImageEncoder = .cnn
     /// Stage widths of the residual CNN (images).
     public var widths = [32, 64, 128]
     /// LDFR layers after the CNN stages whose maps are larger than 1×1 (images only).
@@ -122,6 +142,8 @@ public struct EBSCConfiguration: Equatable, Sendable {
     // Affinity.
     /// Coefficients kept per row when every sample is coded against all N.
     public var keep = 5
+    /// Which pairs of the coding of all N get a coefficient (``Candidates``).
+    public var candidates: Candidates = .energy
     /// Steps of ``EnergyRefinement`` on the final embeddings before the coding of all N (0: none);
     /// nil: ``refinementSteps(for:)`` decides by the input.
     public var refineSteps: Int?
@@ -143,10 +165,11 @@ public struct EBSCConfiguration: Equatable, Sendable {
         if rawFeatures {
             return out + [("queue", String(queueSize)), ("energy_hidden", String(energyHidden))]
         }
-        if case .images = input {
+        if case .images = input, imageEncoder == .cnn {
             out += [("widths", widths.map(String.init).joined(separator: ",")), ("ldfr", String(ldfr))]
             if ldfr { out += [("ldfr_rank", String(ldfrRank)), ("ldfr_selected", String(ldfrSelected))] }
         } else {
+            if case .images = input { out += [("encoder", imageEncoder.rawValue)] }
             out += [("hidden", hiddenDimensions.map(String.init).joined(separator: ","))]
         }
         out += [("embedding", String(embeddingDimensions)), ("queue", String(queueSize)),
@@ -168,7 +191,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
          ("lambda", String(lambda)), ("gamma", String(gamma)), ("se_weight", String(selfExpressionWeight)),
          ("joint", String(joint)), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
          ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
-         ("refine_steps", refineSteps.map(String.init) ?? "auto"),
+         ("candidates", candidates.rawValue), ("refine_steps", refineSteps.map(String.init) ?? "auto"),
          ("calibration_batches", calibrationBatches.map(String.init) ?? "auto"), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
     }
 

@@ -57,6 +57,9 @@ extension EBSCConfiguration {
                 }
             case "raw_features": rawFeatures = v == "true"
             case "hidden": hiddenDimensions = try ints(v)
+            case "encoder":
+                guard let e = ImageEncoder(rawValue: v) else { throw bad("encoder \(v)") }
+                imageEncoder = e
             case "widths": widths = try ints(v)
             case "ldfr": ldfr = v == "true"
             case "ldfr_rank": ldfrRank = try int(v)
@@ -68,6 +71,6 @@ extension EBSCConfiguration {
             }
         }
         if !sawInput { throw bad(text.isEmpty ? "no configuration attribute" : "configuration \"\(text)\"") }
-        if case .images = input {} else { ldfr = false }
+        if case .images = input, imageEncoder == .cnn {} else { ldfr = false }
     }
 }

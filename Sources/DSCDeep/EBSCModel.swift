@@ -6,7 +6,7 @@ import DSCTensor
 /// - Feature vectors: an MLP `D → hidden… → embedding` with BatchNorm and ReLU between layers.
 /// - Images: the residual CNN (``ResNetBackbone``) with an LDFR layer after every stage whose maps
 ///   are at least 2×2, global average pooling, then a projection head `widths.last → widths.last →
-///   embedding`.
+///   embedding`; or, with ``ImageEncoder/mlp``, the MLP on the flattened image.
 public final class Encoder: Module, UnaryLayer {
     public let kind: SampleKind
     /// The CNN for images, nil for feature vectors.
@@ -23,12 +23,12 @@ public final class Encoder: Module, UnaryLayer {
             super.init()
             return
         }
-        switch kind {
-        case .features(let d):
+        switch (kind, configuration.imageEncoder) {
+        case (.features, _), (.images, .mlp):
             backbone = nil
-            head = MLP(dimensions: [d] + configuration.hiddenDimensions + [configuration.embeddingDimensions],
+            head = MLP(dimensions: [kind.size] + configuration.hiddenDimensions + [configuration.embeddingDimensions],
                        activation: .relu, batchNorm: true, seed: seed)
-        case .images(let c, let h, let w):
+        case (.images(let c, let h, let w), .cnn):
             let rank = configuration.ldfrRank, selected = configuration.ldfrSelected
             let net = ResNetBackbone(inputChannels: c, widths: configuration.widths, outputDimensions: nil,
                                      imageSize: (h, w), seed: seed) { _, mh, mw in
@@ -52,7 +52,7 @@ public final class Encoder: Module, UnaryLayer {
     /// `z = f(x) / ‖f(x)‖`, `[B, embeddingDimensions]` (`[B, sample size]` for raw features).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         guard let head else { return x.reshaped([x.shape[0], x.count / max(1, x.shape[0])]).l2Normalized(axis: 1) }
-        let h = backbone.map { $0.features(x) } ?? x
+        let h = backbone.map { $0.features(x) } ?? (x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])]))
         return head(h).l2Normalized(axis: 1)
     }
 }

@@ -98,7 +98,7 @@ public struct ClusterJob: Sendable {
         switch method {
         case .ebsc:
             if let modelPath {
-                p += [("model", modelPath), ("keep", String(deep.keep)),
+                p += [("model", modelPath), ("keep", String(deep.keep)), ("candidates", deep.candidates.rawValue),
                       ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
                       ("calibration_batches", deep.calibrationBatches.map(String.init) ?? "auto")]
             } else {

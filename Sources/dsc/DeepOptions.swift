@@ -4,6 +4,8 @@ import DSCPipeline
 
 extension ContrastiveObjective: ExpressibleByArgument {}
 extension AugmentationStrength: ExpressibleByArgument {}
+extension Candidates: ExpressibleByArgument {}
+extension ImageEncoder: ExpressibleByArgument {}
 
 /// The model and training options shared by `dsc train` and `dsc cluster --method ebsc`.
 struct DeepOptions: ParsableArguments {
@@ -31,6 +33,12 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: embedding width of the encoder.")
     var embedding = 64
 
+    @Option(help: "EBSC: the encoder for images: the residual CNN with LDFR, or an MLP on the flattened pixels (same augmentations, no LDFR).")
+    var encoder: ImageEncoder = .cnn
+
+    @Option(help: ArgumentHelp("EBSC: widths of the MLP encoder's hidden layers (feature vectors, or images with --encoder mlp), comma-separated.", valueName: "w,w,…"))
+    var hidden = "512,512"
+
     @Option(help: ArgumentHelp("EBSC: channel widths of the CNN's stages (images), comma-separated.", valueName: "w,w,…"))
     var widths = "32,64,128"
 
@@ -42,6 +50,9 @@ struct DeepOptions: ParsableArguments {
 
     @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
     var keep = 5
+
+    @Option(help: "EBSC: which pairs get a coefficient when coding all N: the --keep strongest energies, or the --keep nearest embeddings by cosine, weighted by their energies.")
+    var candidates: Candidates = .energy
 
     @Option(help: "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).")
     var refineSteps: Int?
@@ -71,11 +82,15 @@ struct DeepOptions: ParsableArguments {
         if let calibrationBatches, calibrationBatches < 0 { throw ValidationError("--calibration-batches \(calibrationBatches) must be at least 0.") }
         if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }
         if parsedWidths == nil { throw ValidationError("--widths \(widths) must be positive integers separated by commas.") }
+        if Self.parse(hidden) == nil { throw ValidationError("--hidden \(hidden) must be positive integers separated by commas.") }
     }
 
     /// `--widths` as integers, nil when malformed.
-    var parsedWidths: [Int]? {
-        let parts = widths.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    var parsedWidths: [Int]? { Self.parse(widths) }
+
+    /// Comma-separated positive integers, nil when malformed.
+    static func parse(_ list: String) -> [Int]? {
+        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
         return parts.map { $0! }
     }
@@ -92,9 +107,12 @@ struct DeepOptions: ParsableArguments {
         c.queueSize = queue
         c.embeddingDimensions = embedding
         c.widths = parsedWidths ?? c.widths
+        c.hiddenDimensions = Self.parse(hidden) ?? c.hiddenDimensions
+        c.imageEncoder = encoder
         c.gamma = seGamma
         c.selfExpressionWeight = seWeight
         c.keep = keep
+        c.candidates = candidates
         c.refineSteps = refineSteps
         c.calibrationBatches = calibrationBatches
         c.ldfr = !noLdfr

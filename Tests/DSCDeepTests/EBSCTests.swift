@@ -216,6 +216,60 @@ final class EBSCTests: XCTestCase {
         XCTAssertThrowsError(try EBSCModel.load(plain))
     }
 
+    /// `--encoder mlp` on images: an MLP on the flattened pixels, no CNN and no LDFR, trained on
+    /// image views; its architecture string round-trips through a model file, and a CNN
+    /// checkpoint's string is unchanged by the option.
+    func testMLPEncoderForImages() throws {
+        var generator = SeededGenerator(seed: 9)
+        let values = (0..<(64 * 64)).map { _ in Float.random(in: 0...1, using: &generator) }
+        let samples = ArraySamples(values: values, shape: [64, 1, 8, 8])
+        var config = smallConfiguration(epochs: 1)
+        config.imageEncoder = .mlp
+        config.augmentationStrength = .mild
+        let fitted = try EBSC(clusters: 2, configuration: config).fit(samples, file: "images")
+        let model = fitted.model
+        XCTAssertNil(model.encoder.backbone)
+        XCTAssertEqual(model.encoder.head?.layers.compactMap { ($0 as? Linear)?.weight.shape }.first, [128, 64])
+        XCTAssertFalse(model.encoder.namedBuffers().contains { $0.0.contains("fused") }, "no LDFR")
+        XCTAssertEqual(fitted.embeddings.count, 64 * 32)
+        XCTAssertTrue(model.configuration.architectureString.contains("encoder=mlp;hidden=128;"),
+                      model.configuration.architectureString)
+        let path = temporaryFile("mlp.h5")
+        try model.save(to: path)
+        let loaded = try EBSCModel.load(path)
+        XCTAssertEqual(loaded.configuration.imageEncoder, .mlp)
+        XCTAssertEqual(try EBSC(clusters: 2).fit(samples, file: "images", model: loaded).embeddings, fitted.embeddings)
+        var cnn = config
+        cnn.imageEncoder = .cnn
+        cnn.input = .images(channels: 1, height: 8, width: 8)
+        XCTAssertFalse(cnn.architectureString.contains("encoder="))
+        XCTAssertThrowsError(try EBSCConfiguration(architecture: "input=images[1,8,8];encoder=rnn", file: "x.h5"))
+    }
+
+    /// `candidates = .embedding`: the coded pairs are each sample's nearest embeddings.
+    func testEmbeddingCandidatesAreNearestEmbeddings() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
+        var config = smallConfiguration(epochs: 2)
+        config.rawFeatures = true
+        config.candidates = .embedding
+        config.keep = 4
+        let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
+        let result = try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic")
+        let z = result.embeddings, d = 10
+        for i in 0..<120 {
+            let cosines = (0..<120).map { j -> Float in
+                j == i ? -.infinity : (0..<d).reduce(0) { $0 + z[i * d + $1] * z[j * d + $1] }
+            }
+            let nearest = Set(cosines.indices.sorted { cosines[$0] > cosines[$1] }.prefix(4))
+            let row = result.coefficients.row(i).map(\.column)
+            XCTAssertFalse(row.isEmpty)
+            XCTAssertTrue(Set(row).isSubset(of: nearest), "row \(i): \(row) not among \(nearest.sorted())")
+        }
+        XCTAssertTrue(config.training.contains { $0.0 == "candidates" && $0.1 == "embedding" })
+        let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
+        XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
+    }
+
     func testRawFeaturesAblationHasNoEncoder() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 50, seed: 3)
         var config = smallConfiguration(epochs: 5)

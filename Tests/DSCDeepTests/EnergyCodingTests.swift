@@ -62,4 +62,39 @@ final class EnergyCodingTests: XCTestCase {
         coding.keepStrongest = false
         XCTAssertEqual(coding.coefficients(queries: q, keys: k, dimension: h, selfExcluded: false).matrix.nonzeroCount, 0)
     }
+
+    /// With a shortlist, row i's pairs are the `keep` largest signed shortlist products (the
+    /// energies play no part in the choice), each weighted by its thresholded energy.
+    func testShortlistChoosesThePairsAndTheEnergyWeighsThem() {
+        let (n, h, g) = (90, 5, 3)
+        let q = randomCodes(n, h, seed: 5), k = randomCodes(n, h, seed: 6)
+        let z = randomCodes(n, g, seed: 7)
+        var coding = EnergyCoding(keep: 4, threshold: 0.3, scale: 0.5)
+        coding.block = 32
+        coding.keepStrongest = false
+        let shortlist = EnergyCoding.Shortlist(queries: z, keys: z, dimension: g)
+        let c = coding.coefficients(queries: q, keys: k, dimension: h, selfExcluded: true, shortlist: shortlist).matrix
+        var differs = 0
+        for i in 0..<n {
+            var scored: [(Int, Float)] = []
+            for j in 0..<n where j != i {
+                var s: Float = 0
+                for t in 0..<g { s += z[i * g + t] * z[j * g + t] }
+                scored.append((j, s))
+            }
+            scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            let expected: [(Int, Float)] = scored.prefix(4).compactMap { (j, _) in
+                var u: Float = 0
+                for t in 0..<h { u += q[i * h + t] * k[j * h + t] }
+                let v = EnergyCoding.softThreshold(u, 0.3) * 0.5
+                return v == 0 ? nil : (j, v)
+            }.sorted { $0.0 < $1.0 }
+            let row = c.row(i)
+            XCTAssertEqual(row.map(\.column), expected.map(\.0), "row \(i)")
+            for (a, e) in zip(row, expected) { XCTAssertEqual(a.value, e.1, accuracy: 1e-4) }
+            let byEnergy = reference(q, k, h: h, keep: 4, b: 0.3, scale: 0.5, selfExcluded: true)[i].map(\.0)
+            if byEnergy != row.map(\.column) { differs += 1 }
+        }
+        XCTAssertGreaterThan(differs, n / 2, "the shortlist, not the energy, chose the pairs")
+    }
 }
