@@ -214,7 +214,7 @@ public final class EBSCTrainer {
                                                                      gamma: c.gamma, lambda: c.lambda)
             selfExpression = Double(ls.item())
             nonzeros = Double(coefficients.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }) / Double(batch.count)
-            let weighted = phase == .joint && c.objective != .none ? ls * c.selfExpressionWeight : ls
+            let weighted = phase == .joint && c.objective != .none ? ls * c.selfExpressionWeight(for: model.kind) : ls
             total = total.map { $0 + weighted } ?? weighted
         }
         if let total {
@@ -225,7 +225,7 @@ public final class EBSCTrainer {
         }
         if !raw { model.updateKeyEncoder(momentum: c.momentum) }
         model.enqueue(raw ? z.detached() : keys, indices: batch.indices)
-        return StepLosses(loss: contrastive + (phase == .joint ? Double(c.selfExpressionWeight) : 1) * selfExpression,
+        return StepLosses(loss: contrastive + (phase == .joint ? Double(c.selfExpressionWeight(for: model.kind)) : 1) * selfExpression,
                           contrastive: contrastive, selfExpression: selfExpression, nonzeros: nonzeros)
     }
 }

@@ -45,8 +45,8 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: self-expression weight gamma in gamma/2 |z - C D|^2.")
     var seGamma: Float = 50
 
-    @Option(help: "EBSC: weight of the self-expression loss against the contrastive loss.")
-    var seWeight: Float = 0.1
+    @Option(help: "EBSC: weight of the self-expression loss against the contrastive loss (default: 0.01 for images, 0.1 for feature vectors).")
+    var seWeight: Float?
 
     @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
     var keep = 5
@@ -77,7 +77,7 @@ struct DeepOptions: ParsableArguments {
         if queue < 16 { throw ValidationError("--queue \(queue) must be at least 16.") }
         if embedding < 2 { throw ValidationError("--embedding \(embedding) must be at least 2.") }
         if !(seGamma > 0) { throw ValidationError("--se-gamma \(seGamma) must be positive.") }
-        if !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
+        if let seWeight, !(seWeight >= 0) { throw ValidationError("--se-weight \(seWeight) must be at least 0.") }
         if let refineSteps, refineSteps < 0 { throw ValidationError("--refine-steps \(refineSteps) must be at least 0.") }
         if let calibrationBatches, calibrationBatches < 0 { throw ValidationError("--calibration-batches \(calibrationBatches) must be at least 0.") }
         if keep < 1 { throw ValidationError("--keep \(keep) must be at least 1.") }

@@ -66,6 +66,22 @@ final class EBSCTests: XCTestCase {
         XCTAssertEqual(c.augmentation().steps.compactMap { ($0 as? RandomMasking)?.probability }, [0.2])
     }
 
+    /// The self-expression weight of joint training: 0.01 for images, 0.1 for feature vectors,
+    /// unless set; the training settings report the weight in use.
+    func testSelfExpressionWeightFollowsKind() {
+        var c = EBSCConfiguration()
+        XCTAssertEqual(c.selfExpressionWeight(for: .images(channels: 1, height: 28, width: 28)), 0.01)
+        XCTAssertEqual(c.selfExpressionWeight(for: .features(64)), 0.1)
+        XCTAssertTrue(c.training.contains { $0.0 == "se_weight" && $0.1 == "auto" })
+        c.input = .images(channels: 1, height: 8, width: 8)
+        XCTAssertTrue(c.training.contains { $0.0 == "se_weight" && $0.1 == "0.01" })
+        c.selfExpressionWeight = 0.5
+        XCTAssertEqual(c.selfExpressionWeight(for: .features(64)), 0.5)
+        XCTAssertTrue(c.training.contains { $0.0 == "se_weight" && $0.1 == "0.5" })
+        c.selfExpressionWeight = -1
+        XCTAssertThrowsError(try c.validate())
+    }
+
     func testUnionOfSubspacesIsRecovered() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 5, dim: 3, ambient: 30, perCluster: 80, seed: 11)
         let samples = ArraySamples(values: values, shape: [400, 30], labels: labels)
