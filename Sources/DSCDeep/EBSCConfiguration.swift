@@ -94,7 +94,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// What the samples are; set from the data by ``EBSC/fit(_:)`` when left nil.
     public var input: SampleKind?
     // Encoder.
-    /// Hidden widths of the MLP encoder (feature vectors).
+    /// Hidden widths of the MLP encoder (feature vectors, and images with ``ImageEncoder/mlp``).
     public var hiddenDimensions = [512, 512]
     /// The encoder for images: the residual CNN (the default) or an MLP on the flattened pixels.
     public var imageEncoder: ImageEncoder = .cnn

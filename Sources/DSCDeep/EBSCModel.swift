@@ -9,9 +9,9 @@ import DSCTensor
 ///   embedding`; or, with ``ImageEncoder/mlp``, the MLP on the flattened image.
 public final class Encoder: Module, UnaryLayer {
     public let kind: SampleKind
-    /// The CNN for images, nil for feature vectors.
+    /// The CNN for images, nil for feature vectors and for the MLP image encoder.
     public let backbone: ResNetBackbone?
-    /// The MLP for feature vectors, or the projection head for images; nil when coding raw
+    /// The MLP for feature vectors (and for images with ``ImageEncoder/mlp``), or the CNN's projection head; nil when coding raw
     /// features (``EBSCConfiguration/rawFeatures``: `z` is the standardised sample, normalised).
     public let head: MLP?
 
