@@ -109,8 +109,7 @@ public struct EBSC {
         var coding = EnergyCoding(keep: configuration.keep, threshold: energy.currentThreshold,
                                   scale: 1 / Float(energy.dimensions))
         coding.block = 512
-        let shortlist = configuration.candidates == .embedding
-            ? EnergyCoding.Shortlist(queries: embeddings, keys: embeddings, dimension: model.embeddingWidth) : nil
+        let shortlist = Self.shortlist(configuration.candidates, queries: embeddings, keys: embeddings, width: model.embeddingWidth)
         let (c, rescued) = timings.measure("coefficients") {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                                 selfExcluded: true, shortlist: shortlist, progress: progress)
@@ -160,6 +159,12 @@ public struct EBSC {
             progress?("embed", Double(start) / Double(n))
         }
         return z
+    }
+
+    /// What chooses the coded pairs: the embeddings `z` (`queries` against `keys`, `width` floats
+    /// each) for ``Candidates/embedding``, nil (the energies themselves) for ``Candidates/energy``.
+    static func shortlist(_ candidates: Candidates, queries: [Float], keys: [Float], width: Int) -> EnergyCoding.Shortlist? {
+        candidates == .embedding ? EnergyCoding.Shortlist(queries: queries, keys: keys, dimension: width) : nil
     }
 
     /// The embeddings `z` of `n` samples with their query and key codes `[n, h]`, 4096 at a time.
@@ -225,8 +230,7 @@ public struct EBSCResult {
                                energy: energy)
         var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true
-        let shortlist = candidates == .embedding
-            ? EnergyCoding.Shortlist(queries: codes.embeddings, keys: embeddings, dimension: model.embeddingWidth) : nil
+        let shortlist = EBSC.shortlist(candidates, queries: codes.embeddings, keys: embeddings, width: model.embeddingWidth)
         let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: energy.dimensions,
                                     selfExcluded: false, shortlist: shortlist).matrix
         let k = clustering.clusters, fitted = labels

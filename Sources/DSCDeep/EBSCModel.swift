@@ -51,9 +51,9 @@ public final class Encoder: Module, UnaryLayer {
 
     /// `z = f(x) / ‖f(x)‖`, `[B, embeddingDimensions]` (`[B, sample size]` for raw features).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        guard let head else { return x.reshaped([x.shape[0], x.count / max(1, x.shape[0])]).l2Normalized(axis: 1) }
-        let h = backbone.map { $0.features(x) } ?? (x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])]))
-        return head(h).l2Normalized(axis: 1)
+        if let backbone, let head { return head(backbone.features(x)).l2Normalized(axis: 1) }
+        let flat = x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
+        return (head.map { $0(flat) } ?? flat).l2Normalized(axis: 1)
     }
 }
 

@@ -174,6 +174,7 @@ public final class EBSCTrainer {
     func trainStep(_ batch: Batch, phase: Phase) -> StepLosses {
         let c = configuration
         let raw = c.rawFeatures
+        let jointWeight = c.selfExpressionWeight(for: model.kind)
         let x1 = raw ? batch.inputs : batch.views[0], x2 = raw ? batch.inputs : batch.views[1]
         // The embedding that codes (with gradient only when the encoder learns from L_se too).
         let z: Tensor
@@ -214,7 +215,7 @@ public final class EBSCTrainer {
                                                                      gamma: c.gamma, lambda: c.lambda)
             selfExpression = Double(ls.item())
             nonzeros = Double(coefficients.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }) / Double(batch.count)
-            let weighted = phase == .joint && c.objective != .none ? ls * c.selfExpressionWeight(for: model.kind) : ls
+            let weighted = phase == .joint && c.objective != .none ? ls * jointWeight : ls
             total = total.map { $0 + weighted } ?? weighted
         }
         if let total {
@@ -225,7 +226,7 @@ public final class EBSCTrainer {
         }
         if !raw { model.updateKeyEncoder(momentum: c.momentum) }
         model.enqueue(raw ? z.detached() : keys, indices: batch.indices)
-        return StepLosses(loss: contrastive + (phase == .joint ? Double(c.selfExpressionWeight(for: model.kind)) : 1) * selfExpression,
+        return StepLosses(loss: contrastive + (phase == .joint ? Double(jointWeight) : 1) * selfExpression,
                           contrastive: contrastive, selfExpression: selfExpression, nonzeros: nonzeros)
     }
 }
