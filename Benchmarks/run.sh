@@ -43,27 +43,40 @@ echo "== conv2d per backbone shape, batch 256: forward and backward alone, GFLOP
 echo "== training step: residual CNN 32-64-128, batch 256 of 28x28, AdamW (PyTorch peer side by side when installed)"
 # Ours and PyTorch interleaved ROUNDS times (default 3): a 2-core machine's load changes both,
 # so the ratio is taken pair by pair and by the medians of the rounds' median steps.
+# OpenBLAS's kernels are part of the figure: an environment may pin them (OPENBLAS_CORETYPE, e.g.
+# Haswell's AVX2 kernels on a CPU with AVX-512, which halves sgemm). The rounds run as the
+# environment sets them and, when it pins a core, once more with the pin removed for both sides,
+# each labelled with the kernels that ran.
 rounds=${ROUNDS:-3}
-ours=() theirs=()
-for ((r = 1; r <= rounds; r++)); do
-  out=$("$B" trainstep --steps 20 --warmup 2)
-  echo "$out"
-  ours+=("$(sed -n 's/^train step: \([0-9.]*\) ms median.*/\1/p' <<<"$out")")
-  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
-    out=$(/usr/bin/python3 Benchmarks/peer_torch.py --steps 20 --warmup 2)
+ratio_rounds() {  # $1: label; runs with the current environment
+  local ours=() theirs=() out
+  echo "-- $1"
+  for ((r = 1; r <= rounds; r++)); do
+    out=$("$B" trainstep --steps 20 --warmup 2)
     echo "$out"
-    theirs+=("$(sed -n 's/^torch train step: \([0-9.]*\) ms median.*/\1/p' <<<"$out")")
-  fi
-done
-if [ ${#theirs[@]} -gt 0 ]; then
-  python3 - "${ours[*]}" "${theirs[*]}" <<'PY'
+    ours+=("$(sed -n 's/^train step: \([0-9.]*\) ms median.*/\1/p' <<<"$out")")
+    if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+      out=$(/usr/bin/python3 Benchmarks/peer_torch.py --steps 20 --warmup 2)
+      echo "$out"
+      theirs+=("$(sed -n 's/^torch train step: \([0-9.]*\) ms median.*/\1/p' <<<"$out")")
+    fi
+  done
+  if [ ${#theirs[@]} -gt 0 ]; then
+    python3 - "${ours[*]}" "${theirs[*]}" "$1" <<'PY'
 import statistics, sys
 ours, theirs = [list(map(float, a.split())) for a in sys.argv[1:3]]
 pairs = " / ".join(f"{t / o:.2f}x" for o, t in zip(ours, theirs))
 mo, mt = statistics.median(ours), statistics.median(theirs)
-print(f"train step ratio (PyTorch time / ours): {pairs} pair by pair; {mt / mo:.2f}x by the medians "
-      f"({mo:.0f} against {mt:.0f} ms; goal >= 1.2x)")
+print(f"train step ratio (PyTorch time / ours), {sys.argv[3]}: {pairs} pair by pair; {mt / mo:.2f}x by the "
+      f"medians ({mo:.0f} against {mt:.0f} ms; goal >= 1.2x)")
 PY
+  else
+    echo "(PyTorch peer skipped: apt-get install python3-torch)"
+  fi
+}
+if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
+  ratio_rounds "OpenBLAS kernels as this environment pins them (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)"
+  ( unset OPENBLAS_CORETYPE; ratio_rounds "OpenBLAS's own kernel choice for this CPU (OPENBLAS_CORETYPE unset for both)" )
 else
-  echo "(PyTorch peer skipped: apt-get install python3-torch)"
+  ratio_rounds "OpenBLAS's own kernel choice for this CPU"
 fi

@@ -55,7 +55,7 @@ func trainStepBench(_ args: [String]) {
     let x = Tensor.uniform([batch, 1, size, size], generator: &g)
     let targets = (0..<batch).map { _ in Int(g.next() % 10) }
     let flops = forwardFLOPs(net, batch: batch, height: size, width: size)
-    print("trainstep: ResNetBackbone 32-64-128, \(net.parameterCount) parameters, batch \(batch) of 1×\(size)×\(size), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print("trainstep: ResNetBackbone 32-64-128, \(net.parameterCount) parameters, batch \(batch) of 1×\(size)×\(size), \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.core) kernels")
     print("forward: \(String(format: "%.2f", flops / 1e9)) GFLOPs per batch (conv + linear)")
 
     var times: [Double] = [], split = [0.0, 0.0, 0.0], early = Double.nan, lastLoss: Float = 0, cpuStart = 0.0

@@ -84,6 +84,8 @@ func sgemmPeak() {
     let reps = 5
     let t = seconds { for _ in 0..<reps { BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: a, ldb: n, c: &c, ldc: n) } }
     print("sgemm peak (2048³, \(BLAS.threads) threads): \(String(format: "%.1f", 2 * Double(n * n * n) * Double(reps) / t / 1e9)) GFLOPS")
+    let pinned = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? " (OpenBLAS's choice for this CPU)"
+    print("OpenBLAS kernels: \(BLAS.core)\(pinned)")
 }
 
 let args = Array(CommandLine.arguments.dropFirst())

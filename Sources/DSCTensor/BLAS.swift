@@ -11,6 +11,10 @@ public enum BLAS {
         set { dsc_openblas_set_threads(Int32(max(1, newValue))) }
     }
 
+    /// The kernels OpenBLAS runs, by its own name for them (`Haswell`, `SkylakeX`, `Cooperlake`, …):
+    /// its choice for this CPU, or what the environment's `OPENBLAS_CORETYPE` asks for.
+    public static var core: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
     /// `C[m, n] = alpha · op(A) · op(B) + beta · C`, all row-major.
     ///
     /// `op(A)` is `[m, k]`: `A` is stored `[m, k]` (lda ≥ k) or, when `transposeA`, `[k, m]` (lda ≥ m).
