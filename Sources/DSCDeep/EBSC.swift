@@ -33,6 +33,9 @@ public struct EBSC {
     public var kmeansRestarts = 100
     /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
     public var layoutEpochs = 0
+    /// How each row of the coefficients is scaled before `(|C| + |C|ᵀ)/2` (unit L2 norm, You et
+    /// al.'s choice, by default).
+    public var normalization: CoefficientNormalization = .l2
     /// Checkpoints of the training, every ``checkpointInterval`` seconds and after every epoch.
     public var checkpointPath: String?
     public var checkpointInterval: Double = 300
@@ -114,7 +117,7 @@ public struct EBSC {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                                 selfExcluded: true, shortlist: shortlist, progress: progress)
         }
-        var sec = SelfExpressiveClustering(clusters: clusters, normalization: .l2, eigenSolver: eigenSolver,
+        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
                                            kmeansRestarts: kmeansRestarts, seed: configuration.seed)
         sec.layoutEpochs = layoutEpochs
         let clustered = try sec.fit(coefficients: c, progress: progress)

@@ -61,6 +61,8 @@ public struct ClusterJob: Sendable {
     public var eigenSolver: EigenSolverKind = .auto
     /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
     public var layoutEpochs = 0
+    /// EBSC, EnSC, SSC-OMP: how each coefficient row is scaled before the affinity `(|C| + |C|ᵀ)/2`.
+    public var rowNormalization: CoefficientNormalization = .l2
     /// k-means restarts (n_init); `nil` picks ``defaultRestarts(for:samples:)`` once N is known.
     public var restarts: Int?
     /// The one seed behind every random choice of the run.
@@ -104,8 +106,8 @@ public struct ClusterJob: Sendable {
             } else {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }
-            p += [("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
-                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+            p += [("row_normalization", rowNormalization.rawValue), ("eigen_solver", eigenSolver.rawValue),
+                  ("layout_epochs", String(layoutEpochs)), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .spectral:
             p += [("neighbors", String(neighbors)), ("weighting", weighting.rawValue),
                   ("mutual", String(mutual)), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
@@ -113,11 +115,11 @@ public struct ClusterJob: Sendable {
         case .kmeans:
             p += [("restarts", restarts.map(String.init) ?? "auto")]
         case .ensc:
-            p += [("lambda", String(enscLambda)), ("gamma", String(enscGamma)),
+            p += [("lambda", String(enscLambda)), ("gamma", String(enscGamma)), ("row_normalization", rowNormalization.rawValue),
                   ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
                   ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .sscOMP:
-            p += [("max_atoms", String(ompAtoms)), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
+            p += [("max_atoms", String(ompAtoms)), ("row_normalization", rowNormalization.rawValue), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
                   ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         }
         return p
@@ -166,6 +168,7 @@ public struct ClusterJob: Sendable {
             ebsc.eigenSolver = eigenSolver
             ebsc.kmeansRestarts = restarts
             ebsc.layoutEpochs = layoutEpochs
+            ebsc.normalization = rowNormalization
             ebsc.trainingProgress = trainingProgress
             let result = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
             outcome.take(result.clustering.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
@@ -188,12 +191,14 @@ public struct ClusterJob: Sendable {
                 ensc.eigenSolver = eigenSolver
                 ensc.kmeansRestarts = restarts
                 ensc.layoutEpochs = layoutEpochs
+                ensc.normalization = rowNormalization
                 result = try ensc.fit(source, progress: progress)
             } else {
                 var omp = SSCOMP(clusters: clusters, maxAtoms: ompAtoms, seed: seed)
                 omp.eigenSolver = eigenSolver
                 omp.kmeansRestarts = restarts
                 omp.layoutEpochs = layoutEpochs
+                omp.normalization = rowNormalization
                 result = try omp.fit(source, progress: progress)
             }
             outcome.take(result.spectral, warnings: result.warnings, stages: result.timings, into: &timings)

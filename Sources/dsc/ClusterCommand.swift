@@ -6,6 +6,16 @@ import Foundation
 extension ClusterMethod: ExpressibleByArgument {}
 extension KNNWeighting: ExpressibleByArgument {}
 extension EigenSolverKind: ExpressibleByArgument {}
+extension CoefficientNormalization: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "max": self = .maxAbsolute
+        default: self.init(rawValue: argument)
+        }
+    }
+    public static var allValueStrings: [String] { ["l2", "max", "none"] }
+    public var defaultValueDescription: String { self == .maxAbsolute ? "max" : rawValue }
+}
 
 /// Options every command that prints results shares.
 struct OutputOptions: ParsableArguments {
@@ -74,6 +84,9 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout (500 gave steady results on MNIST-70k, 200 did not); 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss).", valueName: "n"))
     var layoutEpochs = 0
 
+    @Option(help: ArgumentHelp("EBSC, EnSC, SSC-OMP: each row of coefficients is scaled before the affinity (|C|+|C|ᵀ)/2: to unit L2 norm, to a largest value of 1 (as SSC's code and UMAP's graph do), or not at all.", valueName: "l2|max|none"))
+    var rowNormalization: CoefficientNormalization = .l2
+
     @Option(help: "Eigen-solver; auto is dense LAPACK up to 500 samples, Lanczos above.")
     var eigenSolver: EigenSolverKind = .auto
 
@@ -124,6 +137,7 @@ struct ClusterCommand: ParsableCommand {
             job.mutual = mutual
             job.eigenSolver = eigenSolver
             job.layoutEpochs = layoutEpochs
+            job.rowNormalization = rowNormalization
             job.restarts = restarts
             job.enscLambda = lambda
             job.enscGamma = gamma

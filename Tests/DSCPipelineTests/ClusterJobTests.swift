@@ -58,6 +58,24 @@ final class ClusterJobTests: XCTestCase {
         XCTAssertNotNil(omp.timings["coefficients"])
     }
 
+    func testRowNormalizationReachesTheAffinity() throws {
+        // With each coefficient row scaled to a largest value of 1, W = (|C| + |C|ᵀ)/2 has entries
+        // at most 1 and, in every row, one of at least 1/2 (the row's own largest).
+        var job = ClusterJob(input: digits, clusters: 10, method: .ensc)
+        job.rowNormalization = .maxAbsolute
+        XCTAssertTrue(job.parameters.contains { $0.0 == "row_normalization" && $0.1 == "maxAbsolute" }, "\(job.parameters)")
+        let scaled = try XCTUnwrap(try job.run().affinity)
+        job.rowNormalization = .none
+        let raw = try XCTUnwrap(try job.run().affinity)
+        XCTAssertEqual(scaled.indices, raw.indices, "scaling changes weights, not edges")
+        XCTAssertLessThanOrEqual(scaled.values.max() ?? 0, 1 + 1e-6)
+        for i in 0..<scaled.rows where scaled.indptr[i] < scaled.indptr[i + 1] {
+            let rowMax = scaled.values[scaled.indptr[i]..<scaled.indptr[i + 1]].max() ?? 0
+            XCTAssertGreaterThanOrEqual(rowMax, 0.5 - 1e-6, "row \(i)")
+        }
+        XCTAssertNotEqual(scaled.values, raw.values)
+    }
+
     func testResultFileRoundTrip() throws {
         var job = ClusterJob(input: digits, clusters: 10, method: .spectral)
         job.restarts = 5
