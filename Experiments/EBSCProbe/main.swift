@@ -4,6 +4,11 @@
 // trained, and refined on the frozen embeddings).
 //
 //   EBSCProbe MODEL.h5 DATA.h5 DATASET [N]      e.g. EBSCProbe mnist-cnn.h5 datasets/mnist.h5 images 10000
+//   EBSCProbe MODEL.h5 DATA.h5 DATASET N --export OUT.h5
+//       writes, for the first N samples in evaluation mode, the CNN backbone's pooled features
+//       (`backbone`, before the projection head) and the embeddings (`z`), with `labels`, so that
+//       `dsc cluster OUT.h5 --features-dataset backbone|z --method spectral` and
+//       notebooks-md/graph_purity.py can compare the two representations' neighbourhoods.
 import DSCCluster
 import DSCDeep
 import DSCIO
@@ -24,6 +29,27 @@ let n = min(args.count > 4 ? Int(args[4])! : 10_000, all.count)
 var values = [Float](repeating: 0, count: n * all.sampleSize)
 try values.withUnsafeMutableBufferPointer { try all.read(Array(0..<n), into: $0) }
 let truth = Array(all.labels![0..<n])
+
+if args.count > 6, args[5] == "--export" {
+    model.eval()
+    var h: [Float] = [], z: [Float] = []
+    for start in stride(from: 0, to: n, by: 500) {
+        let rows = min(500, n - start)
+        let x = Tensor(Array(values[(start * all.sampleSize)..<((start + rows) * all.sampleSize)]),
+                       shape: [rows] + all.sampleShape)
+        Tensor.withNoGrad {
+            if let backbone = model.encoder.backbone { h += backbone.features(x).data }
+            z += model.encoder(x).data
+        }
+    }
+    try HDF5Writer.writeFile(args[6]) { out in
+        if !h.isEmpty { try out.write(h, shape: [n, h.count / n], to: "backbone") }
+        try out.write(z, shape: [n, z.count / n], to: "z")
+        try out.write(truth, to: "labels")
+    }
+    print("wrote \(args[6]): backbone \(h.count / n) and z \(z.count / n) columns for \(n) samples")
+    exit(0)
+}
 
 func embed(training: Bool) -> [Float] {
     model.train(training)
