@@ -101,7 +101,9 @@ public struct EBSC {
         _ = try timings.measure("calibrate") {
             try model.recalibrate(on: model.standardized(samples), batches: configuration.calibrationBatches(for: model.kind))
         }
-        let embeddings = try timings.measure("embed") { try Self.embeddings(of: samples, model: model, progress: progress) }
+        let (embeddings, features) = try timings.measure("embed") {
+            try Self.embeddings(of: samples, model: model, features: configuration.candidates == .features, progress: progress)
+        }
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
         let refinementLosses = timings.measure("refine") {
@@ -112,7 +114,8 @@ public struct EBSC {
         var coding = EnergyCoding(keep: configuration.keep, threshold: energy.currentThreshold,
                                   scale: 1 / Float(energy.dimensions))
         coding.block = 512
-        let shortlist = Self.shortlist(configuration.candidates, queries: embeddings, keys: embeddings, width: model.embeddingWidth)
+        let shortlist = Self.shortlist(configuration.candidates, embeddings: (embeddings, embeddings), features: features.map { ($0, $0) },
+                                       count: samples.count)
         let (c, rescued) = timings.measure("coefficients") {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                                 selfExcluded: true, shortlist: shortlist, progress: progress)
@@ -130,7 +133,7 @@ public struct EBSC {
         }
         return EBSCResult(model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
                           history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings, keep: configuration.keep,
-                          candidates: configuration.candidates)
+                          candidates: configuration.candidates, features: features)
     }
 
     /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.
@@ -144,12 +147,14 @@ public struct EBSC {
         }
     }
 
-    /// Embeddings `z` `[N, d]` of every sample, in evaluation mode, 512 samples at a time.
-    static func embeddings(of samples: any SampleSource, model: EBSCModel, progress: ProgressHandler?) throws -> [Float] {
+    /// Embeddings `z` `[N, d]` of every sample, in evaluation mode, 512 samples at a time; with
+    /// `features`, also the features before the encoder's last layer (``Encoder/representations(_:)``).
+    static func embeddings(of samples: any SampleSource, model: EBSCModel, features: Bool = false,
+                           progress: ProgressHandler?) throws -> (z: [Float], features: [Float]?) {
         model.eval()
         let samples = model.standardized(samples)
         let n = samples.count, size = samples.sampleSize
-        var z = [Float]()
+        var z = [Float](), f = [Float]()
         z.reserveCapacity(n * model.embeddingWidth)
         let block = 512
         var start = 0
@@ -157,17 +162,36 @@ public struct EBSC {
             let rows = min(block, n - start)
             var values = [Float](repeating: 0, count: rows * size)
             try values.withUnsafeMutableBufferPointer { try samples.read(Array(start..<(start + rows)), into: $0) }
-            z += Tensor.withNoGrad { model.encoder(Tensor(values, shape: [rows] + samples.sampleShape)) }.data
+            let x = Tensor(values, shape: [rows] + samples.sampleShape)
+            Tensor.withNoGrad {
+                if features {
+                    let (zb, fb) = model.encoder.representations(x)
+                    z += zb.data
+                    f += fb.data
+                } else {
+                    z += model.encoder(x).data
+                }
+            }
             start += rows
             progress?("embed", Double(start) / Double(n))
         }
-        return z
+        return (z, features ? f : nil)
     }
 
-    /// What chooses the coded pairs: the embeddings `z` (`queries` against `keys`, `width` floats
-    /// each) for ``Candidates/embedding``, nil (the energies themselves) for ``Candidates/energy``.
-    static func shortlist(_ candidates: Candidates, queries: [Float], keys: [Float], width: Int) -> EnergyCoding.Shortlist? {
-        candidates == .embedding ? EnergyCoding.Shortlist(queries: queries, keys: keys, dimension: width) : nil
+    /// What chooses the coded pairs: the embeddings `z` for ``Candidates/embedding``, the features
+    /// before the encoder's last layer for ``Candidates/features`` (each `queries` against `keys`,
+    /// `count` query rows), nil (the energies themselves) for ``Candidates/energy``.
+    static func shortlist(_ candidates: Candidates, embeddings: (queries: [Float], keys: [Float]),
+                          features: (queries: [Float], keys: [Float])?, count: Int) -> EnergyCoding.Shortlist? {
+        let chosen: (queries: [Float], keys: [Float])
+        switch candidates {
+        case .energy: return nil
+        case .embedding: chosen = embeddings
+        case .features:
+            guard let features else { preconditionFailure("shortlist: features candidates without features") }
+            chosen = features
+        }
+        return EnergyCoding.Shortlist(queries: chosen.queries, keys: chosen.keys, dimension: chosen.queries.count / max(1, count))
     }
 
     /// The embeddings `z` of `n` samples with their query and key codes `[n, h]`, 4096 at a time.
@@ -213,6 +237,9 @@ public struct EBSCResult {
     public let keep: Int
     /// How the coded pairs were chosen (also for ``predict(_:count:)``).
     public let candidates: Candidates
+    /// The features before the encoder's last layer of every sample, `[N, f]` (L2-normalised),
+    /// kept for ``Candidates/features`` only (nil otherwise).
+    public let features: [Float]?
 
     public var labels: [Int] { clustering.labels }
     /// `C` `[N, N]`: row i codes sample i against the others (top `keep`, thresholded).
@@ -229,11 +256,12 @@ public struct EBSCResult {
                      "predict: \(values.count) values are not \(count) samples of \(model.kind)")
         let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
         // ArraySamples cannot fail to read, and the model fits its own kind.
-        let codes = EBSC.codes(of: try! EBSC.embeddings(of: samples, model: model, progress: nil), count: count,
-                               energy: energy)
+        let new = try! EBSC.embeddings(of: samples, model: model, features: candidates == .features, progress: nil)
+        let codes = EBSC.codes(of: new.z, count: count, energy: energy)
         var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true
-        let shortlist = EBSC.shortlist(candidates, queries: codes.embeddings, keys: embeddings, width: model.embeddingWidth)
+        let shortlist = EBSC.shortlist(candidates, embeddings: (codes.embeddings, embeddings),
+                                       features: new.features.map { ($0, features ?? []) }, count: count)
         let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: energy.dimensions,
                                     selfExcluded: false, shortlist: shortlist).matrix
         let k = clustering.clusters, fitted = labels

@@ -84,6 +84,12 @@ public enum Candidates: String, CaseIterable, Sendable {
     /// The `keep` nearest embeddings by cosine, each weighted by its thresholded energy: the
     /// energy network weighs (and may drop) the embeddings' neighbours but picks none of its own.
     case embedding
+    /// The `keep` nearest samples by the cosine of the encoder's features before its last layer
+    /// (the CNN's pooled backbone features, before the projection head; the MLP's last hidden
+    /// layer), each weighted by its thresholded energy. SimCLR's representation before the
+    /// projection head is the one that transfers (Chen et al. 2020); on MNIST its neighbourhoods
+    /// are purer than those of `z`.
+    case features
 }
 
 /// Everything that defines an energy-based self-expressive model and its training, in the

@@ -55,6 +55,24 @@ public final class Encoder: Module, UnaryLayer {
         let flat = x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
         return (head.map { $0(flat) } ?? flat).l2Normalized(axis: 1)
     }
+
+    /// `z` and the features before the encoder's last layer (``Candidates/features``), both
+    /// L2-normalised, in one pass: the CNN's pooled backbone features `[B, widths.last]`, the MLP's
+    /// last hidden layer `[B, hidden.last]`, or `z` itself for raw features.
+    public func representations(_ x: Tensor) -> (z: Tensor, features: Tensor) {
+        if let backbone, let head {
+            let h = backbone.features(x)
+            return (head(h).l2Normalized(axis: 1), h.l2Normalized(axis: 1))
+        }
+        let flat = x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
+        guard let head, let last = head.layers.last else {
+            let z = flat.l2Normalized(axis: 1)
+            return (z, z)
+        }
+        var y = flat
+        for layer in head.layers.dropLast() { y = layer(y) }
+        return (last(y).l2Normalized(axis: 1), y.l2Normalized(axis: 1))
+    }
 }
 
 /// Query and key networks and the learnable soft threshold: the energy `E(z_i, d_j) = −q_i·k_j`

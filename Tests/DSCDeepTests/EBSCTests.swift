@@ -286,6 +286,46 @@ final class EBSCTests: XCTestCase {
         XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
     }
 
+    func testFeatureCandidatesAreNearestFeaturesBeforeTheLastLayer() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
+        var config = smallConfiguration(epochs: 2)
+        config.candidates = .features
+        config.keep = 4
+        let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
+        let result = try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic")
+        let f = try XCTUnwrap(result.features), z = result.embeddings
+        let d = 128, e = 32
+        XCTAssertEqual(f.count, 120 * d, "the MLP's last hidden layer")
+        func nearest(_ x: [Float], width w: Int, to i: Int) -> Set<Int> {
+            let cosines = (0..<120).map { j -> Float in
+                j == i ? -.infinity : (0..<w).reduce(0) { $0 + x[i * w + $1] * x[j * w + $1] }
+            }
+            return Set(cosines.indices.sorted { cosines[$0] > cosines[$1] }.prefix(4))
+        }
+        var differ = 0
+        for i in 0..<120 {
+            let byFeatures = nearest(f, width: d, to: i)
+            if byFeatures != nearest(z, width: e, to: i) { differ += 1 }
+            let row = result.coefficients.row(i).map(\.column)
+            XCTAssertFalse(row.isEmpty)
+            XCTAssertTrue(Set(row).isSubset(of: byFeatures), "row \(i): \(row) not among \(byFeatures.sorted())")
+        }
+        XCTAssertGreaterThan(differ, 0, "the features and z must disagree somewhere for this test to tell them apart")
+        // The one-pass path gives the encoder's own z, and unit-norm features.
+        result.model.eval()
+        let x = Tensor(Array(values[0..<30]), shape: [3, 10])
+        let both = Tensor.withNoGrad { result.model.encoder.representations(x) }
+        let plain = Tensor.withNoGrad { result.model.encoder(x) }
+        XCTAssertEqual(both.features.shape, [3, d])
+        for (a, b) in zip(both.z.data, plain.data) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        for r in 0..<3 {
+            let norm = (0..<d).reduce(Float(0)) { $0 + both.features.data[r * d + $1] * both.features.data[r * d + $1] }
+            XCTAssertEqual(norm, 1, accuracy: 1e-4)
+        }
+        let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
+        XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
+    }
+
     func testRawFeaturesAblationHasNoEncoder() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 50, seed: 3)
         var config = smallConfiguration(epochs: 5)
