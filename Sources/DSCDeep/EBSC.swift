@@ -101,8 +101,9 @@ public struct EBSC {
         _ = try timings.measure("calibrate") {
             try model.recalibrate(on: model.standardized(samples), batches: configuration.calibrationBatches(for: model.kind))
         }
+        let candidates = configuration.candidates(for: model.kind)
         let (embeddings, features) = try timings.measure("embed") {
-            try Self.embeddings(of: samples, model: model, features: configuration.candidates == .features, progress: progress)
+            try Self.embeddings(of: samples, model: model, features: candidates == .features, progress: progress)
         }
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
@@ -114,7 +115,7 @@ public struct EBSC {
         var coding = EnergyCoding(keep: configuration.keep, threshold: energy.currentThreshold,
                                   scale: 1 / Float(energy.dimensions))
         coding.block = 512
-        let shortlist = Self.shortlist(configuration.candidates, embeddings: (embeddings, embeddings), features: features.map { ($0, $0) },
+        let shortlist = Self.shortlist(candidates, embeddings: (embeddings, embeddings), features: features.map { ($0, $0) },
                                        count: samples.count)
         let (c, rescued) = timings.measure("coefficients") {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
@@ -133,7 +134,7 @@ public struct EBSC {
         }
         return EBSCResult(model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
                           history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings, keep: configuration.keep,
-                          candidates: configuration.candidates, features: features)
+                          candidates: candidates, features: features)
     }
 
     /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.

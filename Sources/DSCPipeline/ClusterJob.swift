@@ -100,7 +100,7 @@ public struct ClusterJob: Sendable {
         switch method {
         case .ebsc:
             if let modelPath {
-                p += [("model", modelPath), ("keep", String(deep.keep)), ("candidates", deep.candidates.rawValue),
+                p += [("model", modelPath), ("keep", String(deep.keep)), ("candidates", deep.candidates?.rawValue ?? "auto"),
                       ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
                       ("calibration_batches", deep.calibrationBatches.map(String.init) ?? "auto")]
             } else {

@@ -82,6 +82,18 @@ final class EBSCTests: XCTestCase {
         XCTAssertThrowsError(try c.validate())
     }
 
+    func testCandidatesFollowKind() {
+        var c = EBSCConfiguration()
+        XCTAssertEqual(c.candidates(for: .images(channels: 1, height: 28, width: 28)), .features)
+        XCTAssertEqual(c.candidates(for: .features(64)), .energy)
+        XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "auto" })
+        c.input = .features(64)
+        XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "energy" })
+        c.candidates = .embedding
+        XCTAssertEqual(c.candidates(for: .images(channels: 1, height: 8, width: 8)), .embedding)
+        XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "embedding" })
+    }
+
     func testUnionOfSubspacesIsRecovered() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 5, dim: 3, ambient: 30, perCluster: 80, seed: 11)
         let samples = ArraySamples(values: values, shape: [400, 30], labels: labels)
