@@ -103,7 +103,8 @@ public struct EBSC {
         }
         let candidates = configuration.candidates(for: model.kind)
         let (embeddings, features) = try timings.measure("embed") {
-            try Self.embeddings(of: samples, model: model, features: candidates == .features, progress: progress)
+            try Self.embeddings(of: samples, model: model, features: candidates.usesFeatures,
+                                withInput: candidates == .featuresAndInput, progress: progress)
         }
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
@@ -149,8 +150,10 @@ public struct EBSC {
     }
 
     /// Embeddings `z` `[N, d]` of every sample, in evaluation mode, 512 samples at a time; with
-    /// `features`, also the features before the encoder's last layer (``Encoder/representations(_:)``).
-    static func embeddings(of samples: any SampleSource, model: EBSCModel, features: Bool = false,
+    /// `features`, also the features before the encoder's last layer (``Encoder/representations(_:)``),
+    /// and with `withInput` each features row followed by the sample as the encoder reads it, both
+    /// unit rows scaled by `1/√2`, so that the dot product of two rows is the mean of the two cosines.
+    static func embeddings(of samples: any SampleSource, model: EBSCModel, features: Bool = false, withInput: Bool = false,
                            progress: ProgressHandler?) throws -> (z: [Float], features: [Float]?) {
         model.eval()
         let samples = model.standardized(samples)
@@ -168,7 +171,11 @@ public struct EBSC {
                 if features {
                     let (zb, fb) = model.encoder.representations(x)
                     z += zb.data
-                    f += fb.data
+                    if withInput {
+                        Self.appendJoined(fb.data, values, rows: rows, into: &f)
+                    } else {
+                        f += fb.data
+                    }
                 } else {
                     z += model.encoder(x).data
                 }
@@ -177,6 +184,21 @@ public struct EBSC {
             progress?("embed", Double(start) / Double(n))
         }
         return (z, features ? f : nil)
+    }
+
+    /// Appends `rows` rows `[f_r, x_r / ‖x_r‖] / √2` to `out`, for unit rows `f` `[rows, a]` and
+    /// samples `x` `[rows, b]` (a zero sample contributes zeros).
+    static func appendJoined(_ f: [Float], _ x: [Float], rows: Int, into out: inout [Float]) {
+        let a = f.count / max(1, rows), b = x.count / max(1, rows)
+        let half = Float(0.5).squareRoot()
+        out.reserveCapacity(out.count + rows * (a + b))
+        for r in 0..<rows {
+            for j in 0..<a { out.append(f[r * a + j] * half) }
+            var norm: Float = 0
+            for j in 0..<b { norm += x[r * b + j] * x[r * b + j] }
+            let k = norm > 0 ? half / norm.squareRoot() : 0
+            for j in 0..<b { out.append(x[r * b + j] * k) }
+        }
     }
 
     /// What chooses the coded pairs: the embeddings `z` for ``Candidates/embedding``, the features
@@ -188,8 +210,8 @@ public struct EBSC {
         switch candidates {
         case .energy: return nil
         case .embedding: chosen = embeddings
-        case .features:
-            guard let features else { preconditionFailure("shortlist: features candidates without features") }
+        case .features, .featuresAndInput:
+            guard let features else { preconditionFailure("shortlist: \(candidates) candidates without features") }
             chosen = features
         }
         return EnergyCoding.Shortlist(queries: chosen.queries, keys: chosen.keys, dimension: chosen.queries.count / max(1, count))
@@ -238,8 +260,9 @@ public struct EBSCResult {
     public let keep: Int
     /// How the coded pairs were chosen (also for ``predict(_:count:)``).
     public let candidates: Candidates
-    /// The features before the encoder's last layer of every sample, `[N, f]` (L2-normalised),
-    /// kept for ``Candidates/features`` only (nil otherwise).
+    /// What chose the pairs, for ``predict(_:count:)``: the features before the encoder's last
+    /// layer of every sample, `[N, f]` (L2-normalised), for ``Candidates/features``, each joined
+    /// with the sample for ``Candidates/featuresAndInput``; nil otherwise.
     public let features: [Float]?
 
     public var labels: [Int] { clustering.labels }
@@ -257,7 +280,8 @@ public struct EBSCResult {
                      "predict: \(values.count) values are not \(count) samples of \(model.kind)")
         let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
         // ArraySamples cannot fail to read, and the model fits its own kind.
-        let new = try! EBSC.embeddings(of: samples, model: model, features: candidates == .features, progress: nil)
+        let new = try! EBSC.embeddings(of: samples, model: model, features: candidates.usesFeatures,
+                                       withInput: candidates == .featuresAndInput, progress: nil)
         let codes = EBSC.codes(of: new.z, count: count, energy: energy)
         var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true

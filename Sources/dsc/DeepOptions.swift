@@ -51,7 +51,7 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
     var keep = 5
 
-    @Option(help: "EBSC: which pairs get a coefficient when coding all N: the --keep strongest energies, or the --keep nearest samples by the cosine of the embeddings or of the encoder's features before its last layer (the CNN's backbone, the MLP's last hidden layer), weighted by their energies (default: features for images, energy for feature vectors).")
+    @Option(help: "EBSC: which pairs get a coefficient when coding all N: the --keep strongest energies, or the --keep nearest samples by the cosine of the embeddings, of the encoder's features before its last layer (the CNN's backbone, the MLP's last hidden layer), or by the mean of that cosine and the samples' own (features+input), weighted by their energies (default: features+input for images, energy for feature vectors).")
     var candidates: Candidates?
 
     @Option(help: "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).")

@@ -84,7 +84,7 @@ final class EBSCTests: XCTestCase {
 
     func testCandidatesFollowKind() {
         var c = EBSCConfiguration()
-        XCTAssertEqual(c.candidates(for: .images(channels: 1, height: 28, width: 28)), .features)
+        XCTAssertEqual(c.candidates(for: .images(channels: 1, height: 28, width: 28)), .featuresAndInput)
         XCTAssertEqual(c.candidates(for: .features(64)), .energy)
         XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "auto" })
         c.input = .features(64)
@@ -334,6 +334,41 @@ final class EBSCTests: XCTestCase {
             let norm = (0..<d).reduce(Float(0)) { $0 + both.features.data[r * d + $1] * both.features.data[r * d + $1] }
             XCTAssertEqual(norm, 1, accuracy: 1e-4)
         }
+        let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
+        XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
+    }
+
+    func testFeaturesAndInputCandidatesAreNearestByTheMeanOfTwoCosines() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
+        var config = smallConfiguration(epochs: 2)
+        config.candidates = .featuresAndInput
+        config.keep = 4
+        let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
+        let result = try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic")
+        let joined = try XCTUnwrap(result.features)
+        let a = 128, width = a + 10
+        XCTAssertEqual(joined.count, 120 * width, "the MLP's last hidden layer, then the sample")
+        for r in [0, 57, 119] {
+            let row = Array(joined[(r * width)..<((r + 1) * width)])
+            let first = row[0..<a].reduce(Float(0)) { $0 + $1 * $1 }, second = row[a...].reduce(Float(0)) { $0 + $1 * $1 }
+            XCTAssertEqual(first, 0.5, accuracy: 1e-4, "each half is a unit row scaled by 1/√2")
+            XCTAssertEqual(second, 0.5, accuracy: 1e-4)
+        }
+        func nearest(to i: Int, upTo end: Int) -> Set<Int> {
+            let scores = (0..<120).map { j -> Float in
+                j == i ? -.infinity : (0..<end).reduce(0) { $0 + joined[i * width + $1] * joined[j * width + $1] }
+            }
+            return Set(scores.indices.sorted { scores[$0] > scores[$1] }.prefix(4))
+        }
+        var differ = 0
+        for i in 0..<120 {
+            let byBoth = nearest(to: i, upTo: width)
+            if byBoth != nearest(to: i, upTo: a) { differ += 1 }
+            let row = result.coefficients.row(i).map(\.column)
+            XCTAssertFalse(row.isEmpty)
+            XCTAssertTrue(Set(row).isSubset(of: byBoth), "row \(i): \(row) not among \(byBoth.sorted())")
+        }
+        XCTAssertGreaterThan(differ, 0, "the samples must change some choices for this test to tell the two apart")
         let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
         XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
     }
