@@ -298,13 +298,18 @@ final class EBSCTests: XCTestCase {
         XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
     }
 
-    func testFeatureCandidatesAreNearestFeaturesBeforeTheLastLayer() throws {
+    /// EBSC with the small MLP encoder, `keep` 4, on 120 samples of three planes in R^10.
+    func fitThreePlanes(candidates: Candidates) throws -> (result: EBSCResult, values: [Float]) {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
         var config = smallConfiguration(epochs: 2)
-        config.candidates = .features
+        config.candidates = candidates
         config.keep = 4
         let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
-        let result = try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic")
+        return (try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic"), values)
+    }
+
+    func testFeatureCandidatesAreNearestFeaturesBeforeTheLastLayer() throws {
+        let (result, values) = try fitThreePlanes(candidates: .features)
         let f = try XCTUnwrap(result.features), z = result.embeddings
         let d = 128, e = 32
         XCTAssertEqual(f.count, 120 * d, "the MLP's last hidden layer")
@@ -339,12 +344,7 @@ final class EBSCTests: XCTestCase {
     }
 
     func testFeaturesAndInputCandidatesAreNearestByTheMeanOfTwoCosines() throws {
-        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
-        var config = smallConfiguration(epochs: 2)
-        config.candidates = .featuresAndInput
-        config.keep = 4
-        let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
-        let result = try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic")
+        let (result, values) = try fitThreePlanes(candidates: .featuresAndInput)
         let joined = try XCTUnwrap(result.features)
         let a = 128, width = a + 10
         XCTAssertEqual(joined.count, 120 * width, "the MLP's last hidden layer, then the sample")
