@@ -201,9 +201,10 @@ public struct EBSC {
         }
     }
 
-    /// What chooses the coded pairs: the embeddings `z` for ``Candidates/embedding``, the features
-    /// before the encoder's last layer for ``Candidates/features`` (each `queries` against `keys`,
-    /// `count` query rows), nil (the energies themselves) for ``Candidates/energy``.
+    /// What chooses the coded pairs: the embeddings `z` for ``Candidates/embedding``, the rows
+    /// ``embeddings(of:model:features:withInput:progress:)`` gave for ``Candidates/features`` and
+    /// ``Candidates/featuresAndInput`` (each `queries` against `keys`, `count` query rows), nil
+    /// (the energies themselves) for ``Candidates/energy``.
     static func shortlist(_ candidates: Candidates, embeddings: (queries: [Float], keys: [Float]),
                           features: (queries: [Float], keys: [Float])?, count: Int) -> EnergyCoding.Shortlist? {
         let chosen: (queries: [Float], keys: [Float])
