@@ -52,8 +52,13 @@ public final class Encoder: Module, UnaryLayer {
     /// `z = f(x) / ‖f(x)‖`, `[B, embeddingDimensions]` (`[B, sample size]` for raw features).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         if let backbone, let head { return head(backbone.features(x)).l2Normalized(axis: 1) }
-        let flat = x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
+        let flat = Self.flattened(x)
         return (head.map { $0(flat) } ?? flat).l2Normalized(axis: 1)
+    }
+
+    /// `[B, …]` as `[B, sample size]`, for the MLP and raw-feature paths.
+    private static func flattened(_ x: Tensor) -> Tensor {
+        x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
     }
 
     /// `z` and the features before the encoder's last layer (``Candidates/features``), both
@@ -64,7 +69,7 @@ public final class Encoder: Module, UnaryLayer {
             let h = backbone.features(x)
             return (head(h).l2Normalized(axis: 1), h.l2Normalized(axis: 1))
         }
-        let flat = x.rank == 2 ? x : x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
+        let flat = Self.flattened(x)
         guard let head, let last = head.layers.last else {
             let z = flat.l2Normalized(axis: 1)
             return (z, z)
