@@ -152,12 +152,14 @@ extension ActiveSetRule {
 
     /// The atoms `k ∉ T`, `k ≠ i`, with `scale·|h_k| > λ(1 + slack)`, strongest first, at most
     /// `max(supportSize − |support|, supportSize/4, 1)` of them. With `exact`, the Float correlations
-    /// only screen (at `λ(1 − 1e-3)`) and each candidate's `|x_kᵀ δ|` is recomputed in Double.
+    /// are trusted outside the band `λ(1 ± 1e-3)` (far wider than their rounding error) and only a
+    /// candidate inside it gets `|x_kᵀ δ|` recomputed in Double: the elastic net is strictly convex,
+    /// so the order in which violators enter changes the path, not the solution.
     private func violators(_ s: ActiveSetState, sample i: Int, correlations h: UnsafePointer<Float>, scale: Double,
                            exact: Bool, x: UnsafePointer<Float>, n: Int, d: Int) -> [Int32]
     {
         let bound = lambda * (1 + slack)
-        let screen = exact ? lambda * (1 - 1e-3) : bound
+        let screen = exact ? lambda * (1 - 1e-3) : bound, certain = lambda * (1 + 1e-3)
         let nonzeros = s.coefficients.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
         var best = BestCandidates(limit: max(supportSize - nonzeros, supportSize / 4, 1))
         let inSet = s.support.sorted()
@@ -165,7 +167,7 @@ extension ActiveSetRule {
             for k in 0..<n where k != i {
                 var score = scale * Double(abs(h[k]))
                 if !(score > screen) || Self.contains(inSet, Int32(k)) { continue }
-                if exact {
+                if exact && score <= certain {
                     score = abs(doubleDot(x + k * d, delta.baseAddress!, d))
                     if !(score > bound) { continue }
                 }

@@ -1,3 +1,5 @@
+import DSCTensor
+
 /// A small elastic-net problem in Gram form, the subproblem EnSC solves on an active set `T`:
 ///
 ///     minimise  λ‖c‖₁ + (1−λ)/2 ‖c‖₂² + γ/2 (cᵀ G c − 2 bᵀ c)
@@ -37,9 +39,9 @@ struct ElasticNetSubproblem {
 ///
 /// Every few sweeps a face step (as in Lee et al.'s feature-sign search, NIPS 2006): with `A` the
 /// support of `c` and `s` its signs, the objective restricted to that orthant face is the
-/// quadratic minimised by `(γ G_AA + (1−λ) I) ĉ_A = γ b_A − λ s` (a Cholesky solve). If `ĉ_A` keeps
-/// the signs `s` and the atoms off `A` satisfy `γ|b_k − G_kA ĉ_A| ≤ λ`, `ĉ` is the optimum to
-/// rounding and the solver returns it. Otherwise `c` moves toward `ĉ` up to the first coordinate
+/// quadratic minimised by `(γ G_AA + (1−λ) I) ĉ_A = γ b_A − λ s` (a Cholesky solve, LAPACK's
+/// `dpotrf` and `dpotrs`). If `ĉ_A` keeps the signs `s` and the atoms off `A` satisfy
+/// `γ|b_k − G_kA ĉ_A| ≤ λ`, `ĉ` is the optimum to rounding and the solver returns it. Otherwise `c` moves toward `ĉ` up to the first coordinate
 /// that reaches zero (that coordinate leaves the support): the objective is convex along the
 /// segment and least at `ĉ`, so the move never increases it. Descent goes on until a face step
 /// succeeds, or the largest step of a sweep is at most `tolerance · max|c|` (then `c` is returned
@@ -111,17 +113,13 @@ enum ElasticNetSolver {
         let a = support.count
         var target = [Double](repeating: 0, count: t)
         if a > 0 {
-            var factor = GrowingCholesky(capacity: a)
-            var column = [Double](repeating: 0, count: a)
+            var system = [Double](repeating: 0, count: a * a)
             for i in 0..<a {
-                for j in 0..<i { column[j] = p.gamma * p.gram[support[i] * t + support[j]] }
-                let diagonal = p.gamma * p.gram[support[i] * t + support[i]] + (1 - p.lambda)
-                let grown = column.withUnsafeBufferPointer {
-                    factor.append($0.baseAddress!, diagonal: diagonal, relativeTolerance: 1e-12)
-                }
-                if !grown { return .none }
+                for j in 0...i { system[i * a + j] = p.gamma * p.gram[support[i] * t + support[j]] }
+                system[i * a + i] += 1 - p.lambda
             }
-            let solution = factor.solved(support.map { p.gamma * p.rhs[$0] - p.lambda * (c[$0] > 0 ? 1 : -1) })
+            let rhs = support.map { p.gamma * p.rhs[$0] - p.lambda * (c[$0] > 0 ? 1 : -1) }
+            guard let solution = LAPACK.choleskySolve(system, n: a, rhs, relativeTolerance: 1e-12) else { return .none }
             for i in 0..<a { target[support[i]] = solution[i] }
         }
         // The first zero crossing on the segment c → target, if any.

@@ -103,6 +103,24 @@ public enum LAPACK {
         return (u, s, vt)
     }
 
+    /// The solution of `A x = b` for a symmetric positive definite row-major `[n, n]` `A` (its lower
+    /// triangle is read), by the Cholesky factor `A = L Lᵀ` (`dpotrf`, then `dpotrs`). Nil when `A`
+    /// is not positive definite, or when a pivot `L_ii²` is at most `relativeTolerance · A_ii` (then
+    /// column `i` is, to that tolerance, a combination of the earlier ones).
+    public static func choleskySolve(_ a: [Double], n: Int, _ b: [Double], relativeTolerance: Double = 0) -> [Double]? {
+        precondition(a.count == n * n && b.count == n, "choleskySolve: a.count=\(a.count), b.count=\(b.count), n=\(n)")
+        if n == 0 { return [] }
+        var factor = a, x = b
+        let lower = Int8(UInt8(ascii: "L"))
+        if LAPACKE_dpotrf(LAPACK_ROW_MAJOR, lower, lapack_int(n), &factor, lapack_int(n)) != 0 { return nil }
+        for i in 0..<n {
+            let pivot = factor[i * n + i]
+            if !(pivot * pivot > relativeTolerance * a[i * n + i]) { return nil }
+        }
+        if LAPACKE_dpotrs(LAPACK_ROW_MAJOR, lower, lapack_int(n), 1, factor, lapack_int(n), &x, 1) != 0 { return nil }
+        return x
+    }
+
     /// Turn a LAPACK status code into a thrown ``LinearAlgebraError``.
     static func check(_ routine: String, _ info: lapack_int) throws {
         if info < 0 { throw LinearAlgebraError.illegalArgument(routine: routine, index: Int(-info)) }

@@ -37,4 +37,20 @@ final class LinearAlgebraWrapperTests: XCTestCase {
             XCTAssertEqual(x, a[i * 3 + j], accuracy: 1e-5)
         } }
     }
+
+    func testCholeskySolveSolvesAndRefusesSingular() throws {
+        // A = [[4, 2, 0], [2, 5, 1], [0, 1, 3]] (positive definite) and x = (1, −2, 3): b = A x.
+        let a: [Double] = [4, 2, 0, 2, 5, 1, 0, 1, 3]
+        let x = try XCTUnwrap(LAPACK.choleskySolve(a, n: 3, [0, -5, 7]))
+        for (got, want) in zip(x, [1.0, -2, 3]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
+        // Only the lower triangle is read.
+        let lowerOnly: [Double] = [4, 99, 99, 2, 5, 99, 0, 1, 3]
+        XCTAssertEqual(LAPACK.choleskySolve(lowerOnly, n: 3, [0, -5, 7]), x)
+        // Rank one (the second column is twice the first), not positive definite, and a pivot
+        // below the relative tolerance: nil.
+        XCTAssertNil(LAPACK.choleskySolve([1, 2, 2, 4], n: 2, [1, 1]))
+        XCTAssertNil(LAPACK.choleskySolve([1, 0, 0, -1], n: 2, [1, 1]))
+        XCTAssertNil(LAPACK.choleskySolve([1, 1, 1, 1 + 1e-14], n: 2, [1, 1], relativeTolerance: 1e-12))
+        XCTAssertNotNil(LAPACK.choleskySolve([1, 1, 1, 1 + 1e-6], n: 2, [1, 1], relativeTolerance: 1e-12))
+    }
 }
