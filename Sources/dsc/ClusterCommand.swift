@@ -15,6 +15,11 @@ extension CoefficientNormalization: ExpressibleByArgument {
     }
     public static var allValueStrings: [String] { ["l2", "max", "none"] }
     public var defaultValueDescription: String { self == .maxAbsolute ? "max" : rawValue }
+    public static var allValueDescriptions: [String: String] {
+        ["l2": "unit L2 norm per row (as EnSC's reference code)",
+         "max": "largest value 1 per row (as SSC's code and UMAP's graph)",
+         "none": "the coefficients as coded"]
+    }
 }
 
 /// Options every command that prints results shares.
@@ -84,7 +89,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout (500 gave steady results on MNIST-70k, 200 did not); 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss).", valueName: "n"))
     var layoutEpochs = 0
 
-    @Option(help: ArgumentHelp("EBSC, EnSC, SSC-OMP: each row of coefficients is scaled before the affinity (|C|+|C|ᵀ)/2: to unit L2 norm, to a largest value of 1 (as SSC's code and UMAP's graph do), or not at all.", valueName: "l2|max|none"))
+    @Option(help: ArgumentHelp("EBSC, EnSC, SSC-OMP: how each row of coefficients is scaled before the affinity (|C|+|C|ᵀ)/2.", valueName: "l2|max|none"))
     var rowNormalization: CoefficientNormalization = .l2
 
     @Option(help: "Eigen-solver; auto is dense LAPACK up to 500 samples, Lanczos above.")
