@@ -151,10 +151,10 @@ extension ActiveSetRule {
     }
 
     /// The atoms `k ∉ T`, `k ≠ i`, with `scale·|h_k| > λ(1 + slack)`, strongest first, at most
-    /// `max(supportSize − |support|, supportSize/4, 1)` of them. With `exact`, the Float correlations
-    /// are trusted outside the band `λ(1 ± 1e-3)` (far wider than their rounding error) and only a
-    /// candidate inside it gets `|x_kᵀ δ|` recomputed in Double: the elastic net is strictly convex,
-    /// so the order in which violators enter changes the path, not the solution.
+    /// `max(supportSize − |support|, supportSize/4, 1)` of them. With `exact`, a Float score above
+    /// `λ(1 + 1e-3)` counts as a violation as it stands, and one in `(λ(1 − 1e-3), λ(1 + 1e-3)]` gets
+    /// `|x_kᵀ δ|` recomputed in Double (the band is wider than the Float rounding for unit-norm
+    /// samples), so the test that ends a sample stays exact; violators are ranked by those scores.
     private func violators(_ s: ActiveSetState, sample i: Int, correlations h: UnsafePointer<Float>, scale: Double,
                            exact: Bool, x: UnsafePointer<Float>, n: Int, d: Int) -> [Int32]
     {

@@ -41,11 +41,11 @@ struct ElasticNetSubproblem {
 /// support of `c` and `s` its signs, the objective restricted to that orthant face is the
 /// quadratic minimised by `(γ G_AA + (1−λ) I) ĉ_A = γ b_A − λ s` (a Cholesky solve, LAPACK's
 /// `dpotrf` and `dpotrs`). If `ĉ_A` keeps the signs `s` and the atoms off `A` satisfy
-/// `γ|b_k − G_kA ĉ_A| ≤ λ`, `ĉ` is the optimum to rounding and the solver returns it. Otherwise `c` moves toward `ĉ` up to the first coordinate
-/// that reaches zero (that coordinate leaves the support): the objective is convex along the
-/// segment and least at `ĉ`, so the move never increases it. Descent goes on until a face step
-/// succeeds, or the largest step of a sweep is at most `tolerance · max|c|` (then `c` is returned
-/// as converged), or after `maxSweeps` sweeps.
+/// `γ|b_k − G_kA ĉ_A| ≤ λ`, `ĉ` is the optimum to rounding and the solver returns it. Otherwise
+/// `c` moves toward `ĉ` up to the first coordinate that reaches zero (that coordinate leaves the
+/// support): the objective is convex along the segment and least at `ĉ`, so the move never
+/// increases it. Descent goes on until a face step succeeds, or the largest step of a sweep is at
+/// most `tolerance · max|c|` (then `c` is returned as converged), or after `maxSweeps` sweeps.
 enum ElasticNetSolver {
     struct Solution {
         var coefficients: [Double]

@@ -3,8 +3,8 @@
 ///
 /// OMP appends one atom per iteration: with `w = L⁻¹ g` for the new column `g` of `A` (its inner
 /// products with the atoms already in) and diagonal entry `a`, the new row of `L` is
-/// `[wᵀ, √(a − wᵀw)]` — O(k²) per append instead of O(k³) per refactorisation. The elastic-net
-/// solver factors a whole matrix by appending its columns in turn.
+/// `[wᵀ, √(a − wᵀw)]` — O(k²) per append instead of O(k³) per refactorisation. (EnSC's face step
+/// factors a whole matrix at once and uses LAPACK's `dpotrf` instead.)
 ///
 /// Sizes are the active sets of the coders (tens to a few hundred), so plain loops serve.
 struct GrowingCholesky {
