@@ -103,8 +103,7 @@ public struct EBSC {
         }
         let candidates = configuration.candidates(for: model.kind)
         let (embeddings, features) = try timings.measure("embed") {
-            try Self.embeddings(of: samples, model: model, features: candidates.usesFeatures,
-                                withInput: candidates == .featuresAndInput, progress: progress)
+            try Self.embeddings(of: samples, model: model, candidates: candidates, progress: progress)
         }
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
@@ -149,12 +148,14 @@ public struct EBSC {
         }
     }
 
-    /// Embeddings `z` `[N, d]` of every sample, in evaluation mode, 512 samples at a time; with
-    /// `features`, also the features before the encoder's last layer (``Encoder/representations(_:)``),
-    /// and with `withInput` each features row followed by the sample as the encoder reads it, both
-    /// unit rows scaled by `1/√2`, so that the dot product of two rows is the mean of the two cosines.
-    static func embeddings(of samples: any SampleSource, model: EBSCModel, features: Bool = false, withInput: Bool = false,
+    /// Embeddings `z` `[N, d]` of every sample, in evaluation mode, 512 samples at a time, and the
+    /// rows that choose the pairs for `candidates`: for ``Candidates/features`` the features before
+    /// the encoder's last layer (``Encoder/representations(_:)``), for ``Candidates/featuresAndInput``
+    /// each features row followed by the sample as the encoder reads it, both unit rows scaled by
+    /// `1/√2`, so that the dot product of two rows is the mean of the two cosines; nil otherwise.
+    static func embeddings(of samples: any SampleSource, model: EBSCModel, candidates: Candidates,
                            progress: ProgressHandler?) throws -> (z: [Float], features: [Float]?) {
+        let features = candidates.usesFeatures, withInput = candidates == .featuresAndInput
         model.eval()
         let samples = model.standardized(samples)
         let n = samples.count, size = samples.sampleSize
@@ -202,7 +203,7 @@ public struct EBSC {
     }
 
     /// What chooses the coded pairs: the embeddings `z` for ``Candidates/embedding``, the rows
-    /// ``embeddings(of:model:features:withInput:progress:)`` gave for ``Candidates/features`` and
+    /// ``embeddings(of:model:candidates:progress:)`` gave for ``Candidates/features`` and
     /// ``Candidates/featuresAndInput`` (each `queries` against `keys`, `count` query rows), nil
     /// (the energies themselves) for ``Candidates/energy``.
     static func shortlist(_ candidates: Candidates, embeddings: (queries: [Float], keys: [Float]),
@@ -281,8 +282,7 @@ public struct EBSCResult {
                      "predict: \(values.count) values are not \(count) samples of \(model.kind)")
         let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
         // ArraySamples cannot fail to read, and the model fits its own kind.
-        let new = try! EBSC.embeddings(of: samples, model: model, features: candidates.usesFeatures,
-                                       withInput: candidates == .featuresAndInput, progress: nil)
+        let new = try! EBSC.embeddings(of: samples, model: model, candidates: candidates, progress: nil)
         let codes = EBSC.codes(of: new.z, count: count, energy: energy)
         var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true
