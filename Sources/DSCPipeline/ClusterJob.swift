@@ -49,6 +49,11 @@ public struct ClusterJob: Sendable {
     public var deep = EBSCConfiguration()
     /// EBSC: a trained model file (`dsc train`); nil trains one first.
     public var modelPath: String?
+    /// EBSC: a second HDF5 file whose samples (the same ``featuresDataset``, with
+    /// ``labelsDataset`` for scores when present) are labelled out of sample once the clustering
+    /// is fitted: each is coded against the N clustered samples and takes the cluster with the
+    /// largest total coefficient (`EBSCResult.predict(_:count:)`). nil: none.
+    public var predictInput: String?
     /// EBSC: training progress, after every step.
     public var trainingProgress: (@Sendable (TrainingProgress) -> Void)?
     /// Neighbours per sample in the kNN graph (spectral), 1 ≤ k < N.
@@ -91,6 +96,23 @@ public struct ClusterJob: Sendable {
         return max(10, 2_000_000 / n)
     }
 
+    /// Labels for every sample of `source` from the fitted `result`, read and coded in blocks of
+    /// 4,096 (each sample is coded on its own, so the blocks do not change the labels).
+    static func predict(_ source: HDF5RowSource, with result: EBSCResult, progress: ProgressHandler?) throws -> [Int] {
+        let n = source.rowCount, d = source.dimension, block = 4096
+        var labels: [Int] = []
+        labels.reserveCapacity(n)
+        var buffer = [Float](repeating: 0, count: min(n, block) * d)
+        progress?("predict", 0)
+        for start in stride(from: 0, to: n, by: block) {
+            let rows = min(block, n - start)
+            try buffer.withUnsafeMutableBufferPointer { try source.readRows(start..<(start + rows), into: $0.baseAddress!) }
+            labels += result.predict(Array(buffer[0..<(rows * d)]), count: rows)
+            progress?("predict", Double(start + rows) / Double(n))
+        }
+        return labels
+    }
+
     /// The run's settings as (name, value) pairs, for result-file attributes and reports.
     public var parameters: [(String, String)] {
         var p: [(String, String)] = [
@@ -106,6 +128,7 @@ public struct ClusterJob: Sendable {
             } else {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }
+            if let predictInput { p.append(("predict", predictInput)) }
             p += [("row_normalization", rowNormalization.rawValue), ("eigen_solver", eigenSolver.rawValue),
                   ("layout_epochs", String(layoutEpochs)), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .spectral:
@@ -127,8 +150,16 @@ public struct ClusterJob: Sendable {
 
     /// Opens the input and checks everything a user can get wrong, cheaply and before any long
     /// computation: the file, the dataset's rank, type and size, K against N, the neighbours,
-    /// the labels' length, and that every value is finite (one streamed pass).
+    /// the labels' length, and that every value is finite (one streamed pass); the same for the
+    /// ``predictInput`` file, whose samples must have the input's shape.
     public func validate() throws -> (source: HDF5RowSource, truth: [Int]?) {
+        let checked = try validateInputs()
+        return (checked.source, checked.truth)
+    }
+
+    /// ``validate()``, also returning the ``predictInput`` file's samples and labels.
+    func validateInputs() throws -> (source: HDF5RowSource, truth: [Int]?,
+                                     prediction: (source: HDF5RowSource, truth: [Int]?)?) {
         guard clusters >= 2 else { throw PipelineError.tooFewClusters(clusters: clusters) }
         let reader = try HDF5Reader(path: input)
         let source = try reader.rowSource(featuresDataset)
@@ -144,14 +175,35 @@ public struct ClusterJob: Sendable {
             truth = try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset)
         }
         try source.validateFinite()
-        return (source, truth)
+        return (source, truth, try validatePrediction(like: source))
+    }
+
+    /// Checks the ``predictInput`` file, if any, as ``validate()`` checks the input: the method
+    /// has an out-of-sample step, the samples have the clustered samples' shape and finite
+    /// values, and the labels (when present, or required) match their count.
+    func validatePrediction(like source: HDF5RowSource) throws -> (source: HDF5RowSource, truth: [Int]?)? {
+        guard let predictInput else { return nil }
+        guard method == .ebsc else { throw PipelineError.predictNeedsEBSC(method: method.rawValue) }
+        let reader = try HDF5Reader(path: predictInput)
+        let other = try reader.rowSource(featuresDataset)
+        if Array(other.shape.dropFirst()) != Array(source.shape.dropFirst()) {
+            throw PipelineError.predictShapeMismatch(file: predictInput, dataset: featuresDataset,
+                                                     shape: Array(other.shape.dropFirst()),
+                                                     expected: Array(source.shape.dropFirst()), clusteredFile: input)
+        }
+        var truth: [Int]?
+        if labelsRequired || reader.contains(labelsDataset) {
+            truth = try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset)
+        }
+        try other.validateFinite()
+        return (other, truth)
     }
 
     /// Runs the method. `progress` receives (stage, fraction) updates; the library never prints.
     public func run(progress: ProgressHandler? = nil) throws -> ClusterOutcome {
         let start = ContinuousClock.now
         var timings = StageTimings()
-        let (source, truth) = try timings.measure("read") { try validate() }
+        let (source, truth, toPredict) = try timings.measure("read") { try validateInputs() }
         let restarts = self.restarts ?? Self.defaultRestarts(for: method, samples: source.rowCount)
         var outcome = ClusterOutcome(input: input, featuresDataset: featuresDataset, samples: source.rowCount,
                                      dimension: source.dimension, clusters: clusters, method: method, seed: seed,
@@ -172,6 +224,12 @@ public struct ClusterJob: Sendable {
             ebsc.trainingProgress = trainingProgress
             let result = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
             outcome.take(result.clustering.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
+            if let (other, otherTruth) = toPredict {
+                let labels = try timings.measure("predict") { try Self.predict(other, with: result, progress: progress) }
+                outcome.prediction = ClusterOutcome.Prediction(
+                    input: other.path, labels: labels, truth: otherTruth,
+                    metrics: otherTruth.map { ClusteringMetrics(truth: $0, predicted: labels) })
+            }
         case .spectral:
             var sc = SpectralClustering(clusters: clusters)
             sc.neighbors = neighbors

@@ -38,6 +38,24 @@ public struct ClusterOutcome: Sendable {
     public var timings = StageTimings()
     /// Things a user should know (a disconnected graph, …).
     public var warnings: [String] = []
+    /// Labels of a second file's samples, out of sample (``ClusterJob/predictInput``).
+    public var prediction: Prediction?
+
+    /// The samples of a second file labelled by a fitted clustering, each coded against the N
+    /// clustered samples (`EBSCResult.predict(_:count:)`).
+    public struct Prediction: Sendable {
+        /// Path of the file whose samples were labelled.
+        public var input: String
+        /// Cluster of each of its samples, `[M]`, values in 0..<K (the clusters of ``ClusterOutcome/labels``).
+        public var labels: [Int]
+        /// Its true labels, when it had them.
+        public var truth: [Int]?
+        public var metrics: ClusteringMetrics?
+
+        public init(input: String, labels: [Int], truth: [Int]? = nil, metrics: ClusteringMetrics? = nil) {
+            self.input = input; self.labels = labels; self.truth = truth; self.metrics = metrics
+        }
+    }
 
     /// Number of samples in each predicted cluster, `[K]`.
     public var clusterSizes: [Int] {

@@ -17,6 +17,10 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
     case badReference(String)
     /// A result file lacks something this command needs.
     case missingInResult(file: String, dataset: String)
+    /// `--predict` with a method that has no out-of-sample step.
+    case predictNeedsEBSC(method: String)
+    /// The `--predict` file's samples do not have the shape of the clustered ones.
+    case predictShapeMismatch(file: String, dataset: String, shape: [Int], expected: [Int], clusteredFile: String)
 
     public var errorDescription: String? {
         switch self {
@@ -32,6 +36,10 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
             return "\(text): expected FILE or FILE:DATASET"
         case .missingInResult(let file, let dataset):
             return "\(file): dataset \"\(dataset)\" not found; is this a result file written by dsc cluster?"
+        case .predictNeedsEBSC(let method):
+            return "--predict labels new samples through an EBSC fit; --method \(method) has no out-of-sample step (use --method ebsc)"
+        case .predictShapeMismatch(let file, let dataset, let shape, let expected, let clusteredFile):
+            return "\(file): dataset \"\(dataset)\" holds samples of shape \(shape), but those of \(clusteredFile) are \(expected)"
         }
     }
 }

@@ -12,6 +12,8 @@ import Foundation
 ///   indices, indptr))` rebuilds it);
 /// - `embedding` float32 `[N, K]`: the row-normalised spectral embedding (spectral only);
 /// - `truth` int64 `[N]`: the input's labels, when it had them (so a report can be rebuilt alone);
+/// - `predicted/labels` int64 `[M]` and, when that file had labels, `predicted/truth` int64 `[M]`:
+///   the out-of-sample labels of the `--predict` file (attribute `input` on `predicted/labels`);
 /// - root attributes: `method`, `parameters` (JSON object), `seed`, `version`, `input`,
 ///   `features_dataset`, `samples`, `dimension`, `clusters`, `timings` (JSON object of seconds),
 ///   `eigenvalues` (float64 array: the smallest eigenvalues of the normalised Laplacian, spectral
@@ -32,6 +34,11 @@ public enum ResultFile {
             }
             if let values = outcome.eigenvalues { try out.setAttribute("eigenvalues", .doubles(values)) }
             if let truth = outcome.truth { try out.write(truth.map(Int64.init), to: "truth") }
+            if let p = outcome.prediction {
+                try out.write(p.labels.map(Int64.init), to: "predicted/labels")
+                try out.setAttribute("input", .string(p.input), on: "predicted/labels")
+                if let truth = p.truth { try out.write(truth.map(Int64.init), to: "predicted/truth") }
+            }
             try out.setAttribute("method", outcome.method.rawValue)
             try out.setAttribute("parameters", jsonObject(outcome.parameters.map { ($0.0, quoted($0.1)) }))
             try out.setAttribute("seed", Int(truncatingIfNeeded: outcome.seed))

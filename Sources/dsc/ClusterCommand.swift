@@ -55,6 +55,7 @@ struct ClusterCommand: ParsableCommand {
           dsc cluster digits.h5 -k 10 --method spectral
           dsc cluster mnist.h5 -k 10 --features-dataset images --model mnist-model.h5
           dsc cluster mnist.h5 -k 10 --output result.h5 --report mnist-report
+          dsc cluster train.h5 -k 10 --model model.h5 --predict test.h5
           dsc cluster data.h5 -k 5 --features-dataset X --labels-dataset y --json
         """
     )
@@ -110,7 +111,10 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Seed for every random choice; the same seed gives the same labels.")
     var seed: UInt64 = 0
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write labels, affinity (CSR) and embedding to this HDF5 file.", valueName: "out.h5"))
+    @Option(help: ArgumentHelp("EBSC: after clustering, label the samples of this second file (same datasets and sample shape) out of sample: each is coded against the clustered samples and takes the cluster of its largest coefficients. Scores are printed when it has labels.", valueName: "new.h5"))
+    var predict: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write labels, affinity (CSR) and embedding to this HDF5 file (with --predict, also predicted/labels).", valueName: "out.h5"))
     var output: String?
 
     @Option(help: ArgumentHelp("Write report.md, report.html and metrics.json into this folder.", valueName: "dir"))
@@ -150,6 +154,7 @@ struct ClusterCommand: ParsableCommand {
             job.seed = seed
             job.deep = deep.configuration(seed: seed)
             job.modelPath = model
+            job.predictInput = predict
             try execute(job, output: output, report: report, options: options)
         }
     }

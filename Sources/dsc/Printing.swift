@@ -11,6 +11,11 @@ func outcomeJSON(_ o: ClusterOutcome) -> JSONValue {
         ("seconds", .object(o.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })),
     ]
     if let m = o.metrics { fields.append(("metrics", metricsJSON(m))) }
+    if let p = o.prediction {
+        var predicted: [(String, JSONValue)] = [("input", .string(p.input)), ("n", .integer(p.labels.count))]
+        if let m = p.metrics { predicted.append(("metrics", metricsJSON(m))) }
+        fields.append(("predicted", .object(predicted)))
+    }
     if let s = o.eigenSolver { fields.append(("eigen_solver", .string(s))) }
     if let g = o.graphGFLOPS { fields.append(("graph_gflops", .number((g * 10).rounded() / 10))) }
     if !o.warnings.isEmpty { fields.append(("warnings", .array(o.warnings.map { .string($0) }))) }
@@ -32,6 +37,10 @@ func outcomeSummary(_ o: ClusterOutcome, output: String?, report: String?, peak:
         lines.append(metricsLine(m))
     } else {
         lines.append("  no labels in the file: scores not computed")
+    }
+    if let p = o.prediction {
+        lines.append("\((p.input as NSString).lastPathComponent): \(p.labels.count) samples labelled out of sample")
+        lines.append(p.metrics.map(metricsLine) ?? "  no labels in the file: scores not computed")
     }
     let stages = o.timings.stages.filter { $0.name != "total" }.map { "\($0.name) \(String(format: "%.2f", $0.seconds))s" }
     var time = "  time   " + stages.joined(separator: " · ")

@@ -127,6 +127,79 @@ final class ClusterJobTests: XCTestCase {
         XCTAssertTrue(message(job).contains("labels_fraction"), message(job))
     }
 
+    /// Writes rows `rows` of digits' `features` and `labels` (or only the first `columns`
+    /// features, and no labels) to a new file.
+    func digitsSubset(_ rows: Range<Int>, columns: Int = 64, labels: Bool = true, in folder: URL, name: String) throws -> String {
+        let matrix = try HDF5Reader(path: digits).readMatrix("features")
+        let truth = try HDF5Reader(path: digits).readLabels("labels")
+        var values: [Float] = []
+        for r in rows { values += matrix.values[(r * 64)..<(r * 64 + columns)] }
+        let path = folder.appendingPathComponent(name).path
+        try HDF5Writer.writeFile(path) { out in
+            try out.write(values, shape: [rows.count, columns], to: "features")
+            if labels { try out.write(truth[rows].map(Int64.init), to: "labels") }
+        }
+        return path
+    }
+
+    func testPredictLabelsASecondFileOutOfSample() throws {
+        let folder = try temporaryDirectory()
+        let train = try digitsSubset(0..<1400, in: folder, name: "train.h5")
+        // The first 200 clustered samples again, then 397 the clustering never saw.
+        let seen = try digitsSubset(0..<200, labels: false, in: folder, name: "seen.h5")
+        let unseen = try digitsSubset(1400..<1797, in: folder, name: "unseen.h5")
+        var job = ClusterJob(input: train, clusters: 10)
+        job.deep.rawFeatures = true
+        job.deep.epochs = 10
+        job.predictInput = seen
+        let first = try job.run()
+        let again = try XCTUnwrap(first.prediction)
+        XCTAssertEqual(again.labels.count, 200)
+        XCTAssertNil(again.truth)
+        XCTAssertNil(again.metrics)
+        // A clustered sample is its own strongest atom, so it keeps its cluster.
+        let agree = zip(again.labels, first.labels[0..<200]).filter { $0 == $1 }.count
+        XCTAssertGreaterThanOrEqual(agree, 190, "\(agree) of 200 clustered samples kept their cluster")
+
+        job.predictInput = unseen
+        let outcome = try job.run()
+        XCTAssertEqual(outcome.labels, first.labels, "the same seed gives the same fit")
+        let prediction = try XCTUnwrap(outcome.prediction)
+        XCTAssertEqual(prediction.labels.count, 397)
+        XCTAssertTrue(prediction.labels.allSatisfy { (0..<10).contains($0) })
+        let truth = try HDF5Reader(path: digits).readLabels("labels")
+        XCTAssertEqual(prediction.truth, Array(truth[1400..<1797]))
+        // Held-out quality, against a fit whose own ACC is about 0.88.
+        let acc = try XCTUnwrap(prediction.metrics).acc
+        XCTAssertGreaterThanOrEqual(acc, 0.7, "held-out ACC \(acc)")
+        XCTAssertTrue(outcome.timings.names.contains("predict"))
+
+        let path = folder.appendingPathComponent("r.h5").path
+        try ResultFile.write(outcome, to: path)
+        let reader = try HDF5Reader(path: path)
+        XCTAssertEqual(try reader.readLabels("predicted/labels"), prediction.labels)
+        XCTAssertEqual(try reader.readLabels("predicted/truth"), prediction.truth)
+        XCTAssertEqual(try reader.stringAttribute("input", of: "predicted/labels"), unseen)
+    }
+
+    func testPredictRefusesOtherMethodsAndOtherShapesBeforeWork() throws {
+        func message(_ job: ClusterJob) -> String {
+            do { _ = try job.validate(); return "no error" } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
+        }
+        let folder = try temporaryDirectory()
+        let train = try digitsSubset(0..<100, in: folder, name: "train.h5")
+        let narrow = try digitsSubset(100..<120, columns: 60, in: folder, name: "narrow.h5")
+        var job = ClusterJob(input: train, clusters: 10, method: .spectral)
+        job.predictInput = narrow
+        XCTAssertEqual(message(job), "--predict labels new samples through an EBSC fit; --method spectral has no out-of-sample step (use --method ebsc)")
+        job.method = .ebsc
+        XCTAssertEqual(message(job), "\(narrow): dataset \"features\" holds samples of shape [60], but those of \(train) are [64]")
+        job.predictInput = folder.appendingPathComponent("missing.h5").path
+        XCTAssertTrue(message(job).contains("missing.h5"), message(job))
+        job.predictInput = try digitsSubset(100..<120, in: folder, name: "fine.h5")
+        XCTAssertEqual(message(job), "no error")
+    }
+
     func testCheckWritable() throws {
         let dir = try temporaryDirectory()
         XCTAssertNoThrow(try checkWritable(dir.appendingPathComponent("x.h5").path))

@@ -26,6 +26,14 @@ final class BadInputTests: XCTestCase {
         return String(lines.first ?? "")
     }
 
+    func testPredictFileOfAnotherShapeOrMethod() throws {
+        let digits = CLI.root.appendingPathComponent("datasets/digits.h5").path
+        let small = CLI.fixture("small_float64.h5")
+        try assertFails([digits, "-k", "10", "--predict", small], mentions: [small, "\"features\"", "[64]"])
+        try assertFails([digits, "-k", "10", "--method", "spectral", "--predict", digits], mentions: ["--predict", "spectral"])
+        try assertFails([digits, "-k", "10", "--predict", "/nonexistent/new.h5"], mentions: ["/nonexistent/new.h5", "no such file"])
+    }
+
     func testMissingFile() throws {
         try assertFails(["/nonexistent/data.h5", "-k", "3"], mentions: ["/nonexistent/data.h5", "no such file"])
     }

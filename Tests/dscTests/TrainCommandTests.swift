@@ -36,6 +36,19 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNil(seconds["train"], "a given model is not trained again")
         for stage in ["embed", "coefficients", "eigen", "kmeans"] { XCTAssertNotNil(seconds[stage], stage) }
         XCTAssertGreaterThan(try XCTUnwrap((cj["metrics"] as? [String: Double])?["acc"]), 0.5)
+        // The same samples again, out of sample: each is its own strongest atom, so the labels
+        // and scores follow the fit's.
+        let out = dir.appendingPathComponent("result.h5").path
+        let p = try CLI.run(["cluster", digits, "-k", "10", "--model", model, "--predict", digits, "-o", out, "--json", "--quiet"])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let pj = try json(p.stdout)
+        let predicted = try XCTUnwrap(pj["predicted"] as? [String: Any])
+        XCTAssertEqual(predicted["n"] as? Int, 1797)
+        XCTAssertEqual(predicted["input"] as? String, digits)
+        let fitAcc = try XCTUnwrap((pj["metrics"] as? [String: Double])?["acc"])
+        let predictedAcc = try XCTUnwrap((predicted["metrics"] as? [String: Double])?["acc"])
+        XCTAssertEqual(predictedAcc, fitAcc, accuracy: 0.02)
+        XCTAssertNotNil((try XCTUnwrap(pj["seconds"] as? [String: Double]))["predict"])
     }
 
     /// A run killed with SIGKILL leaves a usable checkpoint, and `--resume` finishes the run.
