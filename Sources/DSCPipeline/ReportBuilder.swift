@@ -37,6 +37,13 @@ public enum ReportBuilder {
                                      classNames: matching.reorderedClasses.map(String.init),
                                      clusterNames: matching.reorderedClusters.map(String.init))
         }
+        if let p = outcome.prediction {
+            report.parameters.append(.init("predicted_samples", String(p.labels.count)))
+            if let m = p.metrics {
+                report.metrics = (report.metrics ?? []) + [
+                    .init("predicted_acc", m.acc), .init("predicted_nmi", m.nmi), .init("predicted_ari", m.ari)]
+            }
+        }
         return report
     }
 

@@ -107,8 +107,14 @@ enum Format {
     }
 
     /// Display label and short explanation of a well-known metric key; unknown keys are returned
-    /// unchanged with no explanation.
+    /// unchanged with no explanation. A well-known key with the prefix `predicted_` is the same
+    /// score of the samples labelled out of sample (`dsc cluster --predict`).
     static func metricLabel(_ name: String) -> (label: String, detail: String) {
+        let prefix = "predicted_"
+        if name.lowercased().hasPrefix(prefix) {
+            let base = metricLabel(String(name.dropFirst(prefix.count)))
+            if !base.detail.isEmpty { return (base.label + ", out of sample", base.detail + ", of the predicted samples") }
+        }
         switch name.lowercased() {
         case "acc": return ("ACC", "accuracy after Hungarian matching")
         case "nmi": return ("NMI", "normalised mutual information, arithmetic mean")

@@ -173,6 +173,9 @@ final class ClusterJobTests: XCTestCase {
         let acc = try XCTUnwrap(prediction.metrics).acc
         XCTAssertGreaterThanOrEqual(acc, 0.7, "held-out ACC \(acc)")
         XCTAssertTrue(outcome.timings.names.contains("predict"))
+        let report = ReportBuilder.input(for: outcome)
+        XCTAssertEqual(report.metrics?.first { $0.name == "predicted_acc" }?.value, acc)
+        XCTAssertTrue(report.parameters.contains { $0.key == "predicted_samples" && $0.value == "397" })
 
         let path = folder.appendingPathComponent("r.h5").path
         try ResultFile.write(outcome, to: path)

@@ -2,6 +2,15 @@ import XCTest
 @testable import DSCReport
 
 final class FormatAndChartTests: XCTestCase {
+    func testMetricLabelsForOutOfSampleScores() {
+        XCTAssertEqual(Format.metricLabel("acc").label, "ACC")
+        XCTAssertEqual(Format.metricLabel("predicted_acc").label, "ACC, out of sample")
+        XCTAssertEqual(Format.metricLabel("predicted_nmi").detail, "normalised mutual information, arithmetic mean, of the predicted samples")
+        // Unknown keys stay as they are, with or without the prefix.
+        XCTAssertEqual(Format.metricLabel("predicted_speed").label, "predicted_speed")
+        XCTAssertEqual(Format.metricLabel("predicted_speed").detail, "")
+    }
+
     func testHTMLEscaping() {
         XCTAssertEqual(Format.html("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;")
         XCTAssertEqual(Format.html("λ — ok"), "λ — ok")
