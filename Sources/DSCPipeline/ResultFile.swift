@@ -56,7 +56,8 @@ public enum ResultFile {
     }
 
     /// Reads a result file back into a ``ClusterOutcome`` (labels, embedding, eigenvalues, truth,
-    /// settings and timings; the affinity is left out, a report does not need it).
+    /// the `--predict` labels with their scores, settings and timings; the affinity is left out,
+    /// a report does not need it).
     public static func read(_ path: String) throws -> (outcome: ClusterOutcome, peakMemoryBytes: Int?) {
         let reader = try HDF5Reader(path: path)
         guard reader.contains("labels") else { throw PipelineError.missingInResult(file: path, dataset: "labels") }
@@ -85,6 +86,14 @@ public enum ResultFile {
             if let seconds = Double(value) { outcome.timings.record(name, seconds: seconds) }
         }
         if let w = string("warnings") { outcome.warnings = w.split(separator: "\n").map(String.init) }
+        if reader.contains("predicted/labels") {
+            let labels = try reader.readLabels("predicted/labels")
+            let truth = reader.contains("predicted/truth")
+                ? try reader.readLabels("predicted/truth", matchingRowsOf: "predicted/labels") : nil
+            outcome.prediction = .init(input: (try? reader.stringAttribute("input", of: "predicted/labels")) ?? path,
+                                       labels: labels, truth: truth,
+                                       metrics: truth.map { ClusteringMetrics(truth: $0, predicted: labels) })
+        }
         return (outcome, int("peak_memory_bytes"))
     }
 

@@ -183,6 +183,11 @@ final class ClusterJobTests: XCTestCase {
         XCTAssertEqual(try reader.readLabels("predicted/labels"), prediction.labels)
         XCTAssertEqual(try reader.readLabels("predicted/truth"), prediction.truth)
         XCTAssertEqual(try reader.stringAttribute("input", of: "predicted/labels"), unseen)
+        let back = try XCTUnwrap(try ResultFile.read(path).outcome.prediction)
+        XCTAssertEqual(back.input, unseen)
+        XCTAssertEqual(back.labels, prediction.labels)
+        XCTAssertEqual(back.truth, prediction.truth)
+        XCTAssertEqual(back.metrics?.acc, acc)
     }
 
     func testPredictRefusesOtherMethodsAndOtherShapesBeforeWork() throws {
