@@ -43,6 +43,10 @@ public enum EBSCError: Error, LocalizedError, Equatable, Sendable {
         for (name, value) in pairs(expected) where have[name] != value {
             throw architectureMismatch(file: file, setting: name, stored: have[name] ?? "(absent)", expected: value)
         }
+        let want = Dictionary(pairs(expected), uniquingKeysWith: { a, _ in a })
+        for (name, value) in pairs(stored) where want[name] == nil {
+            throw architectureMismatch(file: file, setting: name, stored: value, expected: "(absent)")
+        }
         throw architectureMismatch(file: file, setting: "architecture", stored: stored, expected: expected)
     }
 }

@@ -67,6 +67,7 @@ extension EBSCConfiguration {
             case "embedding": embeddingDimensions = try int(v)
             case "queue": queueSize = try int(v)
             case "energy_hidden": energyHidden = try int(v)
+            case "joint": joint = v == "true"
             default: throw bad("unknown setting \(k)")
             }
         }

@@ -93,7 +93,17 @@ public final class EBSCTrainer {
 
     /// Steps in the whole run: `epochs` per phase, two phases without joint training.
     public var totalSteps: Int {
-        loader.batchesPerEpoch * configuration.epochs * (configuration.joint || configuration.rawFeatures ? 1 : 2)
+        loader.batchesPerEpoch * configuration.epochs * (joint || configuration.rawFeatures ? 1 : 2)
+    }
+
+    /// Whether the encoder and the energy network train together (``EBSCConfiguration/joint``).
+    public var joint: Bool { configuration.joint }
+
+    /// What a checkpoint of this training stores and a resumed one must match: the architecture,
+    /// and the schedule when the phases are separate (a joint run resumed as two phases, or the
+    /// reverse, would read its step count against the wrong schedule).
+    var checkpointConfiguration: String {
+        configuration.architectureString + (joint || configuration.rawFeatures ? "" : ";joint=false")
     }
 
     /// Restores model, optimizer and step count from a checkpoint of the same architecture.
@@ -102,7 +112,7 @@ public final class EBSCTrainer {
     ///   the checkpoint's own errors (missing tensor, wrong shape, unreadable file).
     public func resume(from path: String) throws {
         let info = try Checkpoint.info(path)
-        try EBSCError.checkArchitecture(stored: info.configuration, expected: configuration.architectureString, file: path)
+        try EBSCError.checkArchitecture(stored: info.configuration, expected: checkpointConfiguration, file: path)
         try Checkpoint.load(path, into: model, optimizer: optimizer)
         step = info.step
     }
@@ -110,7 +120,7 @@ public final class EBSCTrainer {
     /// Saves model, optimizer and step to ``checkpointPath`` (atomically).
     public func saveCheckpoint() throws {
         guard let checkpointPath else { return }
-        try Checkpoint.save(model, optimizer: optimizer, to: checkpointPath, configuration: configuration.architectureString,
+        try Checkpoint.save(model, optimizer: optimizer, to: checkpointPath, configuration: checkpointConfiguration,
                             step: step, epoch: step / max(1, loader.batchesPerEpoch))
     }
 
@@ -126,7 +136,7 @@ public final class EBSCTrainer {
         while step < endStep {
             let e = step / perEpoch, first = step % perEpoch
             let phase: Phase = configuration.rawFeatures ? .energyOnly
-                : configuration.joint ? .joint : (e < configuration.epochs ? .contrastiveOnly : .energyOnly)
+                : joint ? .joint : (e < configuration.epochs ? .contrastiveOnly : .energyOnly)
             let epochStart = Date()
             var sums = (loss: 0.0, con: 0.0, se: 0.0, nnz: 0.0), count = 0
             // A whole epoch is loaded ahead on the loader's thread; a resumed partial one here.

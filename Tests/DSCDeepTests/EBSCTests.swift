@@ -160,6 +160,49 @@ final class EBSCTests: XCTestCase {
         }
     }
 
+    /// Training in two phases (`--no-joint`) runs twice the steps; its checkpoint stores the
+    /// schedule and is refused by a joint run (and a joint checkpoint by a two-phase run) in one
+    /// line naming `joint`, where before either resumed against the wrong schedule.
+    func testSeparatePhasesAndTheirCheckpoints() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
+        let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
+        func trainer(joint: Bool) throws -> EBSCTrainer {
+            var config = smallConfiguration(epochs: 2)   // 3 batches per epoch
+            config.joint = joint
+            let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
+            return EBSCTrainer(model: model, samples: model.standardized(samples))
+        }
+        let joint = try trainer(joint: true)
+        XCTAssertTrue(joint.joint)
+        XCTAssertEqual(joint.totalSteps, 6)
+        let phases = try trainer(joint: false)
+        XCTAssertEqual(phases.totalSteps, 12, "two phases of 2 epochs")
+        let path = temporaryFile("phases.h5")
+        phases.checkpointPath = path
+        try phases.train(stoppingAt: 4)
+        try phases.saveCheckpoint()
+        XCTAssertTrue(try Checkpoint.info(path).configuration.hasSuffix(";joint=false"))
+        XCTAssertThrowsError(try trainer(joint: true).resume(from: path)) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
+                           "\(path): model was built with joint=false, but this run needs joint=(absent)")
+        }
+        let again = try trainer(joint: false)
+        try again.resume(from: path)
+        XCTAssertEqual(again.step, 4)
+        // The finished two-phase model loads as a model.
+        try again.train()
+        try again.saveCheckpoint()
+        XCTAssertFalse(try EBSCModel.load(path).configuration.joint)
+        // A joint checkpoint is refused by a two-phase run.
+        let jointPath = temporaryFile("joint.h5")
+        joint.checkpointPath = jointPath
+        try joint.saveCheckpoint()
+        XCTAssertThrowsError(try trainer(joint: false).resume(from: jointPath)) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
+                           "\(jointPath): model was built with joint=(absent), but this run needs joint=false")
+        }
+    }
+
     /// Refinement trains a copy of the energy network on the final embeddings: the loss falls,
     /// the result codes with the refined copy, and the given model is left as it was.
     func testEnergyRefinementFitsACopy() throws {
