@@ -89,6 +89,7 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
         var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
                                            kmeansRestarts: kmeansRestarts, seed: seed)
         sec.layoutEpochs = layoutEpochs
+        sec.connectivityHint = "try a smaller lambda, whose codes are denser"
         return sec
     }
 

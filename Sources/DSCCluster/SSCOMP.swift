@@ -58,6 +58,7 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
         var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
                                            kmeansRestarts: kmeansRestarts, seed: seed)
         sec.layoutEpochs = layoutEpochs
+        sec.connectivityHint = "try more atoms per sample"
         return sec
     }
 

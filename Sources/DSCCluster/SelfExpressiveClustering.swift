@@ -29,6 +29,9 @@ public struct SelfExpressiveClustering: Sendable {
     public var layoutEpochs: Int = 0
     /// Drives the eigensolver's start vector and every k-means choice.
     public var seed: UInt64
+    /// What the warning about a disconnected affinity suggests (``SpectralClustering/connectivityHint``):
+    /// the coding setting that gives more coefficients per sample.
+    public var connectivityHint = "more coefficients per sample connect the graph"
 
     public init(clusters: Int, normalization: CoefficientNormalization = .l2, eigenSolver: EigenSolverKind = .auto,
                 kmeansRestarts: Int = 10, seed: UInt64 = 0) {
@@ -42,6 +45,7 @@ public struct SelfExpressiveClustering: Sendable {
                                     seed: seed)
         sc.extraEigenvalues = extraEigenvalues
         sc.layoutEpochs = layoutEpochs
+        sc.connectivityHint = connectivityHint
         return sc
     }
 

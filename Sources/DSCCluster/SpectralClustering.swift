@@ -43,6 +43,9 @@ public struct SpectralClustering: Sendable {
     /// and k-means runs on the `[N, K]` layout, which the result's ``SpectralClusteringResult/embedding``
     /// then holds. The layout's `seed` is ``seed``.
     public var layoutEpochs: Int = 0
+    /// What the warning about a disconnected affinity suggests: the setting of the method that
+    /// built the graph which would connect it.
+    public var connectivityHint = "try more neighbors or a union graph"
 
     public init(clusters: Int, neighbors: Int = 10, weighting: KNNWeighting = .cosine, metric: KNNMetric = .cosine,
                 mutual: Bool = false, eigenSolver: EigenSolverKind = .auto, kmeansRestarts: Int = 10, seed: UInt64 = 0) {
@@ -115,10 +118,13 @@ public struct SpectralClustering: Sendable {
         var timings = timings
         let n = w.rows, k = clusters
         var warnings: [String] = []
-        let components = w.connectedComponents().count
+        let (components, component) = w.connectedComponents()
         if components > 1 {
-            warnings.append("the affinity graph has \(components) connected components; "
-                + "spectral clustering tends to follow them (try more neighbors or a union graph)")
+            var sizes = [Int](repeating: 0, count: components)
+            for c in component { sizes[c] += 1 }
+            warnings.append("the affinity graph has \(components) connected components (the largest "
+                + "\(sizes.max() ?? 0) samples, the smallest \(sizes.min() ?? 0)); "
+                + "spectral clustering tends to follow them (\(connectivityHint))")
         }
         let pairs = try timings.measure("eigen") {
             try Eigensolver.laplacianEigenpairs(affinity: w, count: min(n, k + max(extraEigenvalues, layoutEpochs > 0 ? 1 : 0)),

@@ -124,6 +124,7 @@ public struct EBSC {
         var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
                                            kmeansRestarts: kmeansRestarts, seed: configuration.seed)
         sec.layoutEpochs = layoutEpochs
+        sec.connectivityHint = "try keeping more coefficients per sample"
         let clustered = try sec.fit(coefficients: c, progress: progress)
         for stage in clustered.timings.stages where stage.name != "total" { timings.record(stage.name, seconds: stage.seconds) }
         timings.record("total", seconds: StageTimings.seconds(since: start))

@@ -73,6 +73,12 @@ final class SelfExpressiveTests: XCTestCase {
         XCTAssertEqual(result.coding, SelfExpressiveCodingStats())
         XCTAssertEqual(result.embedding.count, n * 3)
         XCTAssertEqual(result.eigenvalues.count, 4)
+        // The three groups share no coefficient: the warning names the coding's remedy.
+        XCTAssertEqual(result.warnings.count, 1)
+        XCTAssertTrue(result.warnings[0].hasSuffix("(more coefficients per sample connect the graph)"), result.warnings[0])
+        XCTAssertEqual(ElasticNetSubspaceClustering(clusters: 3).spectral.spectral.connectivityHint,
+                       "try a smaller lambda, whose codes are denser")
+        XCTAssertEqual(SSCOMP(clusters: 3).spectral.spectral.connectivityHint, "try more atoms per sample")
     }
 
     func testClusteringValidation() {

@@ -75,7 +75,11 @@ final class SpectralClusteringTests: XCTestCase {
         let result = try SpectralClustering(clusters: 3).fit(affinity: w)
         XCTAssertEqual(result.components, 3)
         XCTAssertEqual(result.warnings.count, 1)
-        XCTAssertTrue(result.warnings[0].contains("3 connected components"), result.warnings[0])
+        XCTAssertEqual(result.warnings[0], "the affinity graph has 3 connected components (the largest 5 samples, the smallest 5); "
+                       + "spectral clustering tends to follow them (try more neighbors or a union graph)")
+        var hinted = SpectralClustering(clusters: 3)
+        hinted.connectivityHint = "try keeping more coefficients per sample"
+        XCTAssertTrue(try hinted.fit(affinity: w).warnings[0].hasSuffix("(try keeping more coefficients per sample)"))
         XCTAssertTrue(samePartition(result.labels, (0..<15).map { $0 / 5 }))
         XCTAssertEqual(result.timings.names, ["eigen", "kmeans", "total"])
         XCTAssertNil(result.graphGFLOPS)
