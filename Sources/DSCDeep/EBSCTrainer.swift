@@ -39,7 +39,7 @@ public struct EpochRecord: Sendable, Equatable {
 }
 
 /// Trains an ``EBSCModel`` on samples: the contrastive loss and the self-expression loss,
-/// jointly (the default) or one after the other, with AdamW, a warm-up + cosine schedule and
+/// jointly (the default for feature vectors) or one after the other (for images), with AdamW, a warm-up + cosine schedule and
 /// checkpoints.
 ///
 /// One step on a batch of B samples (indices `I`) with two augmented views `x₁`, `x₂`:
@@ -51,7 +51,7 @@ public struct EpochRecord: Sendable, Equatable {
 ///     L_se = γ/2 · mean‖z − C D‖² + mean(λ‖C_i‖₁ + (1 − λ)/2 ‖C_i‖²)
 ///     L = L_con + w · L_se ;  AdamW ;  keyEncoder ← momentum ;  queue ← k (with I)
 ///
-/// Without joint training (``EBSCConfiguration/joint`` off) the encoder trains on `L_con` alone
+/// Without joint training (``EBSCConfiguration/jointTraining(for:)``: off for images by default) the encoder trains on `L_con` alone
 /// for `epochs` epochs, then the energy network on `L_se` for `epochs` epochs with the encoder
 /// frozen (`z` detached). With raw features there is no encoder: only the energy network trains.
 ///
@@ -96,8 +96,8 @@ public final class EBSCTrainer {
         loader.batchesPerEpoch * configuration.epochs * (joint || configuration.rawFeatures ? 1 : 2)
     }
 
-    /// Whether the encoder and the energy network train together (``EBSCConfiguration/joint``).
-    public var joint: Bool { configuration.joint }
+    /// Whether the encoder and the energy network train together (``EBSCConfiguration/jointTraining(for:)``).
+    public var joint: Bool { configuration.jointTraining(for: model.kind) }
 
     /// What a checkpoint of this training stores and a resumed one must match: the architecture,
     /// and the schedule when the phases are separate (a joint run resumed as two phases, or the

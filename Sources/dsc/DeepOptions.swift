@@ -63,8 +63,8 @@ struct DeepOptions: ParsableArguments {
     @Flag(help: "EBSC: no LDFR layers in the CNN encoder (ablation).")
     var noLdfr = false
 
-    @Flag(help: "EBSC: train the encoder first, then the energy network on frozen embeddings (ablation).")
-    var noJoint = false
+    @Flag(inversion: .prefixedNo, help: "EBSC: train the encoder and the energy network together (--joint), or the encoder first and then the energy network on frozen embeddings (--no-joint, twice the epochs). Default: --no-joint for images, --joint for feature vectors.")
+    var joint: Bool?
 
     @Flag(help: "EBSC: code the standardised raw samples, with no encoder (ablation).")
     var rawFeatures = false
@@ -116,7 +116,7 @@ struct DeepOptions: ParsableArguments {
         c.refineSteps = refineSteps
         c.calibrationBatches = calibrationBatches
         c.ldfr = !noLdfr
-        c.joint = !noJoint
+        c.joint = joint
         c.rawFeatures = rawFeatures
         c.seed = seed
         return c

@@ -164,6 +164,12 @@ final class EBSCTests: XCTestCase {
     /// schedule and is refused by a joint run (and a joint checkpoint by a two-phase run) in one
     /// line naming `joint`, where before either resumed against the wrong schedule.
     func testSeparatePhasesAndTheirCheckpoints() throws {
+        // By default images train in two phases, feature vectors jointly.
+        XCTAssertTrue(EBSCConfiguration().jointTraining(for: .features(10)))
+        XCTAssertFalse(EBSCConfiguration().jointTraining(for: .images(channels: 1, height: 8, width: 8)))
+        var forced = EBSCConfiguration()
+        forced.joint = true
+        XCTAssertTrue(forced.jointTraining(for: .images(channels: 1, height: 8, width: 8)))
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
         let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
         func trainer(joint: Bool) throws -> EBSCTrainer {
@@ -192,7 +198,7 @@ final class EBSCTests: XCTestCase {
         // The finished two-phase model loads as a model.
         try again.train()
         try again.saveCheckpoint()
-        XCTAssertFalse(try EBSCModel.load(path).configuration.joint)
+        XCTAssertEqual(try EBSCModel.load(path).configuration.joint, false)
         // A joint checkpoint is refused by a two-phase run.
         let jointPath = temporaryFile("joint.h5")
         joint.checkpointPath = jointPath
