@@ -17,6 +17,10 @@ public struct TrainingProgress: Sendable {
     public var seconds: Double
     /// Steps already done when this process started (a resumed run), for the ETA.
     public var resumedAt: Int
+    /// What this epoch trains: `joint` (encoder and energy network together), `encoder` (the
+    /// first of two phases: the contrastive loss alone) or `energy` (the second phase, or raw
+    /// features: the energy network on fixed embeddings).
+    public var phase: String = "joint"
 
     /// Seconds left at the pace of this process's steps so far.
     public var eta: Double? {
@@ -158,7 +162,8 @@ public final class EBSCTrainer {
                                            contrastiveLoss: sums.con / Double(count),
                                            selfExpressionLoss: sums.se / Double(count),
                                            threshold: model.energy.currentThreshold,
-                                           seconds: Date().timeIntervalSince(start), resumedAt: resumedAt))
+                                           seconds: Date().timeIntervalSince(start), resumedAt: resumedAt,
+                                           phase: phase.name))
                 if checkpointPath != nil && Date().timeIntervalSince(lastSave) >= checkpointInterval {
                     try saveCheckpoint(); lastSave = Date()
                 }
@@ -176,7 +181,18 @@ public final class EBSCTrainer {
         model.eval()
     }
 
-    enum Phase { case joint, contrastiveOnly, energyOnly }
+    enum Phase {
+        case joint, contrastiveOnly, energyOnly
+
+        /// ``TrainingProgress/phase``.
+        var name: String {
+            switch self {
+            case .joint: return "joint"
+            case .contrastiveOnly: return "encoder"
+            case .energyOnly: return "energy"
+            }
+        }
+    }
 
     struct StepLosses { var loss, contrastive, selfExpression, nonzeros: Double }
 

@@ -129,7 +129,7 @@ func trainingReporter(_ progress: ProgressLine, quiet: Bool, perEpoch: Bool) -> 
     let box = UncheckedBox(progress)
     return { p in
         box.value.update("train", Double(p.step) / Double(max(1, p.totalSteps)),
-                         detail: String(format: "epoch %d  loss %.4f", p.epoch + 1, p.loss), eta: p.eta)
+                         detail: String(format: "epoch %d/%d (%@)  loss %.4f", p.epoch + 1, p.totalEpochs, p.phase, p.loss), eta: p.eta)
         if perEpoch && !quiet && !box.value.isEnabled { box.value.logEpochIfDone(p) }
     }
 }

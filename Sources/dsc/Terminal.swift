@@ -66,8 +66,8 @@ final class ProgressLine {
         let stepsPerEpoch = max(1, p.totalSteps / max(1, p.totalEpochs))
         guard p.step % stepsPerEpoch == 0 || p.step == p.totalSteps, p.epoch != loggedEpoch else { return }
         loggedEpoch = p.epoch
-        var line = String(format: "epoch %d/%d  step %d/%d  loss %.4f  contrastive %.4f  self-expression %.4f  threshold %.4f  %@",
-                          p.epoch + 1, p.totalEpochs, p.step, p.totalSteps, p.loss, p.contrastiveLoss,
+        var line = String(format: "epoch %d/%d (%@)  step %d/%d  loss %.4f  contrastive %.4f  self-expression %.4f  threshold %.4f  %@",
+                          p.epoch + 1, p.totalEpochs, p.phase, p.step, p.totalSteps, p.loss, p.contrastiveLoss,
                           p.selfExpressionLoss, Double(p.threshold), formatDuration(p.seconds))
         if let eta = p.eta, p.step < p.totalSteps { line += "  ETA \(formatDuration(eta))" }
         printError(line)

@@ -181,6 +181,10 @@ final class EBSCTests: XCTestCase {
         let joint = try trainer(joint: true)
         XCTAssertTrue(joint.joint)
         XCTAssertEqual(joint.totalSteps, 6)
+        var jointPhases: [String] = []
+        joint.progress = { jointPhases.append($0.phase) }
+        try joint.train(stoppingAt: 2)
+        XCTAssertEqual(jointPhases, ["joint", "joint"])
         let phases = try trainer(joint: false)
         XCTAssertEqual(phases.totalSteps, 12, "two phases of 2 epochs")
         let path = temporaryFile("phases.h5")
@@ -195,8 +199,12 @@ final class EBSCTests: XCTestCase {
         let again = try trainer(joint: false)
         try again.resume(from: path)
         XCTAssertEqual(again.step, 4)
+        // Progress names the phase of every step: 2 epochs of the encoder, then 2 of the energy.
+        var seen: [String] = []
+        again.progress = { seen.append($0.phase) }
         // The finished two-phase model loads as a model.
         try again.train()
+        XCTAssertEqual(seen, Array(repeating: "encoder", count: 2) + Array(repeating: "energy", count: 6))
         try again.saveCheckpoint()
         XCTAssertEqual(try EBSCModel.load(path).configuration.joint, false)
         // A joint checkpoint is refused by a two-phase run.
