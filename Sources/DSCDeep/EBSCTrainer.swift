@@ -97,17 +97,21 @@ public final class EBSCTrainer {
 
     /// Steps in the whole run: `epochs` per phase, two phases without joint training.
     public var totalSteps: Int {
-        loader.batchesPerEpoch * configuration.epochs * (joint || configuration.rawFeatures ? 1 : 2)
+        loader.batchesPerEpoch * configuration.epochs * (twoPhases ? 2 : 1)
     }
 
     /// Whether the encoder and the energy network train together (``EBSCConfiguration/jointTraining(for:)``).
     public var joint: Bool { configuration.jointTraining(for: model.kind) }
 
+    /// Whether the run trains the encoder and then the energy network (raw features train the
+    /// energy network alone, in one phase).
+    private var twoPhases: Bool { !joint && !configuration.rawFeatures }
+
     /// What a checkpoint of this training stores and a resumed one must match: the architecture,
     /// and the schedule when the phases are separate (a joint run resumed as two phases, or the
     /// reverse, would read its step count against the wrong schedule).
     var checkpointConfiguration: String {
-        configuration.architectureString + (joint || configuration.rawFeatures ? "" : ";joint=false")
+        configuration.architectureString + (twoPhases ? ";joint=false" : "")
     }
 
     /// Restores model, optimizer and step count from a checkpoint of the same architecture.

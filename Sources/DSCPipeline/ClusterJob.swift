@@ -161,20 +161,15 @@ public struct ClusterJob: Sendable {
     func validateInputs() throws -> (source: HDF5RowSource, truth: [Int]?,
                                      prediction: (source: HDF5RowSource, truth: [Int]?)?) {
         guard clusters >= 2 else { throw PipelineError.tooFewClusters(clusters: clusters) }
-        let reader = try HDF5Reader(path: input)
-        let source = try reader.rowSource(featuresDataset)
-        let n = source.rowCount
-        if clusters > n {
-            throw PipelineError.tooManyClusters(file: input, dataset: featuresDataset, clusters: clusters, samples: n)
+        let (source, truth) = try checkedSamples(in: input) { source in
+            let n = source.rowCount
+            if clusters > n {
+                throw PipelineError.tooManyClusters(file: input, dataset: featuresDataset, clusters: clusters, samples: n)
+            }
+            if method == .spectral && (neighbors < 1 || neighbors >= n) {
+                throw PipelineError.badNeighbors(file: input, dataset: featuresDataset, neighbors: neighbors, samples: n)
+            }
         }
-        if method == .spectral && (neighbors < 1 || neighbors >= n) {
-            throw PipelineError.badNeighbors(file: input, dataset: featuresDataset, neighbors: neighbors, samples: n)
-        }
-        var truth: [Int]?
-        if labelsRequired || reader.contains(labelsDataset) {
-            truth = try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset)
-        }
-        try source.validateFinite()
         return (source, truth, try validatePrediction(like: source))
     }
 
@@ -184,19 +179,30 @@ public struct ClusterJob: Sendable {
     func validatePrediction(like source: HDF5RowSource) throws -> (source: HDF5RowSource, truth: [Int]?)? {
         guard let predictInput else { return nil }
         guard method == .ebsc else { throw PipelineError.predictNeedsEBSC(method: method.rawValue) }
-        let reader = try HDF5Reader(path: predictInput)
-        let other = try reader.rowSource(featuresDataset)
-        if Array(other.shape.dropFirst()) != Array(source.shape.dropFirst()) {
-            throw PipelineError.predictShapeMismatch(file: predictInput, dataset: featuresDataset,
-                                                     shape: Array(other.shape.dropFirst()),
-                                                     expected: Array(source.shape.dropFirst()), clusteredFile: input)
+        return try checkedSamples(in: predictInput) { other in
+            if Array(other.shape.dropFirst()) != Array(source.shape.dropFirst()) {
+                throw PipelineError.predictShapeMismatch(file: predictInput, dataset: featuresDataset,
+                                                         shape: Array(other.shape.dropFirst()),
+                                                         expected: Array(source.shape.dropFirst()), clusteredFile: input)
+            }
         }
+    }
+
+    /// Opens ``featuresDataset`` of `path`, runs the cheap `check` on it, then reads
+    /// ``labelsDataset`` (when present, or required) and makes one streamed pass for non-finite
+    /// values.
+    private func checkedSamples(in path: String, check: (HDF5RowSource) throws -> Void) throws
+        -> (source: HDF5RowSource, truth: [Int]?)
+    {
+        let reader = try HDF5Reader(path: path)
+        let source = try reader.rowSource(featuresDataset)
+        try check(source)
         var truth: [Int]?
         if labelsRequired || reader.contains(labelsDataset) {
             truth = try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset)
         }
-        try other.validateFinite()
-        return (other, truth)
+        try source.validateFinite()
+        return (source, truth)
     }
 
     /// Runs the method. `progress` receives (stage, fraction) updates; the library never prints.
