@@ -4,6 +4,10 @@ there, against those to the rest of its own digit.
 
 usage: python3 notebooks-md/digits_errors.py RESULT.h5 [MIN_PART]   (from the repository root)
 
+For the same parts, it also asks the question of subspace clustering itself: how much of the
+part's pixels (datasets/digits.h5) a 5-dimensional subspace fitted to the rest of its digit
+leaves unexplained (relative squared residual), against one fitted to its host cluster's others.
+
 The graph is the result's affinity, symmetrised, rows scaled to a largest value of 1 (as in
 digits_ones.py). Parts smaller than MIN_PART (default 20) are skipped. Also prints the size and
 make-up of every connected component but the largest. A diagnostic that reads the true labels;
@@ -34,6 +38,15 @@ for d in range(k):
 print('     ' + ' '.join(f'{v:4d}' for v in leader))
 
 weight = lambda P, Q: W[P][:, Q].sum()
+pixels = h5py.File('datasets/digits.h5')['features'][:].astype(np.float64)
+
+
+def residual(P, Q, dim=5):
+    """Share of the squared norm of P's pixels left outside the top-`dim` subspace of Q's."""
+    basis = np.linalg.svd(pixels[Q], full_matrices=False)[2][:dim].T
+    return np.linalg.norm(pixels[P] - pixels[P] @ basis @ basis.T) ** 2 / np.linalg.norm(pixels[P]) ** 2
+
+
 for d in range(k):
     mine = np.where(truth == d)[0]
     for c in np.unique(labels[mine]):
@@ -44,7 +57,9 @@ for d in range(k):
         hosts = np.where((labels == c) & (truth != d))[0]
         print(f'{len(part)} {d}s in the cluster of the {leader[c]}s: within {weight(part, part):.1f},'
               f' to the other {len(rest)} {d}s {weight(part, rest):.1f},'
-              f' to the cluster\'s {len(hosts)} others {weight(part, hosts):.1f}')
+              f' to the cluster\'s {len(hosts)} others {weight(part, hosts):.1f};'
+              f' residual in the subspace of its digit\'s rest {residual(part, rest):.3f},'
+              f' of the cluster\'s others {residual(part, hosts):.3f}')
 
 count, component = connected_components(W, directed=False)
 largest = np.bincount(component).argmax()
