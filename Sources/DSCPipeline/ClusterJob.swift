@@ -232,9 +232,7 @@ public struct ClusterJob: Sendable {
             outcome.take(result.clustering.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
             if let (other, otherTruth) = toPredict {
                 let labels = try timings.measure("predict") { try Self.predict(other, with: result, progress: progress) }
-                outcome.prediction = ClusterOutcome.Prediction(
-                    input: other.path, labels: labels, truth: otherTruth,
-                    metrics: otherTruth.map { ClusteringMetrics(truth: $0, predicted: labels) })
+                outcome.prediction = ClusterOutcome.Prediction(input: other.path, labels: labels, truth: otherTruth)
             }
         case .spectral:
             var sc = SpectralClustering(clusters: clusters)

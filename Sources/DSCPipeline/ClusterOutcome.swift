@@ -50,10 +50,13 @@ public struct ClusterOutcome: Sendable {
         public var labels: [Int]
         /// Its true labels, when it had them.
         public var truth: [Int]?
+        /// The scores of ``labels`` against ``truth``, when it had them.
         public var metrics: ClusteringMetrics?
 
-        public init(input: String, labels: [Int], truth: [Int]? = nil, metrics: ClusteringMetrics? = nil) {
-            self.input = input; self.labels = labels; self.truth = truth; self.metrics = metrics
+        /// Scores the labels against `truth`, when given.
+        public init(input: String, labels: [Int], truth: [Int]? = nil) {
+            self.input = input; self.labels = labels; self.truth = truth
+            metrics = truth.map { ClusteringMetrics(truth: $0, predicted: labels) }
         }
     }
 

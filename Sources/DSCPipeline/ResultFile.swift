@@ -91,8 +91,7 @@ public enum ResultFile {
             let truth = reader.contains("predicted/truth")
                 ? try reader.readLabels("predicted/truth", matchingRowsOf: "predicted/labels") : nil
             outcome.prediction = .init(input: (try? reader.stringAttribute("input", of: "predicted/labels")) ?? path,
-                                       labels: labels, truth: truth,
-                                       metrics: truth.map { ClusteringMetrics(truth: $0, predicted: labels) })
+                                       labels: labels, truth: truth)
         }
         return (outcome, int("peak_memory_bytes"))
     }
