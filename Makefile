@@ -6,7 +6,7 @@ RELEASE     = -c release
 TESTFLAGS   = -c release -Xswiftc -enable-testing
 PYTHON     ?= python3
 
-.PHONY: all setup build demo test bench datasets notebooks clean
+.PHONY: all setup build demo test bench experiments datasets clean
 
 all: build
 
@@ -36,6 +36,10 @@ bench: setup
 	$(SWIFT) build $(RELEASE) --product dsc
 	$(SWIFT) build $(RELEASE) --product DSCBench
 	bash Benchmarks/run.sh
+
+## Build the experiments behind notebooks-md (a package of their own, never built by `make test`).
+experiments: setup
+	$(SWIFT) build $(RELEASE) --package-path Experiments
 
 ## Build the larger HDF5 files (MNIST-70k) outside version control.
 datasets:

@@ -33,33 +33,34 @@ let package = Package(
         .target(name: "DSCCluster", dependencies: ["DSCTensor"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
         // Deep subspace clustering: contrastive encoder, energy network, training, streamed coding.
-        .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCCluster", "DSCIO"]),
-        .target(name: "DSCReport", dependencies: ["DSCMetrics"]),
+        .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCCluster"]),
+        .target(name: "DSCReport"),
         // The library behind the CLI: a run from an HDF5 file to labels, a result file and a report.
-        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCNN", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO",
-                                                    "DSCReport"]),
+        .target(name: "DSCPipeline", dependencies: ["DSCNN", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
         .executableTarget(name: "dsc", dependencies: [
-            "DSCPipeline", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
+            "DSCPipeline", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Built by `make bench`. (The experiments behind notebooks-md are a package of their own,
+        // Experiments/Package.swift, so that `make test` does not build them.)
         .executableTarget(name: "DSCBench", dependencies: [
-            "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline",
+            "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline", "DSCSynthetic",
         ], path: "Benchmarks/DSCBench"),
-        // Experiments behind notebooks-md (built on demand, not by `make test`).
-        .executableTarget(name: "EBSCProbe", dependencies: ["DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCNN", "DSCTensor"],
-                          path: "Experiments/EBSCProbe"),
-        .executableTarget(name: "SupervisedMNIST", dependencies: ["DSCTensor", "DSCNN", "DSCIO"],
-                          path: "Experiments/SupervisedMNIST"),
 
-        .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor"], exclude: ["golden_torch.py"]),
-        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor", "DSCIO"]),
-        .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics"], exclude: ["make_golden.py"]),
-        .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCTensor", "DSCMetrics"]),
-        .testTarget(name: "DSCIOTests", dependencies: ["DSCIO"]),
-        .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO"]),
-        .testTarget(name: "DSCReportTests", dependencies: ["DSCReport", "DSCMetrics"]),
-        .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics"]),
-        .testTarget(name: "dscTests", dependencies: ["dsc"], exclude: ["Golden"]),
+        // Shared by the tests (and, for the synthetic data, the benchmarks); not library products.
+        .target(name: "DSCTestSupport", dependencies: ["DSCTensor"], path: "Tests/DSCTestSupport"),
+        .target(name: "DSCSynthetic", dependencies: ["DSCCluster", "DSCTensor"], path: "Tests/DSCSynthetic"),
+
+        .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor", "DSCTestSupport"], exclude: ["golden_torch.py"]),
+        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor", "DSCIO", "DSCTestSupport"]),
+        .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics", "DSCTestSupport"], exclude: ["make_golden.py"]),
+        .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCTensor", "DSCMetrics", "DSCSynthetic"]),
+        .testTarget(name: "DSCIOTests", dependencies: ["DSCIO", "DSCTestSupport"]),
+        .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO",
+                                                         "DSCTestSupport"]),
+        .testTarget(name: "DSCReportTests", dependencies: ["DSCReport"]),
+        .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics", "DSCTestSupport"]),
+        .testTarget(name: "dscTests", dependencies: ["dsc", "DSCTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

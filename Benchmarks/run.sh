@@ -16,7 +16,7 @@ if [ $have_sklearn = 1 ]; then python3 Benchmarks/peer_sklearn.py datasets/digit
 
 if [ -f datasets/mnist.h5 ]; then
   echo "== MNIST-70k, raw pixels: dsc cluster --method spectral end to end"
-  /usr/bin/env time -v "$BIN/dsc" cluster datasets/mnist.h5 --clusters 10 --quiet --json 2> /tmp/dsc-bench-time.txt \
+  /usr/bin/env time -v "$BIN/dsc" cluster datasets/mnist.h5 --clusters 10 --method spectral --quiet --json 2> /tmp/dsc-bench-time.txt \
     || echo "(dsc failed)"
   grep -E "Maximum resident|Elapsed" /tmp/dsc-bench-time.txt || true
   "$B" cluster datasets/mnist.h5 10 --seeds 3

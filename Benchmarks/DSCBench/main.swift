@@ -7,6 +7,7 @@
 //   DSCBench sgemm                          this machine's sgemm peak (reference for GFLOPS figures)
 //
 // Each prints lines `name: value` that bench/run.sh collects; peak memory is VmHWM of this process.
+import DSCSynthetic
 import DSCCluster
 import DSCIO
 import DSCMetrics
@@ -37,7 +38,7 @@ func option(_ name: String, _ args: [String], default value: Int) -> Int {
 func clusterBench(_ path: String, clusters: Int, seeds: Int, label: String) throws {
     var accs: [Double] = [], nmis: [Double] = [], aris: [Double] = [], times: [Double] = []
     for seed in 0..<seeds {
-        var job = ClusterJob(input: path, clusters: clusters)
+        var job = ClusterJob(input: path, clusters: clusters, method: .spectral)
         job.seed = UInt64(seed)
         let outcome = try job.run()
         guard let m = outcome.metrics else { print("\(label): no labels in \(path)"); return }

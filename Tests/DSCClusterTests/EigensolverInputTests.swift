@@ -1,3 +1,4 @@
+import DSCSynthetic
 import DSCCluster
 import Foundation
 import XCTest

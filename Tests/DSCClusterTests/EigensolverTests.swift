@@ -1,3 +1,4 @@
+import DSCSynthetic
 import DSCCluster
 import DSCTensor
 import Foundation

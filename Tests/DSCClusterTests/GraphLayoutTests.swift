@@ -1,3 +1,4 @@
+import DSCSynthetic
 import XCTest
 import DSCTensor
 import DSCMetrics

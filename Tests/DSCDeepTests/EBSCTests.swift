@@ -5,13 +5,12 @@ import DSCMetrics
 import DSCNN
 import DSCTensor
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// The whole method on real and synthetic data, checkpoints and resuming, model files, errors.
 final class EBSCTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    var digits: String { Self.root.appendingPathComponent("datasets/digits.h5").path }
+    var digits: String { TestFiles.dataset("digits.h5") }
 
     func temporaryFile(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ebsc-tests-\(UUID().uuidString)")

@@ -1,12 +1,11 @@
 import DSCIO
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// The data sets under `datasets/`: the committed digits file, and MNIST when it has been built.
 final class DatasetFilesTests: XCTestCase {
-    private static let datasets = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("datasets")
+    private static let datasets = TestFiles.datasets
 
     /// `datasets/digits.h5` (gzip-compressed chunks) reads as scikit-learn's `load_digits`.
     func testDigits() throws {

@@ -1,13 +1,14 @@
 @testable import DSCIO
+import DSCTestSupport
 import XCTest
 
 /// Every HDF5 object (file, dataset, group, attribute) opened by DSCIO is closed again, on success and on failure.
 final class HDF5ObjectLifetimeTests: XCTestCase {
     func testEveryObjectIsClosed() throws {
         let before = H5.openObjectCount()
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         do {
-            let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+            let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
             _ = reader.datasetNames
             _ = try reader.readMatrix()
             _ = try reader.readLabels(matchingRowsOf: "features")
@@ -17,8 +18,8 @@ final class HDF5ObjectLifetimeTests: XCTestCase {
             try row.withUnsafeMutableBufferPointer { try reader.rowSource().readRows(1..<2, into: $0.baseAddress!) }
             _ = try? reader.readLabels("labels_fraction")
             _ = try? reader.readMatrix("missing")
-            _ = try? HDF5Reader(path: Fixture.path("bad_nan.h5")).readMatrix("too_big")
-            _ = try? HDF5Reader(path: Fixture.path("truncated.h5"))
+            _ = try? HDF5Reader(path: TestFiles.fixture("bad_nan.h5")).readMatrix("too_big")
+            _ = try? HDF5Reader(path: TestFiles.fixture("truncated.h5"))
             let out = directory.appendingPathComponent("out.h5").path
             try HDF5Writer.writeFile(out) { w in
                 try w.write([1, 2], to: "a/b")

@@ -1,31 +1,32 @@
 @testable import DSCIO
+import DSCTestSupport
 import XCTest
 
 /// Every bad fixture fails with its one-line message naming the file, dataset and value.
 final class HDF5ReaderErrorTests: XCTestCase {
     func testMissingFile() {
-        let path = Fixture.path("does_not_exist.h5")
+        let path = TestFiles.fixture("does_not_exist.h5")
         assertHDF5Error(try HDF5Reader(path: path), "\(path): no such file")
         assertHDF5Error(try HDF5RowSource(path: path), "\(path): no such file")
     }
 
     func testTextFileIsNotHDF5() {
-        let path = Fixture.path("not_hdf5.h5")
+        let path = TestFiles.fixture("not_hdf5.h5")
         assertHDF5Error(try HDF5Reader(path: path), "\(path): not an HDF5 file (or truncated)")
     }
 
     func testTruncatedFile() {
-        let path = Fixture.path("truncated.h5")
+        let path = TestFiles.fixture("truncated.h5")
         assertHDF5Error(try HDF5Reader(path: path), "\(path): not an HDF5 file (or truncated)")
     }
 
     func testDirectoryIsNotHDF5() {
-        let path = Fixture.directory.path
+        let path = TestFiles.fixtures.path
         assertHDF5Error(try HDF5Reader(path: path), "\(path): not an HDF5 file (or truncated)")
     }
 
     func testMissingDatasetListsTheOthers() throws {
-        let path = Fixture.path("small_float64.h5")
+        let path = TestFiles.fixture("small_float64.h5")
         let reader = try HDF5Reader(path: path)
         let list = "features, group/nested, labels, labels_float, labels_fraction"
         assertHDF5Error(try reader.readLabels("y"), "\(path): dataset \"y\" not found (datasets: \(list))")
@@ -35,7 +36,7 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testWrongRank() throws {
-        let path = Fixture.path("wrong_rank.h5")
+        let path = TestFiles.fixture("wrong_rank.h5")
         let reader = try HDF5Reader(path: path)
         assertHDF5Error(try reader.readMatrix(),
                         "\(path): dataset \"features\" has rank 1, expected 2 ([N, D]), 3 ([N, H, W]) or 4 ([N, C, H, W])")
@@ -43,7 +44,7 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testStringDataset() throws {
-        let path = Fixture.path("strings.h5")
+        let path = TestFiles.fixture("strings.h5")
         let reader = try HDF5Reader(path: path)
         XCTAssertEqual(try reader.elementType(of: "features"), .string)
         assertHDF5Error(try reader.readMatrix(), "\(path): dataset \"features\" has type string, expected float or integer")
@@ -52,13 +53,13 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testEmptyDataset() throws {
-        let path = Fixture.path("empty.h5")
+        let path = TestFiles.fixture("empty.h5")
         assertHDF5Error(try HDF5Reader(path: path).readMatrix(), "\(path): dataset \"features\" has 0 rows")
         assertHDF5Error(try HDF5RowSource(path: path), "\(path): dataset \"features\" has 0 rows")
     }
 
     func testNaNIsReportedWithRowAndColumn() throws {
-        let path = Fixture.path("bad_nan.h5")
+        let path = TestFiles.fixture("bad_nan.h5")
         let reader = try HDF5Reader(path: path)
         let message = "\(path): dataset \"features\" row 2 column 1 is NaN"
         assertHDF5Error(try reader.readMatrix(), message)
@@ -69,7 +70,7 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testInfinityAndFloat32OverflowInFloat64Data() throws {
-        let path = Fixture.path("bad_nan.h5")
+        let path = TestFiles.fixture("bad_nan.h5")
         let reader = try HDF5Reader(path: path)
         assertHDF5Error(try reader.readMatrix("with_inf"), "\(path): dataset \"with_inf\" row 1 column 0 is -inf")
         assertHDF5Error(try reader.readMatrix("too_big"),
@@ -77,7 +78,7 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testStreamingValidationFindsTheRowInALaterBlock() throws {
-        let path = Fixture.path("bad_nan.h5")
+        let path = TestFiles.fixture("bad_nan.h5")
         let reader = try HDF5Reader(path: path)
         // Blocks of one row (3 values): the NaN is in the third block.
         let layout = try reader.file.matrixLayout("features")
@@ -89,7 +90,7 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testLabelCountMismatch() throws {
-        let path = Fixture.path("mismatch_labels.h5")
+        let path = TestFiles.fixture("mismatch_labels.h5")
         let reader = try HDF5Reader(path: path)
         XCTAssertEqual(try reader.readLabels().count, 10)
         assertHDF5Error(try reader.readLabels(matchingRowsOf: "features"),
@@ -97,13 +98,13 @@ final class HDF5ReaderErrorTests: XCTestCase {
     }
 
     func testFractionalFloatLabels() throws {
-        let path = Fixture.path("small_float64.h5")
+        let path = TestFiles.fixture("small_float64.h5")
         assertHDF5Error(try HDF5Reader(path: path).readLabels("labels_fraction"),
                         "\(path): dataset \"labels_fraction\" entry 2 is 2.5, expected an integer label")
     }
 
     func testMissingAttribute() throws {
-        let path = Fixture.path("small_float64.h5")
+        let path = TestFiles.fixture("small_float64.h5")
         let reader = try HDF5Reader(path: path)
         assertHDF5Error(try reader.attribute("seed"), "\(path): attribute \"seed\" not found on \"/\"")
         assertHDF5Error(try reader.attribute("unit", of: "nope"),

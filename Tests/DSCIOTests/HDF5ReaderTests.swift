@@ -1,10 +1,11 @@
 import DSCIO
+import DSCTestSupport
 import XCTest
 
 /// Reading the well-formed fixtures; values as written by `Tests/Fixtures/make_fixtures.py`.
 final class HDF5ReaderTests: XCTestCase {
     func testDatasetNamesShapesAndTypes() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         XCTAssertEqual(reader.datasetNames, ["features", "group/nested", "labels", "labels_float", "labels_fraction"])
         XCTAssertEqual(try reader.shape(of: "features"), [6, 3])
         XCTAssertEqual(try reader.shape(of: "/group/nested"), [4])
@@ -17,7 +18,7 @@ final class HDF5ReaderTests: XCTestCase {
     }
 
     func testFloat64MatrixIsConvertedToFloat() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         let matrix = try reader.readMatrix("features")
         XCTAssertEqual(matrix.rows, 6)
         XCTAssertEqual(matrix.columns, 3)
@@ -26,7 +27,7 @@ final class HDF5ReaderTests: XCTestCase {
     }
 
     func testUInt8ImagesAreFlattened() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_uint8_images.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_uint8_images.h5"))
         XCTAssertEqual(try reader.elementType(of: "features"), .uint8)
         let images = try reader.readMatrix()
         XCTAssertEqual(images.shape, [4, 5, 5])
@@ -44,14 +45,14 @@ final class HDF5ReaderTests: XCTestCase {
     }
 
     func testLabels() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         XCTAssertEqual(try reader.readLabels(), [0, 1, 2, 0, 1, 2])
         XCTAssertEqual(try reader.readLabels("labels", matchingRowsOf: "features"), [0, 1, 2, 0, 1, 2])
         XCTAssertEqual(try reader.readLabels("labels_float"), [3, 3, 1, 1, 0, 0])
     }
 
     func testReadRowsReadsOnlyTheBlock() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         var block = [Float](repeating: -1, count: 3 * 3 + 1)
         try block.withUnsafeMutableBufferPointer { try reader.readRows("features", range: 2..<5, into: $0.baseAddress!) }
         XCTAssertEqual(Array(block.prefix(9)), [20, 21, 22, 30, 31, 32, 40, 41, 42])
@@ -63,7 +64,7 @@ final class HDF5ReaderTests: XCTestCase {
     func testRowSourceStreamsTheSameValuesAsReadMatrix() throws {
         for (file, dataset) in [("small_float64.h5", "features"), ("small_uint8_images.h5", "features"),
                                 ("small_uint8_images.h5", "nchw")] {
-            let path = Fixture.path(file)
+            let path = TestFiles.fixture(file)
             let whole = try HDF5Reader(path: path).readMatrix(dataset)
             let source = try HDF5RowSource(path: path, dataset: dataset)
             XCTAssertEqual(source.rowCount, whole.rows)
@@ -84,7 +85,7 @@ final class HDF5ReaderTests: XCTestCase {
     }
 
     func testRowSourceFromReaderSharesTheFile() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         let source = try reader.rowSource()
         XCTAssertEqual(source.path, reader.path)
         XCTAssertEqual(source.dataset, "features")
@@ -95,7 +96,7 @@ final class HDF5ReaderTests: XCTestCase {
     }
 
     func testAttributes() throws {
-        let reader = try HDF5Reader(path: Fixture.path("small_float64.h5"))
+        let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         XCTAssertEqual(try reader.attributeNames(), ["fixed", "scale", "sizes", "source", "version"])
         XCTAssertEqual(try reader.attribute("source"), .string("make_fixtures.py"))
         XCTAssertEqual(try reader.attribute("fixed"), .string("fixed-ascii"))

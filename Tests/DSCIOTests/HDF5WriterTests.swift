@@ -1,5 +1,6 @@
 import DSCIO
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// Atomic writing: round trips through this module's reader and through h5py, and failures that
@@ -29,7 +30,7 @@ final class HDF5WriterTests: XCTestCase {
     }
 
     func testRoundTripThroughTheReader() throws {
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("result.h5").path
         try writeResult(to: path)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["result.h5"])
@@ -61,7 +62,7 @@ final class HDF5WriterTests: XCTestCase {
 
     func testRoundTripThroughH5py() throws {
         try requireH5py()
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("result.h5").path
         try writeResult(to: path)
         let script = """
@@ -95,7 +96,7 @@ final class HDF5WriterTests: XCTestCase {
     }
 
     func testTemporaryFileUntilCommit() throws {
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
         let writer = try HDF5Writer(path: path)
         XCTAssertEqual(URL(fileURLWithPath: writer.temporaryPath).deletingLastPathComponent().path, directory.path)
@@ -110,7 +111,7 @@ final class HDF5WriterTests: XCTestCase {
     }
 
     func testCommitReplacesAnExistingFile() throws {
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
         try Data("old".utf8).write(to: URL(fileURLWithPath: path))
         try HDF5Writer.writeFile(path) { try $0.write([4, 5], to: "labels") }
@@ -119,7 +120,7 @@ final class HDF5WriterTests: XCTestCase {
     }
 
     func testFailingWriteLeavesNoFileAndKeepsTheOldOne() throws {
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
         try Data("old".utf8).write(to: URL(fileURLWithPath: path))
         let writer = try HDF5Writer(path: path)
@@ -133,7 +134,7 @@ final class HDF5WriterTests: XCTestCase {
     }
 
     func testWritingUnderADatasetFails() throws {
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
         XCTAssertThrowsError(try HDF5Writer.writeFile(path) { out in
             try out.write([1], to: "labels")
@@ -149,7 +150,7 @@ final class HDF5WriterTests: XCTestCase {
 
     func testErrorInTheCallersCodeDiscardsTheFile() throws {
         struct Interrupted: Error {}
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
         XCTAssertThrowsError(try HDF5Writer.writeFile(path) { out in
             try out.write([Float](repeating: 1, count: 100), shape: [10, 10], to: "embedding")
@@ -159,7 +160,7 @@ final class HDF5WriterTests: XCTestCase {
     }
 
     func testDroppedWriterRemovesItsTemporaryFile() throws {
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
         var temporary = ""
         do {
@@ -176,7 +177,7 @@ final class HDF5WriterTests: XCTestCase {
         let missing = "/nonexistent-dscio-dir/sub/out.h5"
         assertHDF5Error(try HDF5Writer(path: missing),
                         "\(missing): cannot write output (directory /nonexistent-dscio-dir/sub does not exist)")
-        let directory = try makeScratchDirectory(self)
+        let directory = try TestFiles.scratchDirectory(self)
         assertHDF5Error(try HDF5Writer(path: directory.path), "\(directory.path): cannot write output (it is a directory)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [])
     }

@@ -2,27 +2,6 @@ import DSCIO
 import Foundation
 import XCTest
 
-/// Paths of the files made by `Tests/Fixtures/make_fixtures.py`.
-enum Fixture {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()   // DSCIOTests
-        .deletingLastPathComponent()   // Tests
-        .appendingPathComponent("Fixtures")
-
-    static func path(_ name: String) -> String {
-        directory.appendingPathComponent(name).path
-    }
-}
-
-/// A fresh empty directory, removed by the caller's `addTeardownBlock`.
-func makeScratchDirectory(_ test: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("dscio-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
-
 /// Asserts that `body` throws an `HDF5Error` whose one-line message is `message`.
 func assertHDF5Error<T>(_ body: @autoclosure () throws -> T, _ message: String,
                         file: StaticString = #filePath, line: UInt = #line) {

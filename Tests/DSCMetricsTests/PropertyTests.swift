@@ -1,4 +1,5 @@
 import DSCMetrics
+import DSCTestSupport
 import XCTest
 
 /// Properties every score must have, on seeded random labelings: invariance to renaming labels,
@@ -34,13 +35,6 @@ final class PropertyTests: XCTestCase {
         return scores
     }
 
-    func assertClose(_ a: [Double], _ b: [Double], _ message: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, file: file, line: line)
-        for (x, y) in zip(a, b) {
-            XCTAssertEqual(x, y, accuracy: 1e-12, message, file: file, line: line)
-        }
-    }
 
     func testInvariantToRenamingLabels() {
         var rng = SplitMix64(seed: 11)
@@ -50,14 +44,14 @@ final class PropertyTests: XCTestCase {
             let clusterNames = (0..<12).map { 1_000 - $0 * $0 }.shuffled(using: &rng)
             let renamedTruth = truth.map { classNames[$0] }
             let renamedPredicted = predicted.map { clusterNames[$0] }
-            assertClose(allScores(truth, predicted), allScores(renamedTruth, renamedPredicted),
+            assertClose(allScores(truth, predicted), allScores(renamedTruth, renamedPredicted), accuracy: 1e-12,
                         "renamed n=\(truth.count)")
         }
     }
 
     func testSymmetricInTruthAndPrediction() {
         for (truth, predicted) in randomPairs(seed: 2) {
-            assertClose(allScores(truth, predicted), allScores(predicted, truth),
+            assertClose(allScores(truth, predicted), allScores(predicted, truth), accuracy: 1e-12,
                         "swapped n=\(truth.count)")
         }
     }

@@ -1,11 +1,12 @@
 import DSCIO
 import DSCNN
 import DSCTensor
+import DSCTestSupport
 import XCTest
 
 final class CheckpointTests: XCTestCase {
     func testRoundTripGivesIdenticalOutputs() throws {
-        let dir = try NNTest.scratchDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let path = dir.appendingPathComponent("model.h5").path
         let a = ResNetBackbone(widths: [4, 8], outputDimensions: 3, seed: 1)
         // Move the running statistics away from their initial values.
@@ -38,7 +39,7 @@ final class CheckpointTests: XCTestCase {
             override func ownBuffers() -> [(String, Tensor)] { [("fused", fused)] }
             func callAsFunction(_ x: Tensor) -> Tensor { x * gamma }
         }
-        let path = try NNTest.scratchDirectory(self).appendingPathComponent("s.h5").path
+        let path = try TestFiles.scratchDirectory(self).appendingPathComponent("s.h5").path
         let a = Scaled()
         a.gamma.data = [0.25]
         a.fused.data = (0..<720).map(Float.init)
@@ -50,7 +51,7 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testShapeMismatchMissingAndExtraTensorsAreOneLineErrors() throws {
-        let dir = try NNTest.scratchDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let path = dir.appendingPathComponent("model.h5").path
         try Checkpoint.save(ResNetBackbone(widths: [4, 8], seed: 1), to: path)
 
@@ -82,7 +83,7 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testOptimizerStateResumesTrainingExactly() throws {
-        let path = try NNTest.scratchDirectory(self).appendingPathComponent("run.h5").path
+        let path = try TestFiles.scratchDirectory(self).appendingPathComponent("run.h5").path
         let x = NNTest.randn([8, 4], seed: 1)
         let targets = [0, 1, 2, 0, 1, 2, 0, 1]
         func train(_ model: MLP, _ optimizer: Optimizer, steps: Int) {

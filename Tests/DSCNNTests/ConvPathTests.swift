@@ -1,5 +1,6 @@
 import DSCNN
 import DSCTensor
+import DSCTestSupport
 import XCTest
 
 /// The convolution kernels' fast paths (contiguous im2col for "same"-width rows, the input
@@ -118,7 +119,7 @@ final class ConvPathTests: XCTestCase {
         for (k, c) in Self.cases.enumerated() {
             let x = NNTest.randn(c.x, seed: 60 + UInt64(k), requiresGrad: true)
             let w = NNTest.randn(c.w, seed: 70 + UInt64(k), requiresGrad: true)
-            assertGradientsMatch([x, w]) { x.conv2d(weight: w, stride: c.stride, padding: c.padding) }
+            assertGradients([x, w]) { _ in x.conv2d(weight: w, stride: c.stride, padding: c.padding) }
         }
     }
 

@@ -1,3 +1,4 @@
+import DSCTestSupport
 import XCTest
 import DSCTensor
 @testable import DSCNN
@@ -28,8 +29,8 @@ final class LDFRFusionTests: XCTestCase {
             XCTAssertEqual(layer.fusedCount.data, [20])
             layer.eval()
             let u = layer.fusedBasis
-            LDFRTestData.assertClose(u.matmul(u, transposeB: true).data, truth.data, 1e-3, "\(fusion) U Uᵀ vs Q Qᵀ")
-            LDFRTestData.assertClose(layer.fusedProjection.data, truth.data, 1e-3, "\(fusion) P̄ vs Q Qᵀ")
+            assertClose(u.matmul(u, transposeB: true).data, truth.data, accuracy: 1e-3, "\(fusion) U Uᵀ vs Q Qᵀ")
+            assertClose(layer.fusedProjection.data, truth.data, accuracy: 1e-3, "\(fusion) P̄ vs Q Qᵀ")
         }
     }
 
@@ -42,7 +43,7 @@ final class LDFRFusionTests: XCTestCase {
             projections.append(u.matmul(u, transposeB: true).data)
         }
         let mean = (0..<81).map { i in projections.reduce(0) { $0 + $1[i] } / 3 }
-        LDFRTestData.assertClose(layer.fusedProjection.data, mean, 1e-6, "P̄")
+        assertClose(layer.fusedProjection.data, mean, accuracy: 1e-6, "P̄")
         XCTAssertEqual(layer.fusedCount.data, [3])
     }
 
@@ -54,7 +55,7 @@ final class LDFRFusionTests: XCTestCase {
             let p = try XCTUnwrap(layer.lastBatchBasis).matmul(layer.lastBatchBasis!, transposeB: true).data
             expected = seed == 70 ? p : zip(expected, p).map { 0.75 * $0 + 0.25 * $1 }
         }
-        LDFRTestData.assertClose(layer.fusedProjection.data, expected, 1e-6, "P̄")
+        assertClose(layer.fusedProjection.data, expected, accuracy: 1e-6, "P̄")
     }
 
     func testBuffersAreNamedAndRestoreTheEvaluationOutput() {
@@ -86,7 +87,7 @@ final class LDFRFusionTests: XCTestCase {
         partial.fusedProjection.data = trained.fusedProjection.data
         partial.fusedCount.data = trained.fusedCount.data
         partial.gamma.data = [0.9]
-        LDFRTestData.assertClose(partial(x).data, reference, 1e-5, "re-extracted basis")
+        assertClose(partial(x).data, reference, accuracy: 1e-5, "re-extracted basis")
     }
 
     func testFailedSVDSkipsTheBatch() {

@@ -1,3 +1,4 @@
+import DSCTestSupport
 import XCTest
 import DSCTensor
 @testable import DSCNN
@@ -26,16 +27,16 @@ final class LDFRTests: XCTestCase {
         _ = layer(x)
         let u = try XCTUnwrap(layer.lastBatchBasis)
         XCTAssertEqual(u.shape, [length, r])
-        LDFRTestData.assertClose(u.matmul(u, transposeA: true).data, LDFRTestData.identity(r), 1e-5, "UᵀU")
+        assertClose(u.matmul(u, transposeA: true).data, LDFRTestData.identity(r), accuracy: 1e-5, "UᵀU")
         let p = u.matmul(u, transposeB: true)
-        LDFRTestData.assertClose(p.matmul(p).data, p.data, 1e-5, "P·P")
+        assertClose(p.matmul(p).data, p.data, accuracy: 1e-5, "P·P")
         let eigen = try LAPACK.symmetricEigen(p.data.map(Double.init), n: length)
         let ones = eigen.values.filter { abs($0 - 1) < 1e-5 }.count
         let zeros = eigen.values.filter { abs($0) < 1e-5 }.count
         XCTAssertEqual(ones, r)
         XCTAssertEqual(zeros, length - r)
         let once = LDFR.project(x, onto: u)
-        LDFRTestData.assertClose(LDFR.project(once, onto: u).data, once.data, 1e-5, "project twice")
+        assertClose(LDFR.project(once, onto: u).data, once.data, accuracy: 1e-5, "project twice")
     }
 
     func testTrainingOutputIsXPlusGammaTimesBatchProjection() throws {
@@ -45,7 +46,7 @@ final class LDFRTests: XCTestCase {
         let y = layer(x)
         let u = try XCTUnwrap(layer.lastBatchBasis)
         let expected = Tensor.withNoGrad { x + LDFR.project(x, onto: u) * 0.5 }
-        LDFRTestData.assertClose(y.data, expected.data, 1e-6, "y")
+        assertClose(y.data, expected.data, accuracy: 1e-6, "y")
     }
 
     func testSelectsTheMapsOfLargestEnergyAndClampsS() {
@@ -85,7 +86,7 @@ final class LDFRTests: XCTestCase {
         let batch = LDFRTestData.randn([4, 3, 4, 4], seed: 20)
         let y = layer(batch)
         let expected = Tensor.withNoGrad { batch + LDFR.project(batch, onto: layer.fusedBasis) * 0.7 }
-        LDFRTestData.assertClose(y.data, expected.data, 1e-6, "eval output")
+        assertClose(y.data, expected.data, accuracy: 1e-6, "eval output")
         // Sample 1 alone and in another batch gives the same output.
         let alone = layer(batch.sliced(axis: 0, 1..<2))
         let other = Tensor.concat([LDFRTestData.randn([2, 3, 4, 4], seed: 21), batch.sliced(axis: 0, 1..<2)])
@@ -118,8 +119,8 @@ final class LDFRTests: XCTestCase {
         let gamma = Tensor([-0.4], requiresGrad: true)
         x.grad = nil
         (x + gamma * LDFR.project(x, onto: u)).backward(seed: seedGrad)
-        LDFRTestData.assertClose(gx, x.grad!.data, 1e-5, "∂x")
-        LDFRTestData.assertClose(gGamma, gamma.grad!.data, 1e-4, "∂γ")
+        assertClose(gx, x.grad!.data, accuracy: 1e-5, "∂x")
+        assertClose(gGamma, gamma.grad!.data, accuracy: 1e-4, "∂γ")
         // … whose gradients match central differences.
         let report = GradCheck.check([x, gamma]) { inputs in inputs[0] + inputs[1] * LDFR.project(inputs[0], onto: u) }
         XCTAssertTrue(report.passed, "\(report)")
@@ -149,10 +150,4 @@ enum LDFRTestData {
         return try LAPACK.svd(a, rows: length, columns: r).u
     }
 
-    static func assertClose(_ a: [Float], _ b: [Float], _ tolerance: Float, _ what: String,
-                            file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "\(what): counts", file: file, line: line)
-        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst, tolerance, "\(what): max |difference| \(worst)", file: file, line: line)
-    }
 }

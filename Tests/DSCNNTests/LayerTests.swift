@@ -1,5 +1,6 @@
 import DSCNN
 import DSCTensor
+import DSCTestSupport
 import XCTest
 
 final class LayerTests: XCTestCase {

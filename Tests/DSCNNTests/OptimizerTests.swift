@@ -1,5 +1,6 @@
 import DSCNN
 import DSCTensor
+import DSCTestSupport
 import XCTest
 
 /// Optimizer updates against PyTorch 1.13. Expected values from:

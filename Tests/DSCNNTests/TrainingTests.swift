@@ -1,6 +1,7 @@
 import DSCIO
 import DSCNN
 import DSCTensor
+import DSCTestSupport
 import XCTest
 
 /// Proof that the layers, losses and optimizers learn: real data, held-out accuracy. Only
@@ -13,7 +14,7 @@ final class TrainingTests: XCTestCase {
         static let dimension = 64
 
         init() throws {
-            let reader = try HDF5Reader(path: NNTest.datasets.appendingPathComponent("digits.h5").path)
+            let reader = try HDF5Reader(path: TestFiles.datasets.appendingPathComponent("digits.h5").path)
             let features = try reader.readMatrix("features")
             let labels = try reader.readLabels("labels", matchingRowsOf: "features")
             var order = Array(0..<features.rows)

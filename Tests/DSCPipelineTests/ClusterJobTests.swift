@@ -2,20 +2,12 @@ import DSCIO
 import DSCMetrics
 @testable import DSCPipeline
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// The library path behind `dsc cluster`: validation, the run, the result file and the report.
 final class ClusterJobTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let digits = root.appendingPathComponent("datasets/digits.h5").path
-    func fixture(_ name: String) -> String { Self.root.appendingPathComponent("Tests/Fixtures/\(name)").path }
-
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dsc-pipeline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    let digits = TestFiles.dataset("digits.h5")
 
     func testSpectralOnDigitsReachesTheIssueTarget() throws {
         // scikit-learn's kNN SpectralClustering reaches ACC 0.809 / NMI 0.856 on this set.
@@ -80,7 +72,7 @@ final class ClusterJobTests: XCTestCase {
         var job = ClusterJob(input: digits, clusters: 10, method: .spectral)
         job.restarts = 5
         let outcome = try job.run()
-        let path = try temporaryDirectory().appendingPathComponent("r.h5").path
+        let path = try TestFiles.scratchDirectory(self).appendingPathComponent("r.h5").path
         try ResultFile.write(outcome, to: path, peakMemoryBytes: 1234)
         let (back, peak) = try ResultFile.read(path)
         XCTAssertEqual(peak, 1234)
@@ -115,7 +107,7 @@ final class ClusterJobTests: XCTestCase {
         func message(_ job: ClusterJob) -> String {
             do { _ = try job.run(); return "no error" } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
         }
-        let small = fixture("small_float64.h5")
+        let small = TestFiles.fixture("small_float64.h5")
         XCTAssertEqual(message(ClusterJob(input: small, clusters: 7)),
                        "\(small): --clusters 7 exceeds the 6 samples in dataset \"features\"")
         XCTAssertEqual(message(ClusterJob(input: small, clusters: 1)), "--clusters 1 must be at least 2")
@@ -143,7 +135,7 @@ final class ClusterJobTests: XCTestCase {
     }
 
     func testPredictLabelsASecondFileOutOfSample() throws {
-        let folder = try temporaryDirectory()
+        let folder = try TestFiles.scratchDirectory(self)
         let train = try digitsSubset(0..<1400, in: folder, name: "train.h5")
         // The first 200 clustered samples again, then 397 the clustering never saw.
         let seen = try digitsSubset(0..<200, labels: false, in: folder, name: "seen.h5")
@@ -194,7 +186,7 @@ final class ClusterJobTests: XCTestCase {
         func message(_ job: ClusterJob) -> String {
             do { _ = try job.validate(); return "no error" } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
         }
-        let folder = try temporaryDirectory()
+        let folder = try TestFiles.scratchDirectory(self)
         let train = try digitsSubset(0..<100, in: folder, name: "train.h5")
         let narrow = try digitsSubset(100..<120, columns: 60, in: folder, name: "narrow.h5")
         var job = ClusterJob(input: train, clusters: 10, method: .spectral)
@@ -209,7 +201,7 @@ final class ClusterJobTests: XCTestCase {
     }
 
     func testCheckWritable() throws {
-        let dir = try temporaryDirectory()
+        let dir = try TestFiles.scratchDirectory(self)
         XCTAssertNoThrow(try checkWritable(dir.appendingPathComponent("x.h5").path))
         XCTAssertNoThrow(try checkWritable(dir.appendingPathComponent("new/report").path, isDirectory: true))
         XCTAssertThrowsError(try checkWritable(dir.appendingPathComponent("missing/x.h5").path))

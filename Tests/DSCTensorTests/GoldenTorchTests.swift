@@ -1,3 +1,4 @@
+import DSCTestSupport
 import XCTest
 @testable import DSCTensor
 
@@ -16,14 +17,6 @@ final class GoldenTorchTests: XCTestCase {
         y.backward(seed: wave(y.shape, 0.3, 0.1, requiresGrad: false))
     }
 
-    func assertClose(_ actual: [Float], _ expected: [Float], _ what: String, tolerance: Float = 1e-4,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(actual.count, expected.count, "\(what): count", file: file, line: line)
-        for (i, (a, e)) in zip(actual, expected).enumerated() where Swift.abs(a - e) > tolerance * Swift.max(1, Swift.abs(e)) {
-            XCTFail("\(what)[\(i)] = \(a), PyTorch \(e)", file: file, line: line)
-            return
-        }
-    }
 
     // x = wave([2, 2, 5, 5], 0.7, 0.3); w = wave([3, 2, 3, 3], 1.3, -0.2); b = wave([3], 2.1, 0.5)
     // y = torch.nn.functional.conv2d(x, w, b, stride=2, padding=1)
@@ -38,10 +31,10 @@ final class GoldenTorchTests: XCTestCase {
         let y = x.conv2d(weight: w, bias: b, stride: 2, padding: 1)
         XCTAssertEqual(y.shape, [2, 3, 3, 3])
         Self.pullBack(y)
-        assertClose(y.data, Self.convY, "conv y")
-        assertClose(x.grad!.data, Self.convDX, "conv ∂x")
-        assertClose(w.grad!.data, Self.convDW, "conv ∂w")
-        assertClose(b.grad!.data, Self.convDB, "conv ∂b")
+        assertClose(y.data, Self.convY, accuracy: 1e-4, relative: true, "conv y")
+        assertClose(x.grad!.data, Self.convDX, accuracy: 1e-4, relative: true, "conv ∂x")
+        assertClose(w.grad!.data, Self.convDW, accuracy: 1e-4, relative: true, "conv ∂w")
+        assertClose(b.grad!.data, Self.convDB, accuracy: 1e-4, relative: true, "conv ∂b")
     }
 
     // x = wave([3, 2, 2, 2], 0.9, 0.2); g = wave([2], 1.7, 1.0); be = wave([2], 0.4, -0.6)
@@ -58,12 +51,12 @@ final class GoldenTorchTests: XCTestCase {
         let x = Self.wave([3, 2, 2, 2], 0.9, 0.2), g = Self.wave([2], 1.7, 1.0), be = Self.wave([2], 0.4, -0.6)
         let r = x.batchNorm(gamma: g, beta: be, statistics: .batch, epsilon: 1e-5)
         Self.pullBack(r.output)
-        assertClose(r.output.data, Self.bnTrainY, "bn y")
-        assertClose(x.grad!.data, Self.bnTrainDX, "bn ∂x")
-        assertClose(g.grad!.data, Self.bnTrainDGamma, "bn ∂γ")
-        assertClose(be.grad!.data, Self.bnTrainDBeta, "bn ∂β")
-        assertClose(r.mean, Self.bnTrainMean, "bn mean")
-        assertClose(r.variance, Self.bnTrainVar, "bn var")
+        assertClose(r.output.data, Self.bnTrainY, accuracy: 1e-4, relative: true, "bn y")
+        assertClose(x.grad!.data, Self.bnTrainDX, accuracy: 1e-4, relative: true, "bn ∂x")
+        assertClose(g.grad!.data, Self.bnTrainDGamma, accuracy: 1e-4, relative: true, "bn ∂γ")
+        assertClose(be.grad!.data, Self.bnTrainDBeta, accuracy: 1e-4, relative: true, "bn ∂β")
+        assertClose(r.mean, Self.bnTrainMean, accuracy: 1e-4, relative: true, "bn mean")
+        assertClose(r.variance, Self.bnTrainVar, accuracy: 1e-4, relative: true, "bn var")
         XCTAssertEqual(r.count, 12)
     }
 
@@ -79,10 +72,10 @@ final class GoldenTorchTests: XCTestCase {
         let x = Self.wave([4, 3], 0.5, 0.9), g = Self.wave([3], 1.1, 0.3), b = Self.wave([3], 0.8, 0.0)
         let r = x.batchNorm(gamma: g, beta: b, statistics: .running(mean: [0.1, -0.2, 0.3], variance: [0.5, 1.5, 2.0]))
         Self.pullBack(r.output)
-        assertClose(r.output.data, Self.bnEvalY, "bn eval y")
-        assertClose(x.grad!.data, Self.bnEvalDX, "bn eval ∂x")
-        assertClose(g.grad!.data, Self.bnEvalDGamma, "bn eval ∂γ")
-        assertClose(b.grad!.data, Self.bnEvalDBeta, "bn eval ∂β")
+        assertClose(r.output.data, Self.bnEvalY, accuracy: 1e-4, relative: true, "bn eval y")
+        assertClose(x.grad!.data, Self.bnEvalDX, accuracy: 1e-4, relative: true, "bn eval ∂x")
+        assertClose(g.grad!.data, Self.bnEvalDGamma, accuracy: 1e-4, relative: true, "bn eval ∂γ")
+        assertClose(b.grad!.data, Self.bnEvalDBeta, accuracy: 1e-4, relative: true, "bn eval ∂β")
     }
 
     // x = wave([1, 2, 6, 6], 2.3, 0.1)
@@ -98,12 +91,12 @@ final class GoldenTorchTests: XCTestCase {
         let m = x.maxPool2d(kernel: 3, stride: 2, padding: 1)
         XCTAssertEqual(m.shape, [1, 2, 3, 3])
         Self.pullBack(m)
-        assertClose(m.data, Self.maxPoolY, "max pool y")
-        assertClose(x.grad!.data, Self.maxPoolDX, "max pool ∂x")
+        assertClose(m.data, Self.maxPoolY, accuracy: 1e-4, relative: true, "max pool y")
+        assertClose(x.grad!.data, Self.maxPoolDX, accuracy: 1e-4, relative: true, "max pool ∂x")
         x.grad = nil
         let a = x.avgPool2d(kernel: 3, stride: 2, padding: 1)
         Self.pullBack(a)
-        assertClose(a.data, Self.avgPoolY, "avg pool y")
-        assertClose(x.grad!.data, Self.avgPoolDX, "avg pool ∂x")
+        assertClose(a.data, Self.avgPoolY, accuracy: 1e-4, relative: true, "avg pool y")
+        assertClose(x.grad!.data, Self.avgPoolDX, accuracy: 1e-4, relative: true, "avg pool ∂x")
     }
 }

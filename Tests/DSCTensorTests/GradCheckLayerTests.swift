@@ -1,3 +1,4 @@
+import DSCTestSupport
 import XCTest
 @testable import DSCTensor
 

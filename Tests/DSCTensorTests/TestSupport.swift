@@ -31,22 +31,3 @@ enum TestData {
         return Tensor(values, shape: shape, requiresGrad: true)
     }
 }
-
-extension XCTestCase {
-    /// Asserts that the analytic gradients of `f` match central differences for every input that
-    /// requires a gradient.
-    func assertGradients(_ inputs: [Tensor], tolerance: Float = 1e-3, file: StaticString = #filePath, line: UInt = #line,
-                         _ f: @escaping ([Tensor]) -> Tensor) {
-        let report = GradCheck.check(inputs, absoluteTolerance: tolerance, relativeTolerance: tolerance, f)
-        XCTAssertTrue(report.passed, "\(report)", file: file, line: line)
-    }
-
-    func assertEqual(_ a: [Float], _ b: [Float], accuracy: Float = 1e-5, _ what: String = "",
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "\(what) counts", file: file, line: line)
-        for (i, (x, y)) in zip(a, b).enumerated() where !(Swift.abs(x - y) <= accuracy) {
-            XCTFail("\(what)[\(i)]: \(x) vs \(y)", file: file, line: line)
-            return
-        }
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// Every bad input gives one line on stderr naming the file, dataset and value, exit status 1,
@@ -9,7 +10,7 @@ final class BadInputTests: XCTestCase {
     @discardableResult
     func assertFails(_ args: [String], mentions fragments: [String], status: Int32 = 1,
                      file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let out = dir.appendingPathComponent("out.h5").path
         let report = dir.appendingPathComponent("report").path
         let r = try CLI.run(["cluster"] + args + ["--output", out, "--report", report, "--quiet"])
@@ -115,7 +116,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testOutputIsAFolder() throws {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let f = CLI.fixture("small_float64.h5")
         let r = try CLI.run(["cluster", f, "-k", "2", "--neighbors", "2", "--output", dir.path, "--quiet"])
         XCTAssertEqual(r.status, 1)

@@ -1,4 +1,5 @@
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// Runs the built `dsc` executable as a user would, capturing stdout, stderr and the exit status.
@@ -24,9 +25,8 @@ enum CLI {
     }
 
     /// Repository root, from this file's location.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
-    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+    static let root = TestFiles.root
+    static func fixture(_ name: String) -> String { TestFiles.fixture(name) }
 
     /// Runs `dsc args…` in `directory` (default: a fresh temporary folder).
     @discardableResult
@@ -57,13 +57,6 @@ enum CLI {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// A new empty temporary folder, removed at the end of the test.
-    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dsc-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
 }
 
 private final class Marker {}

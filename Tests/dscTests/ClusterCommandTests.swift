@@ -1,4 +1,5 @@
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// `dsc cluster`, `evaluate`, `report` and `demo` on real data: the documented outputs appear.
@@ -11,7 +12,7 @@ final class ClusterCommandTests: XCTestCase {
     }
 
     func testClusterDigitsJSONOutputAndReport() throws {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let out = dir.appendingPathComponent("result.h5").path
         let report = dir.appendingPathComponent("report").path
         let r = try CLI.run(["cluster", digits, "--clusters", "10", "--method", "spectral", "--json", "--output", out,
@@ -58,7 +59,7 @@ final class ClusterCommandTests: XCTestCase {
     }
 
     func testKMeansMethodAndResultFileReadsBackInH5py() throws {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let out = dir.appendingPathComponent("km.h5").path
         let r = try CLI.run(["cluster", digits, "-k", "10", "--method", "kmeans", "--output", out, "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)

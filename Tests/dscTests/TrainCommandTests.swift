@@ -1,4 +1,5 @@
 import Foundation
+import DSCTestSupport
 import XCTest
 
 /// `dsc train`, `--resume` (also after a kill), `dsc cluster --model`, and the errors of a model
@@ -12,7 +13,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     func testTrainResumeAndClusterWithTheModel() throws {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let model = dir.appendingPathComponent("model.h5").path
         let t = try CLI.run(["train", digits, "--output", model, "--epochs", "2", "--json", "--quiet"])
         XCTAssertEqual(t.status, 0, t.stderr)
@@ -53,7 +54,7 @@ final class TrainCommandTests: XCTestCase {
 
     /// A run killed with SIGKILL leaves a usable checkpoint, and `--resume` finishes the run.
     func testResumeAfterKill() throws {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let model = dir.appendingPathComponent("model.h5").path
         let process = Process()
         process.executableURL = CLI.binary
@@ -81,7 +82,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     func testModelThatDoesNotFitTheData() throws {
-        let dir = try CLI.temporaryDirectory(self)
+        let dir = try TestFiles.scratchDirectory(self)
         let model = dir.appendingPathComponent("model.h5").path
         XCTAssertEqual(try CLI.run(["train", digits, "--output", model, "--epochs", "1", "--quiet"]).status, 0)
         let out = dir.appendingPathComponent("out.h5").path

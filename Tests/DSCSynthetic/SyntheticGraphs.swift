@@ -1,6 +1,7 @@
+import DSCCluster
 import DSCTensor
 
-/// Graphs with a planted cluster structure, for tests and benchmarks of the graph stages.
+/// Graphs with a planted cluster structure, for the tests and benchmarks of the graph stages.
 public enum SyntheticGraphs {
     /// Fraction of out-edges that leave the node's cluster.
     public static let crossClusterFraction = 0.05

@@ -1,3 +1,5 @@
+import DSCTensor
+
 /// Numerical gradient checking by central differences (the oracle for every primitive's backward).
 ///
 /// For `y = f(inputs)`, a fixed random projection `r` (uniform in [−1, 1], from `seed`) turns the
