@@ -99,9 +99,9 @@ public struct EBSC {
         // Batch statistics of clean samples, re-estimated from scratch (so a model file clusters
         // the same however often it is used).
         _ = try timings.measure("calibrate") {
-            try model.recalibrate(on: model.standardized(samples), batches: configuration.calibrationBatches(for: model.kind))
+            try model.recalibrate(on: model.standardized(samples), batches: configuration.settings(for: model.kind).calibrationBatches)
         }
-        let candidates = configuration.candidates(for: model.kind)
+        let candidates = configuration.settings(for: model.kind).candidates
         let (embeddings, features) = try timings.measure("embed") {
             try Self.embeddings(of: samples, model: model, candidates: candidates, progress: progress)
         }

@@ -122,8 +122,7 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// Dimension of the L2-normalised embedding z (the projection head's output).
     public var embeddingDimensions = 64
     // Contrastive training and the dictionary.
-    /// SimCLR by default: on MNIST-10k (CNN, 234 steps) its embeddings' 10-NN label purity was
-    /// 0.78 against MoCo's 0.52, and on digits it was steadier (notebooks-md/mnist.md).
+    /// The contrastive objective (SimCLR by default).
     public var objective: ContrastiveObjective = .simclr
     public var temperature: Float = 0.2
     /// How strongly the contrastive views are altered.
@@ -142,11 +141,11 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// Self-expression weight γ: `γ/2 ‖z − Σ c_j d_j‖²`.
     public var gamma: Float = 50
     /// Weight of the self-expression loss against the contrastive loss in joint training; nil:
-    /// ``selfExpressionWeight(for:)`` decides by the input.
+    /// the default for the input (``defaults(for:)``).
     public var selfExpressionWeight: Float?
     /// Joint training: the self-expression loss also trains the encoder. Without it the encoder
     /// trains first (contrastive only, ``epochs`` epochs) and the energy network after, on frozen
-    /// embeddings (``epochs`` more). nil: ``jointTraining(for:)`` decides by the input.
+    /// embeddings (``epochs`` more). nil: the default for the input (``defaults(for:)``).
     public var joint: Bool?
     // Optimisation.
     public var epochs = 30
@@ -158,15 +157,15 @@ public struct EBSCConfiguration: Equatable, Sendable {
     // Affinity.
     /// Coefficients kept per row when every sample is coded against all N.
     public var keep = 5
-    /// Which pairs of the coding of all N get a coefficient (``Candidates``); nil:
-    /// ``candidates(for:)`` decides by the input.
+    /// Which pairs of the coding of all N get a coefficient (``Candidates``); nil: the default
+    /// for the input (``defaults(for:)``).
     public var candidates: Candidates?
     /// Steps of ``EnergyRefinement`` on the final embeddings before the coding of all N (0: none);
-    /// nil: ``refinementSteps(for:)`` decides by the input.
+    /// nil: the default for the input (``defaults(for:)``).
     public var refineSteps: Int?
     /// Clean batches that re-estimate the encoder's batch norm and LDFR statistics before the
     /// embedding of all N (``EBSCModel/recalibrate(on:batches:batchSize:)``; 0: keep the
-    /// training's, gathered on augmented views); nil: ``calibrationBatches(for:)`` decides.
+    /// training's, gathered on augmented views); nil: the default for the input (``defaults(for:)``).
     public var calibrationBatches: Int?
     /// Code raw (standardised) features instead of embeddings: no encoder training at all.
     public var rawFeatures = false
@@ -202,13 +201,16 @@ public struct EBSCConfiguration: Equatable, Sendable {
         architecture.map { "\($0.0)=\($0.1)" }.joined(separator: ";")
     }
 
-    /// The training settings, for reports and result files.
+    /// The training settings, for reports and result files; a data-dependent setting left to
+    /// its default reads `auto` while ``input`` is unknown.
     public var training: [(String, String)] {
-        [("objective", objective.rawValue), ("augment", augmentationStrength.rawValue), ("temperature", String(temperature)), ("momentum", String(momentum)),
-         ("lambda", String(lambda)), ("gamma", String(gamma)), ("se_weight", resolvedSelfExpressionWeight.map { String($0) } ?? "auto"),
-         ("joint", resolvedJoint.map { String($0) } ?? "auto"), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
+        let resolved = input.map { settings(for: $0) }
+        return [("objective", objective.rawValue), ("augment", augmentationStrength.rawValue), ("temperature", String(temperature)), ("momentum", String(momentum)),
+         ("lambda", String(lambda)), ("gamma", String(gamma)),
+         ("se_weight", (selfExpressionWeight ?? resolved?.selfExpressionWeight).map { String($0) } ?? "auto"),
+         ("joint", (joint ?? resolved?.joint).map { String($0) } ?? "auto"), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
          ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
-         ("candidates", resolvedCandidates?.rawValue ?? "auto"), ("refine_steps", refineSteps.map(String.init) ?? "auto"),
+         ("candidates", (candidates ?? resolved?.candidates)?.rawValue ?? "auto"), ("refine_steps", refineSteps.map(String.init) ?? "auto"),
          ("calibration_batches", calibrationBatches.map(String.init) ?? "auto"), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
     }
 
@@ -218,89 +220,67 @@ public struct EBSCConfiguration: Equatable, Sendable {
             if !ok { throw EBSCError.invalidSetting(name: name, value: "\(value)", requirement: requirement) }
         }
         try check(!hiddenDimensions.isEmpty && hiddenDimensions.allSatisfy { $0 >= 1 }, "hiddenDimensions",
-                  hiddenDimensions, "at least one width, each >= 1")
-        try check(!widths.isEmpty && widths.allSatisfy { $0 >= 1 }, "widths", widths, "at least one width, each >= 1")
-        try check(embeddingDimensions >= 2, "embeddingDimensions", embeddingDimensions, ">= 2")
-        try check(temperature > 0, "temperature", temperature, "> 0")
-        try check(queueSize >= 16, "queueSize", queueSize, ">= 16")
+                  hiddenDimensions, "positive integers")
+        try check(!widths.isEmpty && widths.allSatisfy { $0 >= 1 }, "widths", widths, "positive integers")
+        try check(embeddingDimensions >= 2, "embeddingDimensions", embeddingDimensions, "at least 2")
+        try check(temperature > 0, "temperature", temperature, "positive")
+        try check(queueSize >= 16, "queueSize", queueSize, "at least 16")
         try check(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)")
-        try check(energyHidden >= 1, "energyHidden", energyHidden, ">= 1")
-        try check(initialThreshold >= 0, "initialThreshold", initialThreshold, ">= 0")
+        try check(energyHidden >= 1, "energyHidden", energyHidden, "at least 1")
+        try check(initialThreshold >= 0, "initialThreshold", initialThreshold, "at least 0")
         try check(lambda > 0 && lambda <= 1, "lambda", lambda, "in (0, 1]")
-        try check(gamma > 0, "gamma", gamma, "> 0")
-        try check((selfExpressionWeight ?? 0) >= 0, "selfExpressionWeight", selfExpressionWeight ?? 0, ">= 0")
-        try check(epochs >= 0, "epochs", epochs, ">= 0")
-        try check(batchSize >= 2, "batchSize", batchSize, ">= 2")
-        try check(learningRate > 0, "learningRate", learningRate, "> 0")
-        try check(weightDecay >= 0, "weightDecay", weightDecay, ">= 0")
-        try check(keep >= 1, "keep", keep, ">= 1")
-        try check((refineSteps ?? 0) >= 0, "refineSteps", refineSteps ?? 0, ">= 0")
-        try check((calibrationBatches ?? 0) >= 0, "calibrationBatches", calibrationBatches ?? 0, ">= 0")
+        try check(gamma > 0, "gamma", gamma, "positive")
+        try check((selfExpressionWeight ?? 0) >= 0, "selfExpressionWeight", selfExpressionWeight ?? 0, "at least 0")
+        try check(epochs >= 0, "epochs", epochs, "at least 0")
+        try check(batchSize >= 2, "batchSize", batchSize, "at least 2")
+        try check(learningRate > 0, "learningRate", learningRate, "positive")
+        try check(weightDecay >= 0, "weightDecay", weightDecay, "at least 0")
+        try check(keep >= 1, "keep", keep, "at least 1")
+        try check((refineSteps ?? 0) >= 0, "refineSteps", refineSteps ?? 0, "at least 0")
+        try check((calibrationBatches ?? 0) >= 0, "calibrationBatches", calibrationBatches ?? 0, "at least 0")
         try check(ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
-                  "rank >= 1 and selected >= rank")
+                  "a rank of at least 1 and selected maps at least the rank")
     }
 
-    /// The refinement steps for samples of `kind`: ``refineSteps`` when set, else 100 for images
-    /// and 0 for feature vectors. Images train on strongly augmented views, and refinement
-    /// lifted MNIST's CNN codings (10,000 images: ACC 0.40 → 0.62; 70,000: 0.28 → 0.41); feature
-    /// vectors' views hardly differ from the samples, and there it was neutral on digits (0.840
-    /// against 0.841) and cost the MNIST MLP 6 ACC points (notebooks-md/mnist.md).
-    public func refinementSteps(for kind: SampleKind) -> Int {
-        refineSteps ?? (kind.isImage ? 100 : 0)
+    /// The settings whose default depends on the data, as a run uses them.
+    public struct DataDependentSettings: Equatable, Sendable {
+        /// Weight of the self-expression loss against the contrastive loss in joint training.
+        public var selfExpressionWeight: Float
+        /// Whether the encoder and the energy network train together.
+        public var joint: Bool
+        /// Which pairs get a coefficient when every sample is coded against all N.
+        public var candidates: Candidates
+        /// Steps of ``EnergyRefinement`` on the final embeddings before the coding of all N.
+        public var refineSteps: Int
+        /// Clean batches that re-estimate the encoder's statistics before the embedding of all N.
+        public var calibrationBatches: Int
     }
 
-    /// The self-expression weight for samples of `kind`: ``selfExpressionWeight`` when set, else
-    /// 0.01 for images and 0.1 for feature vectors. On MNIST's images the self-expression
-    /// gradient at 0.1 cost the embeddings' 10-NN graph 0.12 of label purity (MLP encoder on all
-    /// 70,000: 0.789 against 0.907 at 0.01 and 0.909 at 0; CNN on the first 10,000: 0.776
-    /// against 0.900), while on digits' feature vectors 0.1 clustered better than 0.01
-    /// (ACC 0.841 ± 0.013 against 0.807 ± 0.027; notebooks-md/mnist.md).
-    public func selfExpressionWeight(for kind: SampleKind) -> Float {
-        selfExpressionWeight ?? (kind.isImage ? 0.01 : 0.1)
+    /// The defaults for samples of `kind`, in one place. Images train on strongly augmented
+    /// views through the CNN: a small self-expression weight (0.01) that leaves the encoder's
+    /// neighbourhoods intact, the encoder trained first and the energy network after, pairs
+    /// chosen by the backbone's features joined with the pixels, 100 refinement steps and 50
+    /// calibration batches. Feature vectors, whose views hardly differ from the samples: weight
+    /// 0.1, joint training, the energy's own pairs, no refinement, no calibration. The evidence
+    /// for each is in notebooks-md/research-switches.md.
+    public static func defaults(for kind: SampleKind) -> DataDependentSettings {
+        kind.isImage
+            ? DataDependentSettings(selfExpressionWeight: 0.01, joint: false, candidates: .featuresAndInput,
+                                    refineSteps: 100, calibrationBatches: 50)
+            : DataDependentSettings(selfExpressionWeight: 0.1, joint: true, candidates: .energy,
+                                    refineSteps: 0, calibrationBatches: 0)
     }
 
-    /// The pairs coded for samples of `kind`: ``candidates`` when set, else
-    /// ``Candidates/featuresAndInput`` for images and ``Candidates/energy`` for feature vectors.
-    /// On all 70,000 MNIST images (CNN, 20 epochs, keep 10, layout 500, seed 0) the backbone's
-    /// features joined with the pixels clustered best (ACC 0.980, against 0.970 for the features
-    /// alone, 0.966 for `z` and 0.957 for the energy's own pairs); on digits' vectors the energy's
-    /// own pairs did (0.846 against 0.792 for `z` and 0.801 for the hidden layer;
-    /// notebooks-md/mnist.md).
-    public func candidates(for kind: SampleKind) -> Candidates {
-        candidates ?? (kind.isImage ? .featuresAndInput : .energy)
-    }
-
-    /// ``candidates(for:)`` for ``input``; nil while the input is unknown and no choice is set.
-    var resolvedCandidates: Candidates? {
-        candidates ?? input.map { candidates(for: $0) }
-    }
-
-    /// Whether samples of `kind` train jointly: ``joint`` when set, else no for images and yes for
-    /// feature vectors. On all 70,000 MNIST images (CNN 16-32-64 + LDFR, 20 epochs, 500-epoch
-    /// layout) the encoder trained first scored ACC 0.9814 ± 0.0003 over three seeds, each above
-    /// every seed of joint training (0.9797 ± 0.0005), for about 30 % more training time (about 48
-    /// against 37 minutes); on digits' vectors joint training scored higher (0.841 ± 0.003 against
-    /// 0.823 ± 0.028; notebooks-md/mnist.md).
-    public func jointTraining(for kind: SampleKind) -> Bool {
-        joint ?? !kind.isImage
-    }
-
-    /// ``jointTraining(for:)`` for ``input``; nil while the input is unknown and no choice is set.
-    var resolvedJoint: Bool? {
-        joint ?? input.map { jointTraining(for: $0) }
-    }
-
-    /// ``selfExpressionWeight(for:)`` for ``input``; nil while the input is unknown and no weight is set.
-    var resolvedSelfExpressionWeight: Float? {
-        selfExpressionWeight ?? input.map { selfExpressionWeight(for: $0) }
-    }
-
-    /// The calibration batches for samples of `kind`: ``calibrationBatches`` when set, else 50
-    /// for images and 0 for feature vectors. On MNIST's CNN it lifted EBSC from 0.30 to 0.54
-    /// ACC; on digits' MLP, whose training views hardly differ from the samples, it cost
-    /// 3 points on average (0.809 ± 0.073 against 0.841 ± 0.003; notebooks-md/mnist.md).
-    public func calibrationBatches(for kind: SampleKind) -> Int {
-        calibrationBatches ?? (kind.isImage ? 50 : 0)
+    /// The data-dependent settings for samples of `kind`: each one that is set here, else its
+    /// default from ``defaults(for:)``.
+    public func settings(for kind: SampleKind) -> DataDependentSettings {
+        var s = Self.defaults(for: kind)
+        if let selfExpressionWeight { s.selfExpressionWeight = selfExpressionWeight }
+        if let joint { s.joint = joint }
+        if let candidates { s.candidates = candidates }
+        if let refineSteps { s.refineSteps = refineSteps }
+        if let calibrationBatches { s.calibrationBatches = calibrationBatches }
+        return s
     }
 
     /// The augmentation for two contrastive views of a sample of this kind, at

@@ -96,9 +96,8 @@ public final class EnergyNetwork: Module {
 
     /// Residual codes: `q = z + Q(z)`, `k = z + K(z)` with two-layer MLPs `Q`, `K` whose output
     /// layers start at zero, so training starts from the cosine energy `q·k = z_i·z_j` (already
-    /// a good affinity for contrastive embeddings) and learns a correction. Plain MLP codes
-    /// (SENet's form) started from random energies and clustered digits worse (ACC 0.65 against
-    /// 0.91 for the residual form on raw features; notebooks-md/mnist.md).
+    /// a good affinity for contrastive embeddings) and learns a correction, where plain MLP codes
+    /// (SENet's form) start from random energies (compared in notebooks-md/mnist.md).
     /// - Parameter width: the embedding width the networks take; codes have the same width.
     public init(_ configuration: EBSCConfiguration, width: Int, seed: UInt64) {
         let dims = [width, configuration.energyHidden, width]

@@ -55,7 +55,7 @@ public struct EpochRecord: Sendable, Equatable {
 ///     L_se = γ/2 · mean‖z − C D‖² + mean(λ‖C_i‖₁ + (1 − λ)/2 ‖C_i‖²)
 ///     L = L_con + w · L_se ;  AdamW ;  keyEncoder ← momentum ;  queue ← k (with I)
 ///
-/// Without joint training (``EBSCConfiguration/jointTraining(for:)``: off for images by default) the encoder trains on `L_con` alone
+/// Without joint training (``EBSCConfiguration/settings(for:)``: off for images by default) the encoder trains on `L_con` alone
 /// for `epochs` epochs, then the energy network on `L_se` for `epochs` epochs with the encoder
 /// frozen (`z` detached). With raw features there is no encoder: only the energy network trains.
 ///
@@ -100,8 +100,8 @@ public final class EBSCTrainer {
         loader.batchesPerEpoch * configuration.epochs * (twoPhases ? 2 : 1)
     }
 
-    /// Whether the encoder and the energy network train together (``EBSCConfiguration/jointTraining(for:)``).
-    public var joint: Bool { configuration.jointTraining(for: model.kind) }
+    /// Whether the encoder and the energy network train together (``EBSCConfiguration/settings(for:)``).
+    public var joint: Bool { configuration.settings(for: model.kind).joint }
 
     /// Whether the run trains the encoder and then the energy network (raw features train the
     /// energy network alone, in one phase).
@@ -204,7 +204,7 @@ public final class EBSCTrainer {
     func trainStep(_ batch: Batch, phase: Phase) -> StepLosses {
         let c = configuration
         let raw = c.rawFeatures
-        let jointWeight = c.selfExpressionWeight(for: model.kind)
+        let jointWeight = c.settings(for: model.kind).selfExpressionWeight
         let x1 = raw ? batch.inputs : batch.views[0], x2 = raw ? batch.inputs : batch.views[1]
         // The embedding that codes (with gradient only when the encoder learns from L_se too).
         let z: Tensor

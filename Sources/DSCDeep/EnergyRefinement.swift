@@ -27,7 +27,7 @@ public struct EnergyRefinement {
     /// The refinement a configuration asks for samples of `kind` (its steps, batch, dictionary,
     /// optimiser, loss and seed).
     public init(_ c: EBSCConfiguration, kind: SampleKind) {
-        steps = c.refinementSteps(for: kind)
+        steps = c.settings(for: kind).refineSteps
         batchSize = c.batchSize
         dictionarySize = c.queueSize
         learningRate = c.learningRate

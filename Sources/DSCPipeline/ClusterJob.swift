@@ -86,10 +86,9 @@ public struct ClusterJob: Sendable {
     }
 
     /// k-means restarts by default. On the K-dimensional spectral embedding a restart is cheap and
-    /// 10 restarts often miss the lowest-inertia partition (on digits, 10 restarts give ACC 0.81
-    /// or 0.91 depending on the seed, 100 give 0.91 for every seed tried), so spectral gets 100
-    /// restarts up to 20,000 samples and a budget of 2·10⁶ sample-restarts above (28 at 70,000),
-    /// never fewer than 10. On raw features a restart costs O(N·D·K) per iteration: 10.
+    /// 10 restarts often miss the lowest-inertia partition, so the spectral step gets 100 restarts
+    /// up to 20,000 samples and a budget of 2·10⁶ sample-restarts above (28 at 70,000), never
+    /// fewer than 10. On raw features a restart costs O(N·D·K) per iteration: 10.
     public static func defaultRestarts(for method: ClusterMethod, samples: Int? = nil) -> Int {
         guard method != .kmeans else { return 10 }
         guard let n = samples, n > 20_000 else { return 100 }
@@ -160,7 +159,7 @@ public struct ClusterJob: Sendable {
     /// ``validate()``, also returning the ``predictInput`` file's samples and labels.
     func validateInputs() throws -> (source: HDF5RowSource, truth: [Int]?,
                                      prediction: (source: HDF5RowSource, truth: [Int]?)?) {
-        guard clusters >= 2 else { throw PipelineError.tooFewClusters(clusters: clusters) }
+        try validateSettings()
         let (source, truth) = try checkedSamples(in: input) { source in
             let n = source.rowCount
             if clusters > n {

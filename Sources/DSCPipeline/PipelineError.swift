@@ -7,8 +7,8 @@ import Foundation
 public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
     /// `--clusters` is larger than the number of samples.
     case tooManyClusters(file: String, dataset: String, clusters: Int, samples: Int)
-    /// `--clusters` is below 2.
-    case tooFewClusters(clusters: Int)
+    /// A setting outside its range, named by its command-line flag.
+    case invalidSetting(flag: String, value: String, requirement: String)
     /// `--neighbors` is not in 1..<N.
     case badNeighbors(file: String, dataset: String, neighbors: Int, samples: Int)
     /// The output's folder does not exist or cannot be written.
@@ -26,8 +26,8 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
         switch self {
         case .tooManyClusters(let file, let dataset, let clusters, let samples):
             return "\(file): --clusters \(clusters) exceeds the \(samples) samples in dataset \"\(dataset)\""
-        case .tooFewClusters(let clusters):
-            return "--clusters \(clusters) must be at least 2"
+        case .invalidSetting(let flag, let value, let requirement):
+            return "\(flag) \(value) must be \(requirement)"
         case .badNeighbors(let file, let dataset, let neighbors, let samples):
             return "\(file): --neighbors \(neighbors) must be between 1 and \(samples - 1) (dataset \"\(dataset)\" has \(samples) samples)"
         case .outputNotWritable(let path, let reason):

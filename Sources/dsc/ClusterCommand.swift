@@ -1,6 +1,7 @@
 import ArgumentParser
 import DSCCluster
 import DSCPipeline
+import DSCReport
 import Foundation
 
 extension ClusterMethod: ExpressibleByArgument {}
@@ -81,19 +82,19 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Neighbours per sample in the kNN graph (spectral).")
     var neighbors = 10
 
-    @Option(help: "kNN edge weights: cosine similarity, Gaussian with a self-tuning scale, or 1.")
+    @Option(help: ArgumentHelp("kNN edge weights: cosine similarity, Gaussian with a self-tuning scale, or 1.", visibility: .hidden))
     var affinity: KNNWeighting = .cosine
 
-    @Flag(help: "Keep only mutual kNN edges (spectral).")
+    @Flag(help: ArgumentHelp("Keep only mutual kNN edges (spectral).", visibility: .hidden))
     var mutual = false
 
-    @Option(help: ArgumentHelp("Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout (500 gave steady results on MNIST-70k, 200 did not); 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss).", valueName: "n"))
+    @Option(help: ArgumentHelp("Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout; 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss).", valueName: "n"))
     var layoutEpochs = 0
 
-    @Option(help: ArgumentHelp("EBSC, EnSC, SSC-OMP: how each row of coefficients is scaled before the affinity (|C|+|C|ᵀ)/2.", valueName: "l2|max|none"))
+    @Option(help: ArgumentHelp("EBSC, EnSC, SSC-OMP: how each row of coefficients is scaled before the affinity (|C|+|C|ᵀ)/2.", valueName: "l2|max|none", visibility: .hidden))
     var rowNormalization: CoefficientNormalization = .l2
 
-    @Option(help: "Eigen-solver; auto is dense LAPACK up to 500 samples, Lanczos above.")
+    @Option(help: ArgumentHelp("Eigen-solver; auto is dense LAPACK up to 500 samples, Lanczos above.", visibility: .hidden))
     var eigenSolver: EigenSolverKind = .auto
 
     @Option(help: "EnSC: weight of the l1 term of the elastic net, in (0, 1].")
@@ -105,7 +106,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "SSC-OMP: atoms per sample.")
     var atoms = 10
 
-    @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: spectral 100 up to 20,000 samples, fewer above, at least 10; kmeans 10).", valueName: "n"))
+    @Option(help: ArgumentHelp("k-means restarts; the run with the lowest inertia is kept (default: spectral 100 up to 20,000 samples, fewer above, at least 10; kmeans 10).", valueName: "n", visibility: .hidden))
     var restarts: Int?
 
     @Option(help: "Seed for every random choice; the same seed gives the same labels.")
@@ -124,37 +125,36 @@ struct ClusterCommand: ParsableCommand {
 
     @OptionGroup var options: OutputOptions
 
+    /// The run these options describe.
+    var job: ClusterJob {
+        var job = ClusterJob(input: input, clusters: clusters)
+        job.method = method
+        job.featuresDataset = featuresDataset
+        job.labelsDataset = labelsDataset ?? "labels"
+        job.labelsRequired = labelsDataset != nil
+        job.neighbors = neighbors
+        job.weighting = affinity
+        job.mutual = mutual
+        job.eigenSolver = eigenSolver
+        job.layoutEpochs = layoutEpochs
+        job.rowNormalization = rowNormalization
+        job.restarts = restarts
+        job.enscLambda = lambda
+        job.enscGamma = gamma
+        job.ompAtoms = atoms
+        job.seed = seed
+        job.deep = deep.configuration(seed: seed)
+        job.modelPath = model
+        job.predictInput = predict
+        return job
+    }
+
     func validate() throws {
-        if clusters < 2 { throw ValidationError("--clusters \(clusters) must be at least 2.") }
-        if neighbors < 1 { throw ValidationError("--neighbors \(neighbors) must be at least 1.") }
-        if !(lambda > 0 && lambda <= 1) { throw ValidationError("--lambda \(lambda) must be in (0, 1].") }
-        if !(gamma > 1) { throw ValidationError("--gamma \(gamma) must be greater than 1.") }
-        if layoutEpochs < 0 { throw ValidationError("--layout-epochs \(layoutEpochs) must be at least 0.") }
-        if atoms < 1 { throw ValidationError("--atoms \(atoms) must be at least 1.") }
-        if let restarts, restarts < 1 { throw ValidationError("--restarts \(restarts) must be at least 1.") }
+        try asUsageError { try job.validateSettings() }
     }
 
     func run() throws {
         try runReportingErrors {
-            var job = ClusterJob(input: input, clusters: clusters)
-            job.method = method
-            job.featuresDataset = featuresDataset
-            job.labelsDataset = labelsDataset ?? "labels"
-            job.labelsRequired = labelsDataset != nil
-            job.neighbors = neighbors
-            job.weighting = affinity
-            job.mutual = mutual
-            job.eigenSolver = eigenSolver
-            job.layoutEpochs = layoutEpochs
-            job.rowNormalization = rowNormalization
-            job.restarts = restarts
-            job.enscLambda = lambda
-            job.enscGamma = gamma
-            job.ompAtoms = atoms
-            job.seed = seed
-            job.deep = deep.configuration(seed: seed)
-            job.modelPath = model
-            job.predictInput = predict
             try execute(job, output: output, report: report, options: options)
         }
     }
@@ -180,7 +180,7 @@ func execute(_ job: ClusterJob, output: String?, report: String?, options: Outpu
     let peak = ProcessMemory.peakBytes
     if let output { try ResultFile.write(outcome, to: output, peakMemoryBytes: peak) }
     if let report {
-        try ReportWriterFacade.write(ReportBuilder.input(for: outcome, peakMemoryBytes: peak), to: report)
+        try ReportWriter.write(ReportBuilder.input(for: outcome, peakMemoryBytes: peak), to: URL(fileURLWithPath: report, isDirectory: true))
     }
     if options.json {
         print(outcomeJSON(outcome).serialized)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DSCReport
 import Foundation
 
 /// Runs `body`; any thrown error becomes one line on stderr and exit status 1 — never a trace.
@@ -15,9 +14,12 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// The report writer behind `--report DIR`.
-enum ReportWriterFacade {
-    static func write(_ input: ReportInput, to directory: String) throws {
-        try ReportWriter.write(input, to: URL(fileURLWithPath: directory, isDirectory: true))
+/// Runs the library's check `body`; a setting it refuses becomes a usage error (the message,
+/// then the usage, exit status 64), as ArgumentParser reports its own.
+func asUsageError(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as LocalizedError {
+        throw ValidationError((error.errorDescription ?? "\(error)") + ".")
     }
 }

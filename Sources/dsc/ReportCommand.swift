@@ -1,6 +1,8 @@
 import ArgumentParser
 import DSCIO
 import DSCPipeline
+import DSCReport
+import Foundation
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +41,7 @@ struct ReportCommand: ParsableCommand {
                 }
                 outcome.truth = labels
             }
-            try ReportWriterFacade.write(ReportBuilder.input(for: outcome, peakMemoryBytes: peak), to: output)
+            try ReportWriter.write(ReportBuilder.input(for: outcome, peakMemoryBytes: peak), to: URL(fileURLWithPath: output, isDirectory: true))
             print("wrote \(output)/report.html, report.md, metrics.json")
         }
     }

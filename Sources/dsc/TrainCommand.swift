@@ -45,6 +45,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if !(checkpointEvery > 0) { throw ValidationError("--checkpoint-every \(checkpointEvery) must be positive.") }
+        try asUsageError { try deep.configuration(seed: seed).validateAsOptions() }
     }
 
     func run() throws {

@@ -69,13 +69,13 @@ final class EBSCTests: XCTestCase {
     /// unless set; the training settings report the weight in use.
     func testSelfExpressionWeightFollowsKind() {
         var c = EBSCConfiguration()
-        XCTAssertEqual(c.selfExpressionWeight(for: .images(channels: 1, height: 28, width: 28)), 0.01)
-        XCTAssertEqual(c.selfExpressionWeight(for: .features(64)), 0.1)
+        XCTAssertEqual(c.settings(for: .images(channels: 1, height: 28, width: 28)).selfExpressionWeight, 0.01)
+        XCTAssertEqual(c.settings(for: .features(64)).selfExpressionWeight, 0.1)
         XCTAssertTrue(c.training.contains { $0.0 == "se_weight" && $0.1 == "auto" })
         c.input = .images(channels: 1, height: 8, width: 8)
         XCTAssertTrue(c.training.contains { $0.0 == "se_weight" && $0.1 == "0.01" })
         c.selfExpressionWeight = 0.5
-        XCTAssertEqual(c.selfExpressionWeight(for: .features(64)), 0.5)
+        XCTAssertEqual(c.settings(for: .features(64)).selfExpressionWeight, 0.5)
         XCTAssertTrue(c.training.contains { $0.0 == "se_weight" && $0.1 == "0.5" })
         c.selfExpressionWeight = -1
         XCTAssertThrowsError(try c.validate())
@@ -83,13 +83,13 @@ final class EBSCTests: XCTestCase {
 
     func testCandidatesFollowKind() {
         var c = EBSCConfiguration()
-        XCTAssertEqual(c.candidates(for: .images(channels: 1, height: 28, width: 28)), .featuresAndInput)
-        XCTAssertEqual(c.candidates(for: .features(64)), .energy)
+        XCTAssertEqual(c.settings(for: .images(channels: 1, height: 28, width: 28)).candidates, .featuresAndInput)
+        XCTAssertEqual(c.settings(for: .features(64)).candidates, .energy)
         XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "auto" })
         c.input = .features(64)
         XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "energy" })
         c.candidates = .embedding
-        XCTAssertEqual(c.candidates(for: .images(channels: 1, height: 8, width: 8)), .embedding)
+        XCTAssertEqual(c.settings(for: .images(channels: 1, height: 8, width: 8)).candidates, .embedding)
         XCTAssertTrue(c.training.contains { $0.0 == "candidates" && $0.1 == "embedding" })
     }
 
@@ -164,11 +164,11 @@ final class EBSCTests: XCTestCase {
     /// line naming `joint`, where before either resumed against the wrong schedule.
     func testSeparatePhasesAndTheirCheckpoints() throws {
         // By default images train in two phases, feature vectors jointly.
-        XCTAssertTrue(EBSCConfiguration().jointTraining(for: .features(10)))
-        XCTAssertFalse(EBSCConfiguration().jointTraining(for: .images(channels: 1, height: 8, width: 8)))
+        XCTAssertTrue(EBSCConfiguration().settings(for: .features(10)).joint)
+        XCTAssertFalse(EBSCConfiguration().settings(for: .images(channels: 1, height: 8, width: 8)).joint)
         var forced = EBSCConfiguration()
         forced.joint = true
-        XCTAssertTrue(forced.jointTraining(for: .images(channels: 1, height: 8, width: 8)))
+        XCTAssertTrue(forced.settings(for: .images(channels: 1, height: 8, width: 8)).joint)
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
         let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
         func trainer(joint: Bool) throws -> EBSCTrainer {

@@ -9,6 +9,24 @@ import XCTest
 final class ClusterJobTests: XCTestCase {
     let digits = TestFiles.dataset("digits.h5")
 
+    /// Every setting's range is checked once, in the library, before any file is opened; the
+    /// message names the command-line flag and the value.
+    func testSettingsAreValidatedBeforeTheFileIsOpened() throws {
+        func message(_ edit: (inout ClusterJob) -> Void) -> String? {
+            var job = ClusterJob(input: "/nonexistent/file.h5", clusters: 10)
+            edit(&job)
+            do { _ = try job.validate(); return nil } catch { return (error as? LocalizedError)?.errorDescription }
+        }
+        XCTAssertEqual(message { $0.clusters = 1 }, "--clusters 1 must be at least 2")
+        XCTAssertEqual(message { $0.neighbors = 0 }, "--neighbors 0 must be at least 1")
+        XCTAssertEqual(message { $0.enscLambda = 1.5 }, "--lambda 1.5 must be in (0, 1]")
+        XCTAssertEqual(message { $0.restarts = 0 }, "--restarts 0 must be at least 1")
+        XCTAssertEqual(message { $0.deep.batchSize = 1 }, "--batch-size 1 must be at least 2")
+        XCTAssertEqual(message { $0.deep.temperature = 0 }, "temperature 0.0 must be positive")
+        // Deep settings matter to EBSC only.
+        XCTAssertNotEqual(message { $0.method = .spectral; $0.deep.batchSize = 1 }, "--batch-size 1 must be at least 2")
+    }
+
     func testSpectralOnDigitsReachesTheIssueTarget() throws {
         // scikit-learn's kNN SpectralClustering reaches ACC 0.809 / NMI 0.856 on this set.
         let outcome = try ClusterJob(input: digits, clusters: 10, method: .spectral).run()

@@ -20,6 +20,20 @@ final class HelpTests: XCTestCase {
     }
 
     func testRootHelp() throws { try assertGolden(["--help"], "help-root.txt") }
+
+    /// The short help teaches in a screenful: at most 25 options; the research switches are
+    /// hidden from it and listed by `--help-hidden`.
+    func testClusterHelpHidesResearchSwitches() throws {
+        let short = try CLI.run(["cluster", "--help"]).stdout
+        let options = short.split(separator: "\n").filter { $0.hasPrefix("  -") }
+        XCTAssertLessThanOrEqual(options.count, 25, short)
+        let hidden = try CLI.run(["cluster", "--help-hidden"])
+        XCTAssertEqual(hidden.status, 0, hidden.stderr)
+        for flag in ["--affinity", "--row-normalization", "--restarts", "--candidates", "--no-ldfr", "--raw-features", "--se-weight"] {
+            XCTAssertFalse(short.contains(flag), "\(flag) in the short help")
+            XCTAssertTrue(hidden.stdout.contains(flag), "\(flag) missing from --help-hidden")
+        }
+    }
     func testClusterHelp() throws { try assertGolden(["cluster", "--help"], "help-cluster.txt") }
     func testTrainHelp() throws { try assertGolden(["train", "--help"], "help-train.txt") }
     func testEvaluateHelp() throws { try assertGolden(["evaluate", "--help"], "help-evaluate.txt") }
