@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCCluster"]),
         .target(name: "DSCReport"),
         // The library behind the CLI: a run from an HDF5 file to labels, a result file and a report.
-        .target(name: "DSCPipeline", dependencies: ["DSCNN", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
+        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCNN", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
         .executableTarget(name: "dsc", dependencies: [
             "DSCPipeline", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

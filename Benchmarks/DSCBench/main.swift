@@ -58,7 +58,7 @@ func knnBench(_ path: String, rows: Int?) throws {
     let n = min(rows ?? source.rowCount, source.rowCount)
     var data = [Float](repeating: 0, count: n * source.dimension)
     try data.withUnsafeMutableBufferPointer { try source.readRows(0..<n, into: $0.baseAddress!) }
-    let rowsSource = InMemoryRows(rows: n, dimension: source.dimension, data: data)
+    let rowsSource = ArraySamples(values: data, shape: [n, source.dimension])
     let graph = KNNGraph(neighbors: 10)
     var result: KNNGraphResult?
     let t = try seconds { result = try graph.build(rowsSource) }

@@ -104,7 +104,7 @@ for steps in [100, 400] {
 /// Share of the 10 nearest neighbours (cosine) that carry the sample's own label: how well the
 /// representation separates the classes before any clustering (a diagnostic that reads labels).
 func neighbourPurity(_ rows: [Float], dimension d: Int) throws -> Double {
-    let (lists, _) = try KNNGraph(neighbors: 10).nearestNeighbors(InMemoryRows(rows: n, dimension: d, data: rows))
+    let (lists, _) = try KNNGraph(neighbors: 10).nearestNeighbors(ArraySamples(values: rows, shape: [n, d]))
     var same = 0
     for i in 0..<n { for j in lists.neighbors(of: i) where truth[Int(j)] == truth[i] { same += 1 } }
     return Double(same) / Double(n * 10)
@@ -117,7 +117,7 @@ for training in [false, true] {
                  try neighbourPurity(z, dimension: d)))
     var sc = SpectralClustering(clusters: 10)
     sc.seed = 0
-    let knn = try sc.fit(InMemoryRows(rows: n, dimension: d, data: z))
+    let knn = try sc.fit(ArraySamples(values: z, shape: [n, d]))
     let m = ClusteringMetrics(truth: truth, predicted: knn.labels)
     print(String(format: "%@ mode: spectral on kNN(z): ACC %.4f NMI %.4f", training ? "training" : "evaluation", m.acc, m.nmi))
 }
@@ -127,10 +127,10 @@ let zCal = embed(training: false)
 model.restoreBuffers(buffers)
 var scCal = SpectralClustering(clusters: 10)
 scCal.seed = 0
-let cal = ClusteringMetrics(truth: truth, predicted: try scCal.fit(InMemoryRows(rows: n, dimension: width, data: zCal)).labels)
+let cal = ClusteringMetrics(truth: truth, predicted: try scCal.fit(ArraySamples(values: zCal, shape: [n, width])).labels)
 print(String(format: "evaluation mode after recalibration on 50 clean batches: 10-NN label purity of z %.4f; spectral on kNN(z): ACC %.4f NMI %.4f",
              try neighbourPurity(zCal, dimension: width), cal.acc, cal.nmi))
-let raw = try SpectralClustering(clusters: 10).fit(InMemoryRows(rows: n, dimension: all.sampleSize, data: values))
+let raw = try SpectralClustering(clusters: 10).fit(ArraySamples(values: values, shape: [n, all.sampleSize]))
 let mr = ClusteringMetrics(truth: truth, predicted: raw.labels)
 print(String(format: "raw standardised samples: spectral on kNN: ACC %.4f NMI %.4f", mr.acc, mr.nmi))
 print(String(format: "raw standardised samples: 10-NN label purity %.4f", try neighbourPurity(values, dimension: all.sampleSize)))

@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// How ``ElasticNetSubspaceClustering/gamma`` sets the weight `γ` of the data term.
@@ -15,7 +16,7 @@ public enum ElasticNetGammaScale: String, Sendable, CaseIterable, Codable {
 ///
 /// ```swift
 /// let ensc = ElasticNetSubspaceClustering(clusters: 10, lambda: 0.9, gamma: 50, seed: 0)
-/// let result = try ensc.fit(InMemoryRows(rows: n, dimension: d, data: x))
+/// let result = try ensc.fit(ArraySamples(values: x, shape: [n, d]))
 /// result.coefficients   // C [N, N], empty diagonal
 /// result.labels         // [N]
 /// ```
@@ -120,7 +121,7 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
     /// parameters or a non-finite sample, and whatever the source throws. `progress` receives
     /// `("coefficients", fraction)` after each block, from the worker threads but never two calls
     /// at once.
-    public func coefficients(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws
+    public func coefficients(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws
         -> SelfExpressiveCoefficients
     {
         try codeSamples(samples, progress: progress)
@@ -128,7 +129,7 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
 
     /// Codes `samples` and clusters the affinity. Throws as ``coefficients(_:progress:)`` and
     /// ``SelfExpressiveClustering/fit(coefficients:progress:)``.
-    public func fit(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
+    public func fit(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
         try fitSamples(samples, progress: progress)
     }
 

@@ -2,10 +2,10 @@ import DSCTensor
 import Foundation
 
 /// Row blocks of a source during a kNN search: a pointer into memory that holds all rows
-/// (an ``InMemoryRows`` array used in place, or a cache read once), or two buffers that
+/// (an ``ArraySamples`` array used in place, or a cache read once), or two buffers that
 /// ``rows(_:slot:)`` refills from the source (slot 0: query block, slot 1: reference block).
 final class RowBlockAccess {
-    let source: RowBlockSource
+    let source: any SampleSource
     let rowCount: Int
     let dimension: Int
     private(set) var resident: UnsafePointer<Float>?
@@ -14,14 +14,14 @@ final class RowBlockAccess {
     private(set) var readSeconds = 0.0
 
     /// Rows are already in memory at `resident` (not owned).
-    init(source: RowBlockSource, resident: UnsafePointer<Float>) {
+    init(source: any SampleSource, resident: UnsafePointer<Float>) {
         self.source = source; rowCount = source.rowCount; dimension = source.dimension
         self.resident = resident
     }
 
     /// Reads the whole source into one buffer when it fits `cacheLimitBytes`, otherwise prepares
     /// two block buffers of `blockSize` rows.
-    init(source: RowBlockSource, blockSize: Int, cacheLimitBytes: Int) throws {
+    init(source: any SampleSource, blockSize: Int, cacheLimitBytes: Int) throws {
         self.source = source; rowCount = source.rowCount; dimension = source.dimension
         let total = rowCount * dimension
         if total * MemoryLayout<Float>.size <= cacheLimitBytes {
@@ -56,12 +56,12 @@ final class RowBlockAccess {
 }
 
 extension KNNGraph {
-    /// Runs the blocked search on `source`, in place when it is an ``InMemoryRows``.
+    /// Runs the blocked search on `source`, in place when it is an ``ArraySamples``.
     /// Assumes validated parameters.
-    func search(_ source: RowBlockSource, progress: ProgressHandler?) throws -> (NeighborLists, KNNGraphStats) {
+    func search(_ source: any SampleSource, progress: ProgressHandler?) throws -> (NeighborLists, KNNGraphStats) {
         let block = min(blockSize, source.rowCount)
-        if let memory = source as? InMemoryRows {
-            return try memory.data.withUnsafeBufferPointer { buffer in
+        if let memory = source as? ArraySamples {
+            return try memory.values.withUnsafeBufferPointer { buffer in
                 try searchBlocks(RowBlockAccess(source: source, resident: buffer.baseAddress!), block: block,
                                  progress: progress)
             }

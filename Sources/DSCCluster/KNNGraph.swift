@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// How neighbours are ranked.
@@ -74,7 +75,7 @@ public struct KNNGraphResult: Sendable {
     public var stats: KNNGraphStats
 }
 
-/// Exact k-nearest-neighbour graph of the rows of a ``RowBlockSource``.
+/// Exact k-nearest-neighbour graph of the rows of a ``SampleSource``.
 ///
 /// The search computes Gram blocks `G = X_I X_Jᵀ` with sgemm for row blocks `J ≥ I` only and feeds
 /// each block both ways: rows of `I` get the columns of `J` as candidates and rows of `J` the
@@ -83,7 +84,7 @@ public struct KNNGraphResult: Sendable {
 /// comparison. Self is never a neighbour.
 ///
 /// Memory: O(N·k) for the lists, O(blockSize²) for one Gram block, two row blocks
-/// `[blockSize, d]` for a streamed source; an ``InMemoryRows`` source is used in place, and any
+/// `[blockSize, d]` for a streamed source; an ``ArraySamples`` source is used in place, and any
 /// other source whose `N·d` floats fit in ``cacheLimitBytes`` is read once and kept.
 /// Time: N²·d flops of sgemm plus N² comparisons, spread over the cores.
 ///
@@ -101,7 +102,7 @@ public struct KNNGraph: Sendable {
     public var scaleNeighbor: Int = 7
     /// Rows per block of the Gram computation (one block is `blockSize²` floats).
     public var blockSize: Int = 2048
-    /// A source that is not ``InMemoryRows`` is read once and kept when it holds at most this many
+    /// A source that is not ``ArraySamples`` is read once and kept when it holds at most this many
     /// bytes; above it, row blocks are re-read from the source as needed.
     public var cacheLimitBytes: Int = 512 << 20
 
@@ -126,7 +127,7 @@ public struct KNNGraph: Sendable {
     ///
     /// Throws ``ClusterError`` for bad parameters or a non-finite sample, and whatever the source
     /// throws while reading. `progress` receives `("graph", fraction)` after each Gram block.
-    public func build(_ source: RowBlockSource, progress: ProgressHandler? = nil) throws -> KNNGraphResult {
+    public func build(_ source: any SampleSource, progress: ProgressHandler? = nil) throws -> KNNGraphResult {
         let start = ContinuousClock.now
         let (lists, searchStats) = try nearestNeighbors(source, progress: progress)
         let w = affinity(from: lists)
@@ -136,7 +137,7 @@ public struct KNNGraph: Sendable {
     }
 
     /// The exact k nearest neighbours of every row of `source` (see the type's description).
-    public func nearestNeighbors(_ source: RowBlockSource, progress: ProgressHandler? = nil) throws
+    public func nearestNeighbors(_ source: any SampleSource, progress: ProgressHandler? = nil) throws
         -> (NeighborLists, KNNGraphStats)
     {
         try validate(samples: source.rowCount, features: source.dimension)

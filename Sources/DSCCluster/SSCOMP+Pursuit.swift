@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// The state of one sample's orthogonal matching pursuit.

@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// Sparse subspace clustering by orthogonal matching pursuit (SSC-OMP; You, Robinson & Vidal,
@@ -5,7 +6,7 @@ import Foundation
 ///
 /// ```swift
 /// let omp = SSCOMP(clusters: 10, maxAtoms: 10, seed: 0)
-/// let result = try omp.fit(InMemoryRows(rows: n, dimension: d, data: x))
+/// let result = try omp.fit(ArraySamples(values: x, shape: [n, d]))
 /// result.coefficients   // C [N, N], at most maxAtoms entries per row, empty diagonal
 /// result.labels         // [N]
 /// ```
@@ -85,7 +86,7 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
     /// parameters or a non-finite sample, and whatever the source throws. `progress` receives
     /// `("coefficients", fraction)` after each block, from the worker threads but never two calls
     /// at once.
-    public func coefficients(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws
+    public func coefficients(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws
         -> SelfExpressiveCoefficients
     {
         try codeSamples(samples, progress: progress)
@@ -93,7 +94,7 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
 
     /// Codes `samples` and clusters the affinity. Throws as ``coefficients(_:progress:)`` and
     /// ``SelfExpressiveClustering/fit(coefficients:progress:)``.
-    public func fit(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
+    public func fit(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
         try fitSamples(samples, progress: progress)
     }
 }

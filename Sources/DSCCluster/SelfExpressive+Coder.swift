@@ -1,3 +1,5 @@
+import DSCTensor
+
 /// What EnSC and SSC-OMP share: validate, load the samples, code them, cluster the coefficients.
 /// A coder supplies only its validation, its coding of loaded samples and its warnings.
 protocol SelfExpressiveCoder {
@@ -15,13 +17,13 @@ extension SelfExpressiveCoder {
     func warnings(for stats: SelfExpressiveCodingStats, samples: Int) -> [String] { [] }
 
     /// Validates, loads and codes `samples`.
-    func codeSamples(_ samples: RowBlockSource, progress: ProgressHandler?) throws -> SelfExpressiveCoefficients {
+    func codeSamples(_ samples: any SampleSource, progress: ProgressHandler?) throws -> SelfExpressiveCoefficients {
         try validateCoding(samples: samples.rowCount, features: samples.dimension)
         return code(try SelfExpressiveSamples.load(samples, normalize: normalizeSamples), progress: progress)
     }
 
     /// Codes `samples` and clusters the affinity; every setting is checked before the coding.
-    func fitSamples(_ samples: RowBlockSource, progress: ProgressHandler?) throws -> SelfExpressiveClusteringResult {
+    func fitSamples(_ samples: any SampleSource, progress: ProgressHandler?) throws -> SelfExpressiveClusteringResult {
         let start = ContinuousClock.now
         try validateCoding(samples: samples.rowCount, features: samples.dimension)
         let stage = spectral

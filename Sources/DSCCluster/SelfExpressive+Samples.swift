@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// The samples a self-expressive coder codes against one another: `[N, D]` Float rows in memory,
@@ -18,11 +19,11 @@ struct SelfExpressiveSamples: Sendable {
     ///
     /// Throws ``ClusterError/emptyInput(samples:features:)`` for `N = 0` or `D = 0`,
     /// ``ClusterError/nonFiniteValue(row:)`` for a NaN or ±infinity, and whatever the source throws.
-    static func load(_ source: RowBlockSource, normalize: Bool, readBlock: Int = 4096) throws -> SelfExpressiveSamples {
+    static func load(_ source: any SampleSource, normalize: Bool, readBlock: Int = 4096) throws -> SelfExpressiveSamples {
         let n = source.rowCount, d = source.dimension
         if n < 1 || d < 1 { throw ClusterError.emptyInput(samples: n, features: d) }
         var data: [Float]
-        if let memory = source as? InMemoryRows { data = memory.data }
+        if let memory = source as? ArraySamples { data = memory.values }
         else {
             data = [Float](repeating: 0, count: n * d)
             try data.withUnsafeMutableBufferPointer { buffer in

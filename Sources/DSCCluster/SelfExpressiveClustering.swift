@@ -1,3 +1,4 @@
+import DSCTensor
 import Foundation
 
 /// Spectral clustering of a self-expressive coefficient matrix: the last two steps shared by

@@ -1,10 +1,11 @@
+import DSCTensor
 import Foundation
 
 /// Spectral clustering of samples through a kNN graph, or of a given affinity.
 ///
 /// ```swift
 /// let sc = SpectralClustering(clusters: 10, neighbors: 10)
-/// let result = try sc.fit(InMemoryRows(rows: n, dimension: d, data: x))
+/// let result = try sc.fit(ArraySamples(values: x, shape: [n, d]))
 /// ```
 ///
 /// Steps (Ng, Jordan & Weiss 2001, on a sparse kNN graph as in von Luxburg's tutorial 2007):
@@ -65,7 +66,7 @@ public struct SpectralClustering: Sendable {
     /// Throws ``ClusterError`` for bad parameters (`clusters=12 must be <= n_samples=10`) or a
     /// non-finite sample, ``EigensolverError`` when the eigensolver fails, and whatever the source
     /// throws. `progress` receives the stages "graph", "eigen" and "kmeans".
-    public func fit(_ samples: RowBlockSource, progress: ProgressHandler? = nil) throws -> SpectralClusteringResult {
+    public func fit(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws -> SpectralClusteringResult {
         let n = samples.rowCount
         if n < 1 || samples.dimension < 1 { throw ClusterError.emptyInput(samples: n, features: samples.dimension) }
         try validateSettings(samples: n)

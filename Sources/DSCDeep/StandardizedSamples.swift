@@ -1,4 +1,5 @@
 import DSCNN
+import DSCTensor
 
 /// A ``SampleSource`` whose values are mapped by `x ← (x − shift) · scale` as they are read: the
 /// model's input standardisation, applied before augmentation.

@@ -1,9 +1,8 @@
 /// The rows of one sample dataset in an HDF5 file, read in blocks by hyperslab.
 ///
 /// Holds the file open (shared, read-only) and the dataset's checked shape; each `readRows` call
-/// reads only the rows asked for, so a dataset larger than memory streams block by block. Its
-/// `rowCount`, `dimension` and `readRows(_:into:)` match DSCCluster's `RowBlockSource`, which the
-/// CLI adopts in an extension (DSCIO does not depend on DSCCluster).
+/// reads only the rows asked for, so a dataset larger than memory streams block by block. DSCPipeline
+/// adopts DSCTensor's `SampleSource` for it in an extension (DSCIO depends on no other module).
 ///
 /// Values are delivered as stored, converted to Float32: run `validateFinite()` once before
 /// streaming if NaN or infinity must be excluded.

@@ -1,4 +1,5 @@
 import DSCIO
+import DSCTensor
 import Foundation
 
 /// Samples of an HDF5 dataset: read whole into memory when small, otherwise streamed by blocks of

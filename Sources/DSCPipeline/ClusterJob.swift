@@ -3,6 +3,7 @@ import DSCDeep
 import DSCNN
 import DSCIO
 import DSCMetrics
+import DSCTensor
 import Foundation
 
 /// The clustering methods `dsc cluster` offers in this version.

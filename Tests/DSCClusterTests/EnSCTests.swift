@@ -10,7 +10,7 @@ final class EnSCTests: XCTestCase {
         let (x, truth) = F.unionOfSubspaces()
         let n = truth.count
         let ensc = ElasticNetSubspaceClustering(clusters: 5, lambda: 0.9, gamma: 50, seed: 0)
-        let result = try ensc.fit(InMemoryRows(rows: n, dimension: 30, data: x))
+        let result = try ensc.fit(ArraySamples(values: x, shape: [n, 30]))
         let c = result.coefficients
         XCTAssertEqual(c.rows, n); XCTAssertEqual(c.columns, n)
         XCTAssertFalse(F.hasDiagonal(c))
@@ -35,7 +35,7 @@ final class EnSCTests: XCTestCase {
             ensc.gammaScale = scale
             ensc.supportSize = 3
             ensc.maxNonzeros = nil
-            let coded = try ensc.coefficients(InMemoryRows(rows: n, dimension: d, data: x))
+            let coded = try ensc.coefficients(ArraySamples(values: x, shape: [n, d]))
             let c = coded.matrix
             XCTAssertFalse(F.hasDiagonal(c))
             XCTAssertEqual(coded.stats.notConverged, 0)
@@ -64,7 +64,7 @@ final class EnSCTests: XCTestCase {
             }
             // The active-set path gives the solution of the full problem.
             ensc.supportSize = n
-            let full = try ensc.coefficients(InMemoryRows(rows: n, dimension: d, data: x)).matrix
+            let full = try ensc.coefficients(ArraySamples(values: x, shape: [n, d])).matrix
             XCTAssertEqual(full.indptr, c.indptr, "λ=\(lambda)")
             XCTAssertEqual(full.indices, c.indices, "λ=\(lambda)")
             for (u, v) in zip(full.values, c.values) { XCTAssertEqual(u, v, accuracy: 1e-5 * max(1, abs(v))) }
@@ -101,7 +101,7 @@ final class EnSCTests: XCTestCase {
 
     func testMaxNonzerosKeepsTheLargestCoefficients() throws {
         let (x, _) = F.unionOfSubspaces(subspaces: 2, rank: 6, ambient: 20, perSubspace: 15, noise: 0.05, seed: 23)
-        let source = InMemoryRows(rows: 30, dimension: 20, data: x)
+        let source = ArraySamples(values: x, shape: [30, 20])
         var ensc = ElasticNetSubspaceClustering(clusters: 2, lambda: 0.5, gamma: 50)
         ensc.maxNonzeros = nil
         let full = try ensc.coefficients(source).matrix
@@ -120,7 +120,7 @@ final class EnSCTests: XCTestCase {
 
     func testSameSeedSameOutput() throws {
         let (x, _) = F.unionOfSubspaces(seed: 24)
-        let source = InMemoryRows(rows: 200, dimension: 30, data: x)
+        let source = ArraySamples(values: x, shape: [200, 30])
         let ensc = ElasticNetSubspaceClustering(clusters: 5, seed: 5)
         let a = try ensc.fit(source), b = try ensc.fit(source)
         XCTAssertEqual(a.coefficients, b.coefficients)
@@ -131,7 +131,7 @@ final class EnSCTests: XCTestCase {
     func testZeroSampleGetsAnEmptyRow() throws {
         var x = F.gaussian(rows: 12, columns: 5, seed: 25)
         for c in 0..<5 { x[4 * 5 + c] = 0 }
-        let c = try ElasticNetSubspaceClustering(clusters: 2).coefficients(InMemoryRows(rows: 12, dimension: 5, data: x)).matrix
+        let c = try ElasticNetSubspaceClustering(clusters: 2).coefficients(ArraySamples(values: x, shape: [12, 5])).matrix
         XCTAssertTrue(c.row(4).isEmpty)
         for i in 0..<12 where i != 4 {
             XCTAssertFalse(c.row(i).isEmpty)
@@ -141,7 +141,7 @@ final class EnSCTests: XCTestCase {
 
     func testValidationErrorsCarryValues() {
         let x = F.gaussian(rows: 10, columns: 3, seed: 26)
-        let source = InMemoryRows(rows: 10, dimension: 3, data: x)
+        let source = ArraySamples(values: x, shape: [10, 3])
         func message(_ configure: (inout ElasticNetSubspaceClustering) -> Void) -> String? {
             var e = ElasticNetSubspaceClustering(clusters: 2)
             configure(&e)
@@ -164,7 +164,7 @@ final class EnSCTests: XCTestCase {
         XCTAssertNil(message { $0.gammaScale = .absolute; $0.gamma = 5 })
         var bad = x
         bad[2 * 3] = .infinity
-        let nonFinite = InMemoryRows(rows: 10, dimension: 3, data: bad)
+        let nonFinite = ArraySamples(values: bad, shape: [10, 3])
         XCTAssertThrowsError(try ElasticNetSubspaceClustering(clusters: 2).coefficients(nonFinite)) { error in
             XCTAssertEqual(error as? ClusterError, .nonFiniteValue(row: 2))
         }

@@ -2,14 +2,15 @@ import XCTest
 import DSCTensor
 @testable import DSCCluster
 
-/// A source that is not ``InMemoryRows``, so the graph builder must read it block by block;
+/// A source that is not ``ArraySamples``, so the graph builder must read it block by block;
 /// it counts the rows it hands out.
-final class CountingRows: RowBlockSource {
-    let rowCount: Int, dimension: Int, data: [Float]
+final class CountingRows: SampleSource, @unchecked Sendable {
+    let count: Int, sampleShape: [Int], data: [Float]
     private(set) var rowsRead = 0
-    init(rows: Int, dimension: Int, data: [Float]) { rowCount = rows; self.dimension = dimension; self.data = data }
+    init(rows: Int, dimension: Int, data: [Float]) { count = rows; sampleShape = [dimension]; self.data = data }
     func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
-        for (o, v) in data[(range.lowerBound * dimension)..<(range.upperBound * dimension)].enumerated() { buffer[o] = v }
+        let d = dimension
+        for (o, v) in data[(range.lowerBound * d)..<(range.upperBound * d)].enumerated() { buffer[o] = v }
         rowsRead += range.count
     }
 }
@@ -47,7 +48,7 @@ final class KNNGraphTests: XCTestCase {
         for block in [1000, 64, 7] {
             var graph = KNNGraph(neighbors: 6, metric: .cosine)
             graph.blockSize = block
-            let (lists, stats) = try graph.nearestNeighbors(InMemoryRows(rows: n, dimension: d, data: x))
+            let (lists, stats) = try graph.nearestNeighbors(ArraySamples(values: x, shape: [n, d]))
             assertMatchesBruteForce(lists, x, rows: n, columns: d)
             let blocks = (n + min(block, n) - 1) / min(block, n)
             XCTAssertEqual(stats.blockPairs, blocks * (blocks + 1) / 2)
@@ -64,7 +65,7 @@ final class KNNGraphTests: XCTestCase {
         for i in 0..<d { x[7 * d + i] += 5 }  // one row far from the origin
         var graph = KNNGraph(neighbors: 5, metric: .euclidean)
         graph.blockSize = 96
-        let (lists, _) = try graph.nearestNeighbors(InMemoryRows(rows: n, dimension: d, data: x))
+        let (lists, _) = try graph.nearestNeighbors(ArraySamples(values: x, shape: [n, d]))
         assertMatchesBruteForce(lists, x, rows: n, columns: d)
         for i in [0, 7, 249] {
             for (slot, j) in lists.neighbors(of: i).enumerated() {
@@ -101,7 +102,7 @@ final class KNNGraphTests: XCTestCase {
         // Rows 0 and 1 coincide; row 1 must be row 0's nearest neighbour at distance 0, never row 0 itself.
         var x = gaussianData(rows: 40, columns: 3, seed: 4)
         for c in 0..<3 { x[3 + c] = x[c] }
-        let (lists, _) = try KNNGraph(neighbors: 3, metric: .euclidean).nearestNeighbors(InMemoryRows(rows: 40, dimension: 3, data: x))
+        let (lists, _) = try KNNGraph(neighbors: 3, metric: .euclidean).nearestNeighbors(ArraySamples(values: x, shape: [40, 3]))
         XCTAssertEqual(lists.neighbors(of: 0).first, 1)
         XCTAssertEqual(lists.squaredDistances[0], 0, accuracy: 1e-5)
         for i in 0..<40 { XCTAssertFalse(lists.neighbors(of: i).contains(Int32(i)), "row \(i) lists itself") }
@@ -115,7 +116,7 @@ final class KNNGraphTests: XCTestCase {
     func testUnionAndMutualSymmetrisation() throws {
         let n = 200, d = 6
         let x = gaussianData(rows: n, columns: d, seed: 5)
-        let source = InMemoryRows(rows: n, dimension: d, data: x)
+        let source = ArraySamples(values: x, shape: [n, d])
         let union = try KNNGraph(neighbors: 5, weighting: .connectivity).build(source)
         let mutual = try KNNGraph(neighbors: 5, weighting: .connectivity, mutual: true).build(source)
         XCTAssertTrue(isSymmetric(union.affinity))
@@ -141,7 +142,7 @@ final class KNNGraphTests: XCTestCase {
     func testGaussianAndCosineWeights() throws {
         let n = 60, d = 4
         let x = gaussianData(rows: n, columns: d, seed: 6)
-        let source = InMemoryRows(rows: n, dimension: d, data: x)
+        let source = ArraySamples(values: x, shape: [n, d])
         var graph = KNNGraph(neighbors: 8, metric: .euclidean, weighting: .gaussian, mutual: true)
         graph.scaleNeighbor = 7
         let result = try graph.build(source)
@@ -167,7 +168,7 @@ final class KNNGraphTests: XCTestCase {
     }
 
     func testValidationErrorsCarryValues() {
-        let source = InMemoryRows(rows: 10, dimension: 2, data: gaussianData(rows: 10, columns: 2, seed: 7))
+        let source = ArraySamples(values: gaussianData(rows: 10, columns: 2, seed: 7), shape: [10, 2])
         XCTAssertThrowsError(try KNNGraph(neighbors: 10).build(source)) { error in
             XCTAssertEqual(error as? ClusterError, .invalidNeighborCount(neighbors: 10, samples: 10))
             XCTAssertEqual(error.localizedDescription, "neighbors=10 must be < n_samples=10")
@@ -175,12 +176,12 @@ final class KNNGraphTests: XCTestCase {
         XCTAssertThrowsError(try KNNGraph(neighbors: 0).build(source)) { error in
             XCTAssertEqual(error.localizedDescription, "neighbors=0 must be >= 1")
         }
-        XCTAssertThrowsError(try KNNGraph(neighbors: 1).build(InMemoryRows(rows: 0, dimension: 2, data: []))) { error in
+        XCTAssertThrowsError(try KNNGraph(neighbors: 1).build(ArraySamples(values: [], shape: [0, 2]))) { error in
             XCTAssertEqual(error as? ClusterError, .emptyInput(samples: 0, features: 2))
         }
         var bad = gaussianData(rows: 10, columns: 2, seed: 7)
         bad[9] = .nan
-        XCTAssertThrowsError(try KNNGraph(neighbors: 2).build(InMemoryRows(rows: 10, dimension: 2, data: bad))) { error in
+        XCTAssertThrowsError(try KNNGraph(neighbors: 2).build(ArraySamples(values: bad, shape: [10, 2]))) { error in
             XCTAssertEqual(error as? ClusterError, .nonFiniteValue(row: 4))
         }
     }

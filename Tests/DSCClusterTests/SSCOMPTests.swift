@@ -11,7 +11,7 @@ final class SSCOMPTests: XCTestCase {
         let n = truth.count
         var reported: [Double] = []
         let omp = SSCOMP(clusters: 5, maxAtoms: 10, seed: 0)
-        let result = try omp.fit(InMemoryRows(rows: n, dimension: 30, data: x)) { stage, fraction in
+        let result = try omp.fit(ArraySamples(values: x, shape: [n, 30])) { stage, fraction in
             if stage == "coefficients" { reported.append(fraction) }
         }
         let c = result.coefficients
@@ -34,7 +34,7 @@ final class SSCOMPTests: XCTestCase {
     func testExactReconstructionWithinTheSpanOfMaxAtoms() throws {
         let (x, _) = F.unionOfSubspaces(subspaces: 1, rank: 4, ambient: 30, perSubspace: 20, noise: 0, seed: 11)
         let unit = F.unitRows(x, columns: 30)
-        let source = InMemoryRows(rows: 20, dimension: 30, data: x)
+        let source = ArraySamples(values: x, shape: [20, 30])
         for atoms in [4, 10] {
             var omp = SSCOMP(clusters: 2, maxAtoms: atoms, residualTolerance: 1e-5)
             omp.blockSize = 7
@@ -53,7 +53,7 @@ final class SSCOMPTests: XCTestCase {
     func testMaxAtomsBoundsEveryRowAndFirstAtomIsMostCorrelated() throws {
         let n = 25, d = 30
         let x = F.gaussian(rows: n, columns: d, seed: 12)
-        let c = try SSCOMP(clusters: 2, maxAtoms: 3).coefficients(InMemoryRows(rows: n, dimension: d, data: x)).matrix
+        let c = try SSCOMP(clusters: 2, maxAtoms: 3).coefficients(ArraySamples(values: x, shape: [n, d])).matrix
         let unit = F.unitRows(x, columns: d)
         for i in 0..<n {
             XCTAssertEqual(c.row(i).count, 3)
@@ -74,14 +74,14 @@ final class SSCOMPTests: XCTestCase {
     func testZeroSampleGetsAnEmptyRowAndNoSampleUsesIt() throws {
         var x = F.gaussian(rows: 12, columns: 5, seed: 13)
         for c in 0..<5 { x[3 * 5 + c] = 0 }
-        let c = try SSCOMP(clusters: 2, maxAtoms: 4).coefficients(InMemoryRows(rows: 12, dimension: 5, data: x)).matrix
+        let c = try SSCOMP(clusters: 2, maxAtoms: 4).coefficients(ArraySamples(values: x, shape: [12, 5])).matrix
         XCTAssertTrue(c.row(3).isEmpty)
         for i in 0..<12 { XCTAssertFalse(c.row(i).contains { $0.column == 3 }) }
     }
 
     func testSameSeedSameOutputAndBlockSizeDoesNotMatter() throws {
         let (x, _) = F.unionOfSubspaces(seed: 14)
-        let source = InMemoryRows(rows: 200, dimension: 30, data: x)
+        let source = ArraySamples(values: x, shape: [200, 30])
         let omp = SSCOMP(clusters: 5, seed: 3)
         let a = try omp.fit(source), b = try omp.fit(source)
         XCTAssertEqual(a.coefficients, b.coefficients)
@@ -97,8 +97,8 @@ final class SSCOMPTests: XCTestCase {
 
     func testValidationErrorsCarryValues() {
         let x = F.gaussian(rows: 10, columns: 3, seed: 15)
-        let source = InMemoryRows(rows: 10, dimension: 3, data: x)
-        func message(_ omp: SSCOMP, _ s: RowBlockSource? = nil) -> String? {
+        let source = ArraySamples(values: x, shape: [10, 3])
+        func message(_ omp: SSCOMP, _ s: (any SampleSource)? = nil) -> String? {
             F.message { _ = try omp.fit(s ?? source) }
         }
         XCTAssertEqual(message(SSCOMP(clusters: 12)), "clusters=12 must be <= n_samples=10")
@@ -111,14 +111,14 @@ final class SSCOMPTests: XCTestCase {
         XCTAssertEqual(message(omp), "blockSize=0 must be >= 1")
         omp.blockSize = 8; omp.kmeansRestarts = 0
         XCTAssertEqual(message(omp), "kmeansRestarts=0 must be >= 1")
-        XCTAssertEqual(message(SSCOMP(clusters: 2), InMemoryRows(rows: 0, dimension: 3, data: [])),
+        XCTAssertEqual(message(SSCOMP(clusters: 2), ArraySamples(values: [], shape: [0, 3])),
                        "n_samples=0, n_features=3: the input must hold at least one sample and one feature")
-        let single = InMemoryRows(rows: 1, dimension: 3, data: [1, 2, 3])
+        let single = ArraySamples(values: [1, 2, 3], shape: [1, 3])
         XCTAssertEqual(F.message { _ = try SSCOMP(clusters: 2).coefficients(single) },
                        "n_samples=1 must be >= 2 (a sample never codes itself)")
         var bad = x
         bad[7 * 3 + 1] = .nan
-        XCTAssertThrowsError(try SSCOMP(clusters: 2).fit(InMemoryRows(rows: 10, dimension: 3, data: bad))) { error in
+        XCTAssertThrowsError(try SSCOMP(clusters: 2).fit(ArraySamples(values: bad, shape: [10, 3]))) { error in
             XCTAssertEqual(error as? ClusterError, .nonFiniteValue(row: 7))
         }
     }

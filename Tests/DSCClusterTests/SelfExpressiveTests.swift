@@ -3,11 +3,11 @@ import DSCMetrics
 import DSCTensor
 @testable import DSCCluster
 
-/// A source that is not ``InMemoryRows``, to exercise the block reads.
-private struct BlockReadRows: RowBlockSource {
-    let rows: InMemoryRows
-    var rowCount: Int { rows.rowCount }
-    var dimension: Int { rows.dimension }
+/// A source that is not ``ArraySamples``, to exercise the block reads.
+private struct BlockReadRows: SampleSource {
+    let rows: ArraySamples
+    var count: Int { rows.count }
+    var sampleShape: [Int] { rows.sampleShape }
     func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
         try rows.readRows(range, into: buffer)
     }
@@ -127,7 +127,7 @@ final class SelfExpressiveTests: XCTestCase {
 
     func testSamplesAreReadInBlocksNormalisedAndChecked() throws {
         let x = F.gaussian(rows: 9, columns: 4, seed: 31)
-        let source = BlockReadRows(rows: InMemoryRows(rows: 9, dimension: 4, data: x))
+        let source = BlockReadRows(rows: ArraySamples(values: x, shape: [9, 4]))
         let loaded = try SelfExpressiveSamples.load(source, normalize: true, readBlock: 4)
         let unit = F.unitRows(x, columns: 4)
         for (u, v) in zip(loaded.data, unit) { XCTAssertEqual(Double(u), v, accuracy: 1e-6) }
@@ -138,7 +138,7 @@ final class SelfExpressiveTests: XCTestCase {
         XCTAssertEqual(raw.norms[3], squared.squareRoot(), accuracy: 1e-12)
         var bad = x
         bad[5 * 4 + 2] = -.infinity
-        XCTAssertThrowsError(try SelfExpressiveSamples.load(InMemoryRows(rows: 9, dimension: 4, data: bad), normalize: true)) {
+        XCTAssertThrowsError(try SelfExpressiveSamples.load(ArraySamples(values: bad, shape: [9, 4]), normalize: true)) {
             XCTAssertEqual($0 as? ClusterError, .nonFiniteValue(row: 5))
         }
         // The chunking of the lock-step driver depends on N alone.

@@ -20,7 +20,7 @@ final class SpectralClusteringTests: XCTestCase {
     func testConcentricRingsAreSeparated() throws {
         let (x, truth) = rings(perRing: 200, seed: 31)
         let sc = SpectralClustering(clusters: 2, neighbors: 10, weighting: .gaussian, metric: .euclidean)
-        let result = try sc.fit(InMemoryRows(rows: truth.count, dimension: 2, data: x))
+        let result = try sc.fit(ArraySamples(values: x, shape: [truth.count, 2]))
         XCTAssertTrue(samePartition(result.labels, truth))
         // k-means on the raw points cannot separate nested rings.
         var km = KMeans(clusters: 2, restarts: 10, seed: 0)
@@ -33,7 +33,7 @@ final class SpectralClusteringTests: XCTestCase {
         let (x, truth) = blobs(centres: centres, perCluster: 75, spread: 0.6, seed: 32)
         let n = truth.count
         let sc = SpectralClustering(clusters: 4, neighbors: 8)
-        let result = try sc.fit(InMemoryRows(rows: n, dimension: d, data: x))
+        let result = try sc.fit(ArraySamples(values: x, shape: [n, d]))
         XCTAssertTrue(samePartition(result.labels, truth))
         XCTAssertEqual(result.embedding.count, n * 4)
         for i in stride(from: 0, to: n, by: 17) {
@@ -54,7 +54,7 @@ final class SpectralClusteringTests: XCTestCase {
 
     func testSameSeedSameLabelsOnConnectedCloud() throws {
         let n = 300
-        let source = InMemoryRows(rows: n, dimension: 3, data: gaussianData(rows: n, columns: 3, seed: 33))
+        let source = ArraySamples(values: gaussianData(rows: n, columns: 3, seed: 33), shape: [n, 3])
         var sc = SpectralClustering(clusters: 5, neighbors: 6, metric: .euclidean, seed: 9)
         sc.kmeansRestarts = 3
         let a = try sc.fit(source), b = try sc.fit(source)
@@ -88,8 +88,8 @@ final class SpectralClusteringTests: XCTestCase {
 
     func testValidationErrorsCarryValues() {
         let x = gaussianData(rows: 10, columns: 3, seed: 34)
-        let source = InMemoryRows(rows: 10, dimension: 3, data: x)
-        func message(_ sc: SpectralClustering, _ s: RowBlockSource) -> String? {
+        let source = ArraySamples(values: x, shape: [10, 3])
+        func message(_ sc: SpectralClustering, _ s: any SampleSource) -> String? {
             do { _ = try sc.fit(s); return nil } catch { return error.localizedDescription }
         }
         XCTAssertEqual(message(SpectralClustering(clusters: 12), source), "clusters=12 must be <= n_samples=10")
@@ -97,7 +97,7 @@ final class SpectralClusteringTests: XCTestCase {
         XCTAssertEqual(message(SpectralClustering(clusters: 2, neighbors: 10), source), "neighbors=10 must be < n_samples=10")
         XCTAssertEqual(message(SpectralClustering(clusters: 2, neighbors: 0), source), "neighbors=0 must be >= 1")
         XCTAssertEqual(message(SpectralClustering(clusters: 2, kmeansRestarts: 0), source), "kmeansRestarts=0 must be >= 1")
-        XCTAssertThrowsError(try SpectralClustering(clusters: 2).fit(InMemoryRows(rows: 0, dimension: 3, data: []))) { error in
+        XCTAssertThrowsError(try SpectralClustering(clusters: 2).fit(ArraySamples(values: [], shape: [0, 3]))) { error in
             XCTAssertEqual(error as? ClusterError, .emptyInput(samples: 0, features: 3))
         }
         let rectangular = SparseMatrix(rows: 3, columns: 4, triplets: [(0, 1, 1)])

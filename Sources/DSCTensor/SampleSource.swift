@@ -1,10 +1,17 @@
-import DSCTensor
+/// Called by long-running stages with the stage name and the fraction done in [0, 1].
+/// The CLI turns these into a progress line with an ETA on stderr; the library never prints.
+public typealias ProgressHandler = (_ stage: String, _ fraction: Double) -> Void
 
-/// Samples addressable by index, the input of a ``DataLoader``.
+/// N samples as rows of floats, read by index (a training loader's batches) or by blocks of
+/// consecutive rows (the streaming stages: neighbour search, coding of all N): the one input
+/// protocol of every stage, so a file larger than memory (an HDF5 dataset read by hyperslabs)
+/// feeds them all block by block.
 ///
 /// A sample is `sampleShape` floats in row-major order: `[D]` for feature vectors, `[C, H, W]`
-/// for images (a stored `[N, H, W]` gives `[1, H, W]`). Conformers must allow ``read(_:into:)``
-/// from a background thread (the loader's prefetch thread), one call at a time.
+/// for images (a stored `[N, H, W]` gives `[1, H, W]`); as a row it has ``dimension`` =
+/// ``sampleSize`` floats. A conformer implements at least one of ``read(_:into:)`` and
+/// ``readRows(_:into:)``; the other has a default built on it. Conformers must allow reads from
+/// a background thread (a loader's prefetch thread), one call at a time.
 public protocol SampleSource: Sendable {
     /// Number of samples N.
     var count: Int { get }
@@ -21,6 +28,10 @@ public protocol SampleSource: Sendable {
     /// - Precondition: every index in `0..<count`; `buffer.count == indices.count · D`.
     /// - Throws: when the storage cannot be read (e.g. a damaged file).
     func read(_ indices: [Int], into buffer: UnsafeMutableBufferPointer<Float>) throws
+    /// Copies rows `range` (a sample each), row-major, into `buffer` (`range.count · D` floats).
+    ///
+    /// - Precondition: `range` lies within `0..<count`.
+    func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws
 }
 
 /// A shuffle that keeps reads local: blocks of `rows` consecutive samples are put in random
@@ -44,11 +55,35 @@ public struct ShuffleBlocks: Equatable, Sendable {
 extension SampleSource {
     public var shuffleBlocks: ShuffleBlocks? { nil }
 
+    public var labels: [Int]? { nil }
+
     /// Floats per sample, `D = sampleShape.reduce(1, *)`.
     public var sampleSize: Int { sampleShape.reduce(1, *) }
+    /// Number of rows N (``count``), as the streaming stages name it.
+    public var rowCount: Int { count }
+    /// Floats per row D (``sampleSize``), as the streaming stages name it.
+    public var dimension: Int { sampleSize }
+
+    /// By default, ``read(_:into:)`` of the range's indices.
+    public func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
+        try read(Array(range), into: UnsafeMutableBufferPointer(start: buffer, count: range.count * sampleSize))
+    }
+
+    /// By default, one ``readRows(_:into:)`` per run of consecutive indices.
+    public func read(_ indices: [Int], into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        checkRead(indices, buffer)
+        let d = sampleSize
+        var k = 0
+        while k < indices.count {
+            var end = k + 1
+            while end < indices.count && indices[end] == indices[end - 1] + 1 { end += 1 }
+            try readRows(indices[k]..<(indices[end - 1] + 1), into: buffer.baseAddress! + k * d)
+            k = end
+        }
+    }
 
     /// Shared checks of ``read(_:into:)``'s preconditions.
-    func checkRead(_ indices: [Int], _ buffer: UnsafeMutableBufferPointer<Float>) {
+    public func checkRead(_ indices: [Int], _ buffer: UnsafeMutableBufferPointer<Float>) {
         precondition(buffer.count == indices.count * sampleSize,
                      "\(Self.self).read: buffer of \(buffer.count) floats for \(indices.count) samples of \(sampleSize)")
         for i in indices {
@@ -81,6 +116,13 @@ public struct ArraySamples: SampleSource {
         self.count = shape[0]
         self.sampleShape = Array(shape.dropFirst())
         self.labels = labels
+    }
+
+    public func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "ArraySamples.readRows: \(range) outside 0..<\(count)")
+        values.withUnsafeBufferPointer { v in
+            buffer.update(from: v.baseAddress! + range.lowerBound * sampleSize, count: range.count * sampleSize)
+        }
     }
 
     public func read(_ indices: [Int], into buffer: UnsafeMutableBufferPointer<Float>) throws {
