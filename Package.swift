@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dsc", targets: ["dsc"]),
         .library(name: "DSCTensor", targets: ["DSCTensor"]),
         .library(name: "DSCNN", targets: ["DSCNN"]),
+        .library(name: "DSCNeighbors", targets: ["DSCNeighbors"]),
         .library(name: "DSCCluster", targets: ["DSCCluster"]),
         .library(name: "DSCMetrics", targets: ["DSCMetrics"]),
         .library(name: "DSCIO", targets: ["DSCIO"]),
@@ -30,7 +31,9 @@ let package = Package(
         .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE"]),
         .target(name: "DSCNN", dependencies: ["DSCTensor", "DSCIO"]),
         .target(name: "DSCMetrics"),
-        .target(name: "DSCCluster", dependencies: ["DSCTensor"]),
+        // Exact top-k search by sgemm over row blocks: within one set and of queries against a database.
+        .target(name: "DSCNeighbors", dependencies: ["DSCTensor"]),
+        .target(name: "DSCCluster", dependencies: ["DSCTensor", "DSCNeighbors"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
         // Deep subspace clustering: contrastive encoder, energy network, training, streamed coding.
         .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCCluster"]),
@@ -54,7 +57,8 @@ let package = Package(
         .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor", "DSCTestSupport"], exclude: ["golden_torch.py"]),
         .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor", "DSCIO", "DSCTestSupport"]),
         .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics", "DSCTestSupport"], exclude: ["make_golden.py"]),
-        .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCTensor", "DSCMetrics", "DSCSynthetic"]),
+        .testTarget(name: "DSCNeighborsTests", dependencies: ["DSCNeighbors", "DSCTensor"]),
+        .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCNeighbors", "DSCTensor", "DSCMetrics", "DSCSynthetic"]),
         .testTarget(name: "DSCIOTests", dependencies: ["DSCIO", "DSCTestSupport"]),
         .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO",
                                                          "DSCTestSupport"]),

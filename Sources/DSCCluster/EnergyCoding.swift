@@ -1,4 +1,5 @@
 import Dispatch
+import DSCNeighbors
 import DSCTensor
 import Foundation
 
@@ -61,34 +62,10 @@ public struct EnergyCoding: Sendable {
         let rankQueries = shortlist?.queries ?? queries, rankKeys = shortlist?.keys ?? keys
         let r = shortlist?.dimension ?? h, signed = shortlist != nil
         let kept = min(keep, max(1, selfExcluded ? m - 1 : m))
-        let heaps = TopKHeaps(rows: n, k: kept)
-        defer { heaps.deallocate() }
-        let rowsPerBlock = min(block, max(1, n))
-        var gram = [Float](repeating: 0, count: rowsPerBlock * m)
-        rankQueries.withUnsafeBufferPointer { q in
-            rankKeys.withUnsafeBufferPointer { k in
-                gram.withUnsafeMutableBufferPointer { g in
-                    let gp = g.baseAddress!
-                    var start = 0
-                    while start < n {
-                        let rows = min(rowsPerBlock, n - start)
-                        BLAS.sgemm(transposeB: true, m: rows, n: m, k: r, a: q.baseAddress! + start * r, lda: r,
-                                   b: k.baseAddress!, ldb: r, c: gp, ldc: m)
-                        let offset = start
-                        let workers = min(ProcessInfo.processInfo.activeProcessorCount, rows)
-                        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
-                            let lo = rows * w / max(1, workers), hi = rows * (w + 1) / max(1, workers)
-                            for i in lo..<hi {
-                                scan(heaps, row: offset + i, gram: UnsafePointer(gp + i * m), count: m,
-                                     skip: selfExcluded ? offset + i : -1, signed: signed)
-                            }
-                        }
-                        start += rows
-                        progress?("coefficients", Double(start) / Double(n))
-                    }
-                }
-            }
-        }
+        var search = ExactSearch(k: kept, metric: signed ? .innerProduct : .absoluteInnerProduct)
+        search.queryBlock = block
+        let found = search.search(queries: rankQueries, database: rankKeys, dimension: r, excludingSelf: selfExcluded,
+                                  progress: progress.map { report in { report("coefficients", $0) } })
         var indptr = [Int](repeating: 0, count: n + 1)
         var indices: [Int32] = [], values: [Float] = []
         var rescued = 0
@@ -96,7 +73,7 @@ public struct EnergyCoding: Sendable {
         queries.withUnsafeBufferPointer { q in
             keys.withUnsafeBufferPointer { k in
                 for i in 0..<n {
-                    let row = heaps.sortedRow(i)
+                    let row = found.results(of: i)
                     let rowStart = indices.count
                     for (id, _) in row.sorted(by: { $0.id < $1.id }) where id >= 0 {
                         let u = BLAS.sdot(h, q.baseAddress! + i * h, k.baseAddress! + Int(id) * h)
@@ -131,27 +108,5 @@ public struct EnergyCoding: Sendable {
     @inline(__always)
     public static func softThreshold(_ u: Float, _ b: Float) -> Float {
         u > b ? u - b : (u < -b ? u + b : 0)
-    }
-}
-
-/// Offers `|gram[j]|` (`gram[j]` when `signed`) for every `j != skip` to heap row `row`, 16 lanes at a time.
-private func scan(_ heaps: TopKHeaps, row r: Int, gram g: UnsafePointer<Float>, count m: Int, skip: Int, signed: Bool) {
-    var t = heaps.threshold[r]
-    let vectorEnd = m & ~15
-    var j = 0
-    while j < vectorEnd {
-        let v = UnsafeRawPointer(g + j).loadUnaligned(as: ScoreLanes.self)
-        let s = signed ? v : v.replacing(with: -v, where: v .< 0)
-        if any(s .> ScoreLanes(repeating: t)) {
-            for l in 0..<16 where s[l] > t && j + l != skip {
-                t = heaps.insert(row: r, score: s[l], id: Int32(j + l))
-            }
-        }
-        j += 16
-    }
-    while j < m {
-        let s = signed ? g[j] : abs(g[j])
-        if s > t && j != skip { t = heaps.insert(row: r, score: s, id: Int32(j)) }
-        j += 1
     }
 }

@@ -1,3 +1,4 @@
+import DSCNeighbors
 import Foundation
 
 extension KNNGraph {

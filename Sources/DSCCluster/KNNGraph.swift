@@ -1,14 +1,6 @@
+import DSCNeighbors
 import DSCTensor
 import Foundation
-
-/// How neighbours are ranked.
-public enum KNNMetric: String, Sendable, CaseIterable, Codable {
-    /// Cosine similarity `x·y / (‖x‖‖y‖)`, largest first (rows are L2-normalised; a zero row has
-    /// similarity 0 with everything).
-    case cosine
-    /// Euclidean distance `‖x − y‖² = ‖x‖² + ‖y‖² − 2x·y`, smallest first.
-    case euclidean
-}
 
 /// The weight of a kNN edge `i → j`.
 public enum KNNWeighting: String, Sendable, CaseIterable, Codable {
@@ -22,66 +14,20 @@ public enum KNNWeighting: String, Sendable, CaseIterable, Codable {
     case connectivity
 }
 
-/// The `k` nearest neighbours of every row, best first.
-public struct NeighborLists: Sendable, Equatable {
-    /// Number of rows N.
-    public let rows: Int
-    /// Neighbours per row k.
-    public let neighbors: Int
-    /// The metric that ranked them.
-    public let metric: KNNMetric
-    /// Neighbour ids, `[rows, neighbors]` row-major, best first (ties: smaller id first). Never the
-    /// row itself.
-    public var indices: [Int32]
-    /// Squared Euclidean distances to the neighbours, `[rows, neighbors]`; under the cosine metric
-    /// between the L2-normalised rows (`2 − 2·cos`).
-    public var squaredDistances: [Float]
-    /// Cosine similarities to the neighbours, `[rows, neighbors]`.
-    public var cosineSimilarities: [Float]
-
-    /// The neighbour ids of row `i`, best first.
-    public func neighbors(of i: Int) -> ArraySlice<Int32> { indices[(i * neighbors)..<((i + 1) * neighbors)] }
-}
-
-/// Work done by a kNN graph build.
-public struct KNNGraphStats: Sendable, Codable, Equatable {
-    /// Wall-clock seconds of the whole build (search, weights, symmetrisation).
-    public var seconds: Double = 0
-    /// Seconds inside sgemm.
-    public var gemmSeconds: Double = 0
-    /// Seconds in the top-k scans of the Gram blocks.
-    public var scanSeconds: Double = 0
-    /// Seconds reading rows from the source (0 for an in-memory source).
-    public var readSeconds: Double = 0
-    /// Floating-point operations of the sgemm calls, `Σ 2·m·n·d` over the blocks.
-    public var gemmFlops: Double = 0
-    /// Rows per block.
-    public var blockSize: Int = 0
-    /// Gram blocks computed (`b(b+1)/2` for `b` row blocks).
-    public var blockPairs: Int = 0
-    /// Whether the rows were held in memory (an in-memory source, or one within the cache limit).
-    public var resident: Bool = false
-
-    /// Achieved sgemm speed, `gemmFlops / gemmSeconds` in GFLOP/s.
-    public var gflops: Double { gemmSeconds > 0 ? gemmFlops / gemmSeconds / 1e9 : 0 }
-}
-
 /// A symmetric kNN affinity with the lists it came from.
 public struct KNNGraphResult: Sendable {
     /// `[N, N]` symmetric affinity, sorted indices, no diagonal.
     public var affinity: SparseMatrix
     /// The directed neighbour lists.
     public var neighbors: NeighborLists
-    public var stats: KNNGraphStats
+    public var stats: SearchStats
 }
 
 /// Exact k-nearest-neighbour graph of the rows of a ``SampleSource``.
 ///
-/// The search computes Gram blocks `G = X_I X_Jᵀ` with sgemm for row blocks `J ≥ I` only and feeds
-/// each block both ways: rows of `I` get the columns of `J` as candidates and rows of `J` the
-/// columns of `I`, so the N²·d work is done once (plus the diagonal blocks). Every row keeps a
-/// bounded min-heap of its k best candidates; a candidate below the heap's threshold costs one
-/// comparison. Self is never a neighbour.
+/// The neighbours come from DSCNeighbors' ``ExactSearch/neighbors(within:progress:)``: Gram
+/// blocks by sgemm, each row's k best candidates kept in a bounded heap; self is never a
+/// neighbour.
 ///
 /// Memory: O(N·k) for the lists, O(blockSize²) for one Gram block, two row blocks
 /// `[blockSize, d]` for a streamed source; an ``ArraySamples`` source is used in place, and any
@@ -138,12 +84,16 @@ public struct KNNGraph: Sendable {
 
     /// The exact k nearest neighbours of every row of `source` (see the type's description).
     public func nearestNeighbors(_ source: any SampleSource, progress: ProgressHandler? = nil) throws
-        -> (NeighborLists, KNNGraphStats)
+        -> (NeighborLists, SearchStats)
     {
         try validate(samples: source.rowCount, features: source.dimension)
-        let start = ContinuousClock.now
-        var (lists, stats) = try search(source, progress: progress)
-        stats.seconds = StageTimings.seconds(since: start)
-        return (lists, stats)
+        var search = ExactSearch(k: neighbors, metric: metric)
+        search.blockSize = blockSize
+        search.cacheLimitBytes = cacheLimitBytes
+        do {
+            return try search.neighbors(within: source, progress: progress)
+        } catch NeighborSearchError.nonFiniteValue(let row) {
+            throw ClusterError.nonFiniteValue(row: row)
+        }
     }
 }

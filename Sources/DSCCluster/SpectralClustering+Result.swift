@@ -1,3 +1,5 @@
+import DSCNeighbors
+
 /// The outcome of ``SpectralClustering``.
 public struct SpectralClusteringResult: Sendable {
     /// Cluster of every sample, `[N]`, in `0..<clusters`.
@@ -25,7 +27,7 @@ public struct SpectralClusteringResult: Sendable {
     /// Achieved sgemm speed of the kNN graph build, GFLOP/s; nil when the affinity was given.
     public var graphGFLOPS: Double?
     /// Statistics of the kNN graph build; nil when the affinity was given.
-    public var graphStats: KNNGraphStats?
+    public var graphStats: SearchStats?
     /// k-means inertia of the embedding.
     public var inertia: Double
     /// Number of clusters K (columns of ``embedding``).

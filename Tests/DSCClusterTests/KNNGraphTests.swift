@@ -1,3 +1,4 @@
+import DSCNeighbors
 import XCTest
 import DSCTensor
 @testable import DSCCluster
@@ -78,7 +79,7 @@ final class KNNGraphTests: XCTestCase {
     func testStreamedSourceReadsBlocksAndMatches() throws {
         let n = 123, d = 5
         let x = gaussianData(rows: n, columns: d, seed: 3)
-        for metric in KNNMetric.allCases {
+        for metric in [KNNMetric.cosine, .euclidean] {
             let source = CountingRows(rows: n, dimension: d, data: x)
             var graph = KNNGraph(neighbors: 4, metric: metric)
             graph.blockSize = 20

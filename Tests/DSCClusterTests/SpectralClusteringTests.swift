@@ -1,3 +1,4 @@
+import DSCNeighbors
 import XCTest
 import DSCTensor
 @testable import DSCCluster

@@ -1,4 +1,7 @@
-/// Per-row bounded min-heaps of the `k` largest scores seen so far, for `rows` rows.
+import DSCTensor
+
+/// Per-row bounded min-heaps of the `k` largest scores seen so far, for `rows` rows: the one top-k
+/// structure of the neighbour searches.
 ///
 /// Row `r` owns `scores[r·k ..< r·k+k]` and `ids[…]` as a binary min-heap (root = the worst score
 /// kept) and `threshold[r]`: −∞ until the heap is full, then the root. A candidate enters only when
@@ -8,15 +11,17 @@
 /// Memory O(rows · k). The storage is manually allocated and shared between threads; it is safe
 /// because every scan task writes only the rows it owns (see ``scanRows`` and ``scanColumns``).
 /// Call ``deallocate()`` when done.
-struct TopKHeaps: @unchecked Sendable {
-    let rows: Int
-    let k: Int
+public struct TopKHeaps: @unchecked Sendable {
+    public let rows: Int
+    public let k: Int
     let scores: UnsafeMutablePointer<Float>
     let ids: UnsafeMutablePointer<Int32>
     let counts: UnsafeMutablePointer<Int32>
-    let threshold: UnsafeMutablePointer<Float>
+    /// Per row: −∞ until the row holds `k` entries, then its worst kept score.
+    public let threshold: UnsafeMutablePointer<Float>
 
-    init(rows: Int, k: Int) {
+    /// Empty heaps. - Precondition: `k ≥ 1`, `rows ≥ 0`.
+    public init(rows: Int, k: Int) {
         precondition(k >= 1 && rows >= 0, "TopKHeaps: rows=\(rows) k=\(k)")
         self.rows = rows; self.k = k
         scores = .allocate(capacity: rows * k); scores.initialize(repeating: -.infinity, count: rows * k)
@@ -25,14 +30,14 @@ struct TopKHeaps: @unchecked Sendable {
         threshold = .allocate(capacity: rows); threshold.initialize(repeating: -.infinity, count: rows)
     }
 
-    func deallocate() {
+    public func deallocate() {
         scores.deallocate(); ids.deallocate(); counts.deallocate(); threshold.deallocate()
     }
 
     /// Offers candidate `id` with `score` to row `r`; returns the row's new threshold.
     /// The caller has checked `score > threshold[r]`.
-    @inline(__always)
-    func insert(row r: Int, score: Float, id: Int32) -> Float {
+    @inline(__always) @discardableResult
+    public func insert(row r: Int, score: Float, id: Int32) -> Float {
         let s = scores + r * k, d = ids + r * k
         let n = Int(counts[r])
         if n < k {
@@ -65,7 +70,7 @@ struct TopKHeaps: @unchecked Sendable {
     }
 
     /// The kept entries of row `r`, best first (score descending, then id ascending).
-    func sortedRow(_ r: Int) -> [(id: Int32, score: Float)] {
+    public func sortedRow(_ r: Int) -> [(id: Int32, score: Float)] {
         let n = Int(counts[r])
         var out = (0..<n).map { (id: ids[r * k + $0], score: scores[r * k + $0]) }
         out.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
@@ -94,6 +99,20 @@ enum EuclideanScore: GramScore {
     @inline(__always) static func score(_ g: ScoreLanes, _ f: ScoreLanes) -> ScoreLanes { g + f }
 }
 
+/// Inner product: the score is `g` itself (no factor).
+enum InnerProductScore: GramScore {
+    @inline(__always) static func score(_ g: Float, _ f: Float) -> Float { g }
+    @inline(__always) static func score(_ g: ScoreLanes, _ f: ScoreLanes) -> ScoreLanes { g }
+}
+
+/// Absolute inner product: the score is `|g|` (no factor).
+enum AbsoluteInnerProductScore: GramScore {
+    @inline(__always) static func score(_ g: Float, _ f: Float) -> Float { abs(g) }
+    @inline(__always) static func score(_ g: ScoreLanes, _ f: ScoreLanes) -> ScoreLanes {
+        g.replacing(with: -g, where: g .< 0)
+    }
+}
+
 @inline(__always)
 private func loadLanes(_ p: UnsafePointer<Float>) -> ScoreLanes {
     UnsafeRawPointer(p).loadUnaligned(as: ScoreLanes.self)
@@ -102,15 +121,15 @@ private func loadLanes(_ p: UnsafePointer<Float>) -> ScoreLanes {
 /// Row direction of a tile of one Gram block: for rows `rowRange` and columns `columnRange`
 /// (local to the block) of `G` (leading dimension `ldg`), offers column `j` with score
 /// `S.score(G[i, j], factors[j])` to heap row `rowOffset + i`, candidate id `columnOffset + j`.
-/// `factors` are those of the reference block's samples. A candidate equal to the row itself
-/// (`rowOffset + i == columnOffset + j`) is skipped.
+/// `factors` are those of the reference block's samples. With `excludeSelf`, a candidate equal to
+/// the row itself (`rowOffset + i == columnOffset + j`) is skipped.
 func scanRows<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int,
                             rowRange: Range<Int>, columnRange: Range<Int>, factors f: UnsafePointer<Float>,
-                            rowOffset: Int, columnOffset: Int) {
+                            rowOffset: Int, columnOffset: Int, excludeSelf: Bool = true) {
     let n = columnRange.upperBound
     let vectorEnd = columnRange.lowerBound + (columnRange.count & ~15)
     for i in rowRange {
-        let r = rowOffset + i
+        let r = rowOffset + i, own = excludeSelf ? r : -1
         let g = gram + i * ldg
         var t = heaps.threshold[r]
         var j = columnRange.lowerBound
@@ -119,7 +138,7 @@ func scanRows<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePoin
             if any(s .> ScoreLanes(repeating: t)) {
                 for l in 0..<16 where s[l] > t {
                     let id = columnOffset + j + l
-                    if id != r { t = heaps.insert(row: r, score: s[l], id: Int32(id)) }
+                    if id != own { t = heaps.insert(row: r, score: s[l], id: Int32(id)) }
                 }
             }
             j += 16
@@ -128,7 +147,7 @@ func scanRows<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePoin
             let s = S.score(g[j], f[j])
             if s > t {
                 let id = columnOffset + j
-                if id != r { t = heaps.insert(row: r, score: s, id: Int32(id)) }
+                if id != own { t = heaps.insert(row: r, score: s, id: Int32(id)) }
             }
             j += 1
         }

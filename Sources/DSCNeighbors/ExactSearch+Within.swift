@@ -32,7 +32,7 @@ final class RowBlockAccess {
                 let range = lo..<min(rowCount, lo + blockSize)
                 try source.readRows(range, into: all + lo * dimension)
             }
-            readSeconds += StageTimings.seconds(since: start)
+            readSeconds += seconds(since: start)
             resident = UnsafePointer(all)
         } else {
             for _ in 0..<2 {
@@ -50,15 +50,35 @@ final class RowBlockAccess {
         if let base = resident { return base + range.lowerBound * dimension }
         let start = ContinuousClock.now
         try source.readRows(range, into: slots[slot])
-        readSeconds += StageTimings.seconds(since: start)
+        readSeconds += seconds(since: start)
         return UnsafePointer(slots[slot])
     }
 }
 
-extension KNNGraph {
-    /// Runs the blocked search on `source`, in place when it is an ``ArraySamples``.
-    /// Assumes validated parameters.
-    func search(_ source: any SampleSource, progress: ProgressHandler?) throws -> (NeighborLists, KNNGraphStats) {
+extension ExactSearch {
+    /// The `k` nearest other rows of every row of `source`, best first (ties: smaller id first),
+    /// in place when it is an ``ArraySamples``.
+    ///
+    /// Gram blocks `X_I X_Jᵀ` are computed for row blocks `J ≥ I` only and fed both ways (rows of
+    /// `I` get the columns of `J` as candidates and rows of `J` the columns of `I`), so the N²·d
+    /// work is done once. Memory: O(N·k) for the lists, O(blockSize²) for one Gram block, two row
+    /// blocks for a streamed source. Time: N²·d flops of sgemm plus N² comparisons, on all cores.
+    /// `progress` receives `("graph", fraction)` after each Gram block.
+    ///
+    /// - Precondition: `1 ≤ k < N`, `blockSize ≥ 1`.
+    /// - Throws: ``NeighborSearchError/nonFiniteValue(row:)``, and whatever the source throws.
+    public func neighbors(within source: any SampleSource, progress: ProgressHandler? = nil) throws
+        -> (NeighborLists, SearchStats)
+    {
+        precondition(k >= 1 && k < source.rowCount && blockSize >= 1,
+                     "ExactSearch: k=\(k) must be in 1..<N=\(source.rowCount), blockSize=\(blockSize) >= 1")
+        let start = ContinuousClock.now
+        var (lists, stats) = try searchWithin(source, progress: progress)
+        stats.seconds = seconds(since: start)
+        return (lists, stats)
+    }
+
+    private func searchWithin(_ source: any SampleSource, progress: ProgressHandler?) throws -> (NeighborLists, SearchStats) {
         let block = min(blockSize, source.rowCount)
         if let memory = source as? ArraySamples {
             return try memory.values.withUnsafeBufferPointer { buffer in
@@ -81,7 +101,7 @@ extension KNNGraph {
                 let x = p + (i - lo) * d
                 var s = 0.0
                 for c in 0..<d { let v = Double(x[c]); s += v * v }
-                if !s.isFinite { throw ClusterError.nonFiniteValue(row: i) }
+                if !s.isFinite { throw NeighborSearchError.nonFiniteValue(row: i) }
                 norms[i] = s
             }
         }
@@ -90,23 +110,17 @@ extension KNNGraph {
 
     /// The block loop: Gram blocks `X_I X_Jᵀ` for `J ≥ I` by sgemm, each scanned both ways.
     private func searchBlocks(_ rows: RowBlockAccess, block: Int, progress: ProgressHandler?) throws
-        -> (NeighborLists, KNNGraphStats)
+        -> (NeighborLists, SearchStats)
     {
         let n = rows.rowCount, d = rows.dimension
         let norms = try squaredNorms(rows, block: block)
-        // Per-sample factor of the score (see GramScore): cosine 1/‖x‖, Euclidean −‖x‖²/2.
-        let factors: [Float] = norms.map { sq in
-            switch metric {
-            case .cosine: return sq > 0 ? Float(1 / sq.squareRoot()) : 0
-            case .euclidean: return Float(-0.5 * sq)
-            }
-        }
-        let heaps = TopKHeaps(rows: n, k: neighbors)
+        let factors = scoreFactors(squaredNorms: norms)
+        let heaps = TopKHeaps(rows: n, k: k)
         defer { heaps.deallocate() }
         let gram = UnsafeMutablePointer<Float>.allocate(capacity: block * block)
         defer { gram.deallocate() }
 
-        var stats = KNNGraphStats()
+        var stats = SearchStats()
         stats.blockSize = block
         stats.resident = rows.resident != nil
         let blocks = (n + block - 1) / block
@@ -123,7 +137,7 @@ extension KNNGraph {
                     let t0 = ContinuousClock.now
                     BLAS.sgemm(transposeB: true, m: rowsI.count, n: rowsJ.count, k: d,
                                a: q, lda: d, b: r, ldb: d, c: gram, ldc: rowsJ.count)
-                    stats.gemmSeconds += StageTimings.seconds(since: t0)
+                    stats.gemmSeconds += seconds(since: t0)
                     stats.gemmFlops += 2 * Double(rowsI.count) * Double(rowsJ.count) * Double(d)
                     let t1 = ContinuousClock.now
                     switch metric {
@@ -131,8 +145,13 @@ extension KNNGraph {
                                             factors: f.baseAddress!)
                     case .euclidean: scanBlock(EuclideanScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
                                                factors: f.baseAddress!)
+                    case .innerProduct: scanBlock(InnerProductScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
+                                                  factors: f.baseAddress!)
+                    case .absoluteInnerProduct:
+                        scanBlock(AbsoluteInnerProductScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
+                                  factors: f.baseAddress!)
                     }
-                    stats.scanSeconds += StageTimings.seconds(since: t1)
+                    stats.scanSeconds += seconds(since: t1)
                     stats.blockPairs += 1
                     progress?("graph", min(1, stats.gemmFlops / totalFlops))
                 }
@@ -202,10 +221,27 @@ extension KNNGraph {
                     let dot = Double(entry.score) + 0.5 * norms[j]
                     squared[p] = Float(max(0, norms[i] - 2 * Double(entry.score)))
                     cosines[p] = ni > 0 && nj > 0 ? Float(dot / (ni * nj)) : 0
+                case .innerProduct, .absoluteInnerProduct:
+                    // score = x_i·x_j, or its absolute value
+                    let dot = Double(entry.score)
+                    squared[p] = Float(max(0, norms[i] + norms[j] - 2 * dot))
+                    cosines[p] = ni > 0 && nj > 0 ? Float(dot / (ni * nj)) : 0
                 }
             }
         }
         return NeighborLists(rows: n, neighbors: k, metric: metric, indices: ids,
                              squaredDistances: squared, cosineSimilarities: cosines)
+    }
+
+    /// Per-sample factor of the score (see GramScore): cosine `1/‖x‖`, Euclidean `−‖x‖²/2`, none
+    /// (0) for the inner products.
+    func scoreFactors(squaredNorms norms: [Double]) -> [Float] {
+        norms.map { sq in
+            switch metric {
+            case .cosine: return sq > 0 ? Float(1 / sq.squareRoot()) : 0
+            case .euclidean: return Float(-0.5 * sq)
+            case .innerProduct, .absoluteInnerProduct: return 0
+            }
+        }
     }
 }
