@@ -68,7 +68,7 @@ func embed(training: Bool) -> [Float] {
 func codedACC(queries: [Float], keys: [Float], width h: Int, threshold: Float, keep: Int) throws -> ClusteringMetrics {
     let c = EnergyCoding(keep: keep, threshold: threshold, scale: 1)
         .coefficients(queries: queries, keys: keys, dimension: h, selfExcluded: true).matrix
-    let r = try SelfExpressiveClustering(clusters: 10, kmeansRestarts: 100, seed: 0).fit(coefficients: c)
+    let r = try SelfExpressiveClustering(clusters: 10, spectral: SpectralSettings(kmeansRestarts: 100), seed: 0).fit(coefficients: c)
     return ClusteringMetrics(truth: truth, predicted: r.labels)
 }
 

@@ -74,22 +74,17 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
     public var blockSize: Int = 256
     /// Row scaling of `C` before the affinity.
     public var normalization: CoefficientNormalization = .l2
-    public var eigenSolver: EigenSolverKind = .auto
-    /// k-means restarts on the spectral embedding, `>= 1`.
-    public var kmeansRestarts: Int = 10
-    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
-    public var layoutEpochs: Int = 0
+    /// The eigenvectors, the layout and k-means.
+    public var spectral = SpectralSettings()
     public var seed: UInt64
 
     public init(clusters: Int, lambda: Double = 0.9, gamma: Double = 50, seed: UInt64 = 0) {
         self.clusters = clusters; self.lambda = lambda; self.gamma = gamma; self.seed = seed
     }
 
-    /// The spectral stage these settings describe.
-    public var spectral: SelfExpressiveClustering {
-        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
-                                           kmeansRestarts: kmeansRestarts, seed: seed)
-        sec.layoutEpochs = layoutEpochs
+    /// The clustering of the coefficients these settings describe.
+    public var coefficientClustering: SelfExpressiveClustering {
+        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, spectral: spectral, seed: seed)
         sec.connectivityHint = "try a smaller lambda, whose codes are denser"
         return sec
     }

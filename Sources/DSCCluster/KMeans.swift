@@ -15,6 +15,8 @@ public struct KMeansResult: Sendable, Equatable {
     public var converged: Bool
     /// Which restart was kept (0-based).
     public var restart: Int
+    /// Seconds per stage when fitted from a source of rows ("load", "kmeans"); empty otherwise.
+    public var timings = StageTimings()
 }
 
 /// k-means clustering: greedy k-means++ seeding, then Lloyd iterations, best of several restarts.

@@ -4,8 +4,8 @@ import DSCTensor
 /// A coder supplies only its validation, its coding of loaded samples and its warnings.
 protocol SelfExpressiveCoder {
     var normalizeSamples: Bool { get }
-    /// The spectral stage that clusters the coefficients.
-    var spectral: SelfExpressiveClustering { get }
+    /// The stage that clusters the coefficients.
+    var coefficientClustering: SelfExpressiveClustering { get }
     func validateCoding(samples: Int, features: Int) throws
     /// Codes validated, loaded samples.
     func code(_ data: SelfExpressiveSamples, progress: ProgressHandler?) -> SelfExpressiveCoefficients
@@ -26,7 +26,7 @@ extension SelfExpressiveCoder {
     func fitSamples(_ samples: any SampleSource, progress: ProgressHandler?) throws -> SelfExpressiveClusteringResult {
         let start = ContinuousClock.now
         try validateCoding(samples: samples.rowCount, features: samples.dimension)
-        let stage = spectral
+        let stage = coefficientClustering
         try stage.validate(samples: samples.rowCount)
         var timings = StageTimings()
         let coded = try timings.measure("coefficients") {

@@ -12,8 +12,7 @@ import Foundation
 /// 1. Rows of `C` scaled by ``normalization`` (unit L2 by default, as You et al.'s toolbox),
 ///    stored zeros and the diagonal dropped;
 /// 2. `W = (|C̃| + |C̃|ᵀ)/2` (``SparseMatrix/selfExpressiveAffinity(normalization:)``);
-/// 3. ``SpectralClustering/fit(affinity:progress:)`` with ``clusters``, ``eigenSolver``,
-///    ``kmeansRestarts`` and ``seed``.
+/// 3. ``SpectralClustering/fit(affinity:progress:)`` with ``clusters``, ``spectral`` and ``seed``.
 ///
 /// Memory O(nnz(C)) beyond the spectral stage; nothing N×N.
 public struct SelfExpressiveClustering: Sendable {
@@ -21,31 +20,22 @@ public struct SelfExpressiveClustering: Sendable {
     public var clusters: Int
     /// Row scaling of `C` before the affinity.
     public var normalization: CoefficientNormalization
-    public var eigenSolver: EigenSolverKind
-    /// k-means restarts on the spectral embedding, `>= 1`.
-    public var kmeansRestarts: Int
-    /// Eigenvalues computed beyond the K used (for the eigengap), `>= 0`.
-    public var extraEigenvalues: Int = 1
-    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
-    public var layoutEpochs: Int = 0
+    /// The eigenvectors, the layout and k-means.
+    public var spectral: SpectralSettings
     /// Drives the eigensolver's start vector and every k-means choice.
     public var seed: UInt64
     /// What the warning about a disconnected affinity suggests (``SpectralClustering/connectivityHint``):
     /// the coding setting that gives more coefficients per sample.
     public var connectivityHint = "more coefficients per sample connect the graph"
 
-    public init(clusters: Int, normalization: CoefficientNormalization = .l2, eigenSolver: EigenSolverKind = .auto,
-                kmeansRestarts: Int = 10, seed: UInt64 = 0) {
-        self.clusters = clusters; self.normalization = normalization; self.eigenSolver = eigenSolver
-        self.kmeansRestarts = kmeansRestarts; self.seed = seed
+    public init(clusters: Int, normalization: CoefficientNormalization = .l2, spectral: SpectralSettings = SpectralSettings(),
+                seed: UInt64 = 0) {
+        self.clusters = clusters; self.normalization = normalization; self.spectral = spectral; self.seed = seed
     }
 
-    /// The spectral stage these settings describe.
-    public var spectral: SpectralClustering {
-        var sc = SpectralClustering(clusters: clusters, eigenSolver: eigenSolver, kmeansRestarts: kmeansRestarts,
-                                    seed: seed)
-        sc.extraEigenvalues = extraEigenvalues
-        sc.layoutEpochs = layoutEpochs
+    /// The spectral clustering of the affinity these settings describe.
+    public var spectralClustering: SpectralClustering {
+        var sc = SpectralClustering(clusters: clusters, spectral: spectral, seed: seed)
         sc.connectivityHint = connectivityHint
         return sc
     }
@@ -53,15 +43,7 @@ public struct SelfExpressiveClustering: Sendable {
     /// Throws ``ClusterError`` unless the settings suit `samples` samples.
     public func validate(samples: Int) throws {
         try ClusterError.checkClusters(clusters, samples: samples)
-        if kmeansRestarts < 1 {
-            throw ClusterError.invalidParameter(name: "kmeansRestarts", value: "\(kmeansRestarts)", requirement: ">= 1")
-        }
-        if layoutEpochs < 0 {
-            throw ClusterError.invalidParameter(name: "layoutEpochs", value: "\(layoutEpochs)", requirement: ">= 0")
-        }
-        if extraEigenvalues < 0 {
-            throw ClusterError.invalidParameter(name: "extraEigenvalues", value: "\(extraEigenvalues)", requirement: ">= 0")
-        }
+        try spectral.validate()
     }
 
     /// Clusters a given coefficient matrix `C` `[N, N]` (finite values; row `j` codes sample `j`).
@@ -91,7 +73,7 @@ public struct SelfExpressiveClustering: Sendable {
     {
         var timings = timings
         let w = timings.measure("affinity") { coded.matrix.selfExpressiveAffinity(normalization: normalization) }
-        let spectral = try self.spectral.fit(affinity: w, progress: progress)
+        let spectral = try spectralClustering.fit(affinity: w, progress: progress)
         for stage in spectral.timings.stages where stage.name != "total" {
             timings.record(stage.name, seconds: stage.seconds)
         }

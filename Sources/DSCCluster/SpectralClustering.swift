@@ -12,9 +12,12 @@ import Foundation
 /// Steps (Ng, Jordan & Weiss 2001, on a sparse kNN graph as in von Luxburg's tutorial 2007):
 /// 1. the kNN affinity `W` (``KNNGraph``: ``neighbors``, ``metric``, ``weighting``, ``mutual``);
 /// 2. the eigenvectors of the K smallest eigenvalues of `L_sym = I − D^{-1/2} W D^{-1/2}`
-///    (``Eigensolver``; K + ``extraEigenvalues`` eigenvalues are computed for the eigengap);
-/// 3. each row of the `[N, K]` eigenvector matrix scaled to unit length;
-/// 4. k-means++ with ``kmeansRestarts`` restarts on those rows; its labels are the result.
+///    (``Eigensolver``; K + ``SpectralSettings/extraEigenvalues`` eigenvalues are computed for the
+///    eigengap);
+/// 3. each row of the `[N, K]` eigenvector matrix scaled to unit length (or a layout of the
+///    graph, ``SpectralSettings/layoutEpochs``);
+/// 4. k-means++ with ``SpectralSettings/kmeansRestarts`` restarts on those rows; its labels are
+///    the result.
 ///
 /// One ``seed`` drives the Lanczos start vector and every k-means choice: the same input and seed
 /// give the same labels. A graph with more than one connected component gets a warning in the
@@ -28,31 +31,19 @@ public struct SpectralClustering: Sendable {
     public var metric: KNNMetric = .cosine
     /// Keep only mutual kNN edges instead of the union.
     public var mutual: Bool = false
-    public var eigenSolver: EigenSolverKind = .auto
-    /// k-means restarts (n_init), `>= 1`.
-    public var kmeansRestarts: Int = 10
+    /// The eigenvectors, the layout and k-means.
+    public var spectral = SpectralSettings()
     public var seed: UInt64 = 0
-    /// Eigenvalues computed beyond the K used, for the eigengap, `>= 0`.
-    public var extraEigenvalues: Int = 1
-    /// Residual tolerance and cycle limit of the Lanczos solver.
-    public var eigenTolerance: Double = 1e-6
-    public var eigenMaxIterations: Int = 1000
     /// Rows per Gram block of the kNN search (see ``KNNGraph/blockSize``).
     public var graphBlockSize: Int = 2048
-    /// Epochs of a force-directed layout (``GraphLayout``, UMAP's) of the graph before k-means;
-    /// 0 (the default) clusters the row-normalised eigenvectors as Ng, Jordan & Weiss do. With
-    /// `n > 0`, eigenvectors 2…K+1 (the first is the trivial one) scaled to ±10 start the layout,
-    /// and k-means runs on the `[N, K]` layout, which the result's ``SpectralClusteringResult/embedding``
-    /// then holds. The layout's `seed` is ``seed``.
-    public var layoutEpochs: Int = 0
     /// What the warning about a disconnected affinity suggests: the setting of the method that
     /// built the graph which would connect it.
     public var connectivityHint = "try more neighbors or a union graph"
 
     public init(clusters: Int, neighbors: Int = 10, weighting: KNNWeighting = .cosine, metric: KNNMetric = .cosine,
-                mutual: Bool = false, eigenSolver: EigenSolverKind = .auto, kmeansRestarts: Int = 10, seed: UInt64 = 0) {
+                mutual: Bool = false, spectral: SpectralSettings = SpectralSettings(), seed: UInt64 = 0) {
         self.clusters = clusters; self.neighbors = neighbors; self.weighting = weighting; self.metric = metric
-        self.mutual = mutual; self.eigenSolver = eigenSolver; self.kmeansRestarts = kmeansRestarts; self.seed = seed
+        self.mutual = mutual; self.spectral = spectral; self.seed = seed
     }
 
     /// The kNN graph builder these settings describe.
@@ -96,21 +87,7 @@ public struct SpectralClustering: Sendable {
 
     private func validateSettings(samples n: Int) throws {
         try ClusterError.checkClusters(clusters, samples: n)
-        if kmeansRestarts < 1 {
-            throw ClusterError.invalidParameter(name: "kmeansRestarts", value: "\(kmeansRestarts)", requirement: ">= 1")
-        }
-        if extraEigenvalues < 0 {
-            throw ClusterError.invalidParameter(name: "extraEigenvalues", value: "\(extraEigenvalues)", requirement: ">= 0")
-        }
-        if !(eigenTolerance > 0) {
-            throw ClusterError.invalidParameter(name: "eigenTolerance", value: "\(eigenTolerance)", requirement: "> 0")
-        }
-        if layoutEpochs < 0 {
-            throw ClusterError.invalidParameter(name: "layoutEpochs", value: "\(layoutEpochs)", requirement: ">= 0")
-        }
-        if eigenMaxIterations < 1 {
-            throw ClusterError.invalidParameter(name: "eigenMaxIterations", value: "\(eigenMaxIterations)", requirement: ">= 1")
-        }
+        try spectral.validate()
     }
 
     /// Steps 2–4 on a validated affinity.
@@ -129,17 +106,17 @@ public struct SpectralClustering: Sendable {
                 + "spectral clustering tends to follow them (\(connectivityHint))")
         }
         let pairs = try timings.measure("eigen") {
-            try Eigensolver.laplacianEigenpairs(affinity: w, count: min(n, k + max(extraEigenvalues, layoutEpochs > 0 ? 1 : 0)),
-                                                solver: eigenSolver,
-                                                seed: seed, tolerance: eigenTolerance,
-                                                maxIterations: eigenMaxIterations, progress: progress)
+            try Eigensolver.laplacianEigenpairs(affinity: w,
+                                                count: min(n, k + max(spectral.extraEigenvalues, spectral.layoutEpochs > 0 ? 1 : 0)),
+                                                solver: spectral.eigenSolver, seed: seed, tolerance: spectral.eigenTolerance,
+                                                maxIterations: spectral.eigenMaxIterations, progress: progress)
         }
         let embedding: [Float]
-        if layoutEpochs > 0 {
+        if spectral.layoutEpochs > 0 {
             progress?("layout", 0)
             embedding = timings.measure("layout") {
                 let start = GraphLayout.scaledStart(Self.eigenvectorColumns(pairs, from: pairs.count > k ? 1 : 0, count: k))
-                return GraphLayout(epochs: layoutEpochs, seed: seed).layout(affinity: w, initial: start, dimensions: k)
+                return GraphLayout(epochs: spectral.layoutEpochs, seed: seed).layout(affinity: w, initial: start, dimensions: k)
             }
             progress?("layout", 1)
         } else {
@@ -147,7 +124,7 @@ public struct SpectralClustering: Sendable {
         }
         progress?("kmeans", 0)
         let fitted = try timings.measure("kmeans") {
-            var km = KMeans(clusters: k, restarts: kmeansRestarts, seed: seed)
+            var km = KMeans(clusters: k, restarts: spectral.kmeansRestarts, seed: seed)
             return try km.fit(data: embedding, rows: n, columns: k)
         }
         progress?("kmeans", 1)

@@ -29,10 +29,8 @@ import Foundation
 public struct EBSC {
     public var clusters: Int
     public var configuration: EBSCConfiguration
-    public var eigenSolver: EigenSolverKind = .auto
-    public var kmeansRestarts = 100
-    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
-    public var layoutEpochs = 0
+    /// The eigenvectors, the layout and k-means (100 k-means restarts by default).
+    public var spectral = SpectralSettings(kmeansRestarts: 100)
     /// How each row of the coefficients is scaled before `(|C| + |C|ᵀ)/2` (unit L2 norm, You et
     /// al.'s choice, by default).
     public var normalization: CoefficientNormalization = .l2
@@ -121,9 +119,8 @@ public struct EBSC {
             coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                                 selfExcluded: true, shortlist: shortlist, progress: progress)
         }
-        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, eigenSolver: eigenSolver,
-                                           kmeansRestarts: kmeansRestarts, seed: configuration.seed)
-        sec.layoutEpochs = layoutEpochs
+        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, spectral: spectral,
+                                           seed: configuration.seed)
         sec.connectivityHint = "try keeping more coefficients per sample"
         let clustered = try sec.fit(coefficients: c, progress: progress)
         for stage in clustered.timings.stages where stage.name != "total" { timings.record(stage.name, seconds: stage.seconds) }
@@ -298,4 +295,23 @@ public struct EBSCResult {
             return votes.indices.max { votes[$0] < votes[$1] } ?? 0
         }
     }
+}
+
+extension EBSC: ClusteringMethod {
+    /// The seed of ``configuration``, behind every random choice.
+    public var seed: UInt64 {
+        get { configuration.seed }
+        set { configuration.seed = newValue }
+    }
+
+    /// Trains a model and clusters `samples`; errors name an ``HDF5Samples`` source's file and
+    /// dataset, other sources as "samples".
+    public func fit(_ samples: any SampleSource, progress: ProgressHandler?) throws -> EBSCResult {
+        let file = samples as? HDF5Samples
+        return try fit(samples, file: file?.path ?? "samples", dataset: file?.dataset ?? "features", progress: progress)
+    }
+}
+
+extension EBSCResult: ClusteringResult {
+    public var spectralResult: SpectralClusteringResult? { clustering.spectral }
 }

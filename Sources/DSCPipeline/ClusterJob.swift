@@ -113,7 +113,8 @@ public struct ClusterJob: Sendable {
         return labels
     }
 
-    /// The run's settings as (name, value) pairs, for result-file attributes and reports.
+    /// The run's settings as (name, value) pairs, for result-file attributes and reports: the
+    /// method's own, then (for the graph-based methods) the spectral stage's.
     public var parameters: [(String, String)] {
         var p: [(String, String)] = [
             ("input", input), ("features_dataset", featuresDataset), ("clusters", String(clusters)),
@@ -129,23 +130,56 @@ public struct ClusterJob: Sendable {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }
             if let predictInput { p.append(("predict", predictInput)) }
-            p += [("row_normalization", rowNormalization.rawValue), ("eigen_solver", eigenSolver.rawValue),
-                  ("layout_epochs", String(layoutEpochs)), ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
         case .spectral:
-            p += [("neighbors", String(neighbors)), ("weighting", weighting.rawValue),
-                  ("mutual", String(mutual)), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
-                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+            p += [("neighbors", String(neighbors)), ("weighting", weighting.rawValue), ("mutual", String(mutual))]
         case .kmeans:
-            p += [("restarts", restarts.map(String.init) ?? "auto")]
+            return p + [("restarts", restarts.map(String.init) ?? "auto")]
         case .ensc:
-            p += [("lambda", String(enscLambda)), ("gamma", String(enscGamma)), ("row_normalization", rowNormalization.rawValue),
-                  ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
-                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+            p += [("lambda", String(enscLambda)), ("gamma", String(enscGamma))]
         case .sscOMP:
-            p += [("max_atoms", String(ompAtoms)), ("row_normalization", rowNormalization.rawValue), ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
-                  ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+            p += [("max_atoms", String(ompAtoms))]
         }
-        return p
+        if method != .spectral { p.append(("row_normalization", rowNormalization.rawValue)) }
+        return p + [("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
+                    ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+    }
+
+    /// The spectral stage's settings for `n` samples: ``eigenSolver``, ``layoutEpochs`` and the
+    /// k-means restarts (``restarts``, or ``defaultRestarts(for:samples:)``).
+    func spectralSettings(samples n: Int) -> SpectralSettings {
+        SpectralSettings(eigenSolver: eigenSolver, kmeansRestarts: restarts ?? Self.defaultRestarts(for: method, samples: n),
+                         layoutEpochs: layoutEpochs)
+    }
+
+    /// The estimator of ``method`` for `n` samples, configured from this job: the one place a
+    /// method is registered.
+    func estimator(samples n: Int) -> any ClusteringMethod {
+        let spectral = spectralSettings(samples: n)
+        switch method {
+        case .ebsc:
+            var config = deep
+            config.seed = seed
+            var ebsc = EBSC(clusters: clusters, configuration: config)
+            ebsc.spectral = spectral
+            ebsc.normalization = rowNormalization
+            ebsc.trainingProgress = trainingProgress
+            return ebsc
+        case .spectral:
+            return SpectralClustering(clusters: clusters, neighbors: neighbors, weighting: weighting, mutual: mutual,
+                                      spectral: spectral, seed: seed)
+        case .kmeans:
+            return KMeans(clusters: clusters, restarts: spectral.kmeansRestarts, seed: seed)
+        case .ensc:
+            var ensc = ElasticNetSubspaceClustering(clusters: clusters, lambda: enscLambda, gamma: enscGamma, seed: seed)
+            ensc.spectral = spectral
+            ensc.normalization = rowNormalization
+            return ensc
+        case .sscOMP:
+            var omp = SSCOMP(clusters: clusters, maxAtoms: ompAtoms, seed: seed)
+            omp.spectral = spectral
+            omp.normalization = rowNormalization
+            return omp
+        }
     }
 
     /// Opens the input and checks everything a user can get wrong, cheaply and before any long
@@ -214,68 +248,21 @@ public struct ClusterJob: Sendable {
         var outcome = ClusterOutcome(input: input, featuresDataset: featuresDataset, samples: source.rowCount,
                                      dimension: source.dimension, clusters: clusters, method: method, seed: seed,
                                      parameters: parameters.map { $0.0.hasSuffix("restarts") ? ($0.0, String(restarts)) : $0 })
-        switch method {
-        case .ebsc:
+        let estimator = estimator(samples: source.rowCount)
+        if let ebsc = estimator as? EBSC {
+            // EBSC reads its samples as a loader does (in memory up to 1 GiB) and may take a model file.
             let samples = try timings.measure("load") {
                 try HDF5Samples(path: input, dataset: featuresDataset, inMemoryLimit: 1 << 30, checkFinite: false)
             }
             let model = try modelPath.map { path in try timings.measure("load") { try EBSCModel.load(path) } }
-            var config = deep
-            config.seed = seed
-            var ebsc = EBSC(clusters: clusters, configuration: config)
-            ebsc.eigenSolver = eigenSolver
-            ebsc.kmeansRestarts = restarts
-            ebsc.layoutEpochs = layoutEpochs
-            ebsc.normalization = rowNormalization
-            ebsc.trainingProgress = trainingProgress
-            let result = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
-            outcome.take(result.clustering.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
+            let fitted = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
+            outcome.take(fitted, into: &timings)
             if let (other, otherTruth) = toPredict {
-                let labels = try timings.measure("predict") { try Self.predict(other, with: result, progress: progress) }
+                let labels = try timings.measure("predict") { try Self.predict(other, with: fitted, progress: progress) }
                 outcome.prediction = ClusterOutcome.Prediction(input: other.path, labels: labels, truth: otherTruth)
             }
-        case .spectral:
-            var sc = SpectralClustering(clusters: clusters)
-            sc.neighbors = neighbors
-            sc.weighting = weighting
-            sc.mutual = mutual
-            sc.eigenSolver = eigenSolver
-            sc.kmeansRestarts = restarts
-            sc.layoutEpochs = layoutEpochs
-            sc.seed = seed
-            let result = try sc.fit(source, progress: progress)
-            outcome.take(result, warnings: result.warnings, stages: result.timings, into: &timings)
-            outcome.graphGFLOPS = result.graphGFLOPS
-        case .ensc, .sscOMP:
-            let result: SelfExpressiveClusteringResult
-            if method == .ensc {
-                var ensc = ElasticNetSubspaceClustering(clusters: clusters, lambda: enscLambda, gamma: enscGamma, seed: seed)
-                ensc.eigenSolver = eigenSolver
-                ensc.kmeansRestarts = restarts
-                ensc.layoutEpochs = layoutEpochs
-                ensc.normalization = rowNormalization
-                result = try ensc.fit(source, progress: progress)
-            } else {
-                var omp = SSCOMP(clusters: clusters, maxAtoms: ompAtoms, seed: seed)
-                omp.eigenSolver = eigenSolver
-                omp.kmeansRestarts = restarts
-                omp.layoutEpochs = layoutEpochs
-                omp.normalization = rowNormalization
-                result = try omp.fit(source, progress: progress)
-            }
-            outcome.take(result.spectral, warnings: result.warnings, stages: result.timings, into: &timings)
-        case .kmeans:
-            let data = try timings.measure("load") { () throws -> [Float] in
-                var buffer = [Float](repeating: 0, count: source.rowCount * source.dimension)
-                try buffer.withUnsafeMutableBufferPointer { try source.readRows(0..<source.rowCount, into: $0.baseAddress!) }
-                return buffer
-            }
-            progress?("kmeans", 0)
-            var km = KMeans(clusters: clusters, restarts: restarts, seed: seed)
-            let result = try timings.measure("kmeans") { try km.fit(data: data, rows: source.rowCount, columns: source.dimension) }
-            progress?("kmeans", 1)
-            outcome.labels = result.labels
-            outcome.inertia = result.inertia
+        } else {
+            outcome.take(try estimator.fit(source, progress: progress), into: &timings)
         }
         if let truth {
             outcome.truth = truth

@@ -69,18 +69,22 @@ public struct ClusterOutcome: Sendable {
 }
 
 extension ClusterOutcome {
-    /// Copies the spectral stage's labels, affinity, embedding and eigenpairs into the outcome,
-    /// appends `warnings`, and records every stage of `stages` but its total into `timings`.
-    mutating func take(_ spectral: SpectralClusteringResult, warnings: [String], stages: StageTimings,
-                       into timings: inout StageTimings) {
-        labels = spectral.labels
-        affinity = spectral.affinity
-        embedding = spectral.embedding
-        eigenvalues = spectral.eigenvalues
-        eigenResiduals = spectral.residuals
-        eigenSolver = spectral.eigenSolver.rawValue
-        self.warnings += warnings
-        for stage in stages.stages where stage.name != "total" {
+    /// Copies a method's labels and, when it has a spectral stage, its affinity, embedding and
+    /// eigenpairs into the outcome (k-means: its inertia), appends its warnings, and records
+    /// every stage of its timings but the total into `timings`.
+    mutating func take(_ result: any ClusteringResult, into timings: inout StageTimings) {
+        labels = result.labels
+        if let spectral = result.spectralResult {
+            affinity = spectral.affinity
+            embedding = spectral.embedding
+            eigenvalues = spectral.eigenvalues
+            eigenResiduals = spectral.residuals
+            eigenSolver = spectral.eigenSolver.rawValue
+            graphGFLOPS = spectral.graphGFLOPS
+        }
+        if let kmeans = result as? KMeansResult { inertia = kmeans.inertia }
+        warnings += result.warnings
+        for stage in result.timings.stages where stage.name != "total" {
             timings.record(stage.name, seconds: stage.seconds)
         }
     }

@@ -87,7 +87,7 @@ final class GraphLayoutTests: XCTestCase {
         let n = 1000, c = 5
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: 10, clusters: c, seed: 45)
         var sc = SpectralClustering(clusters: c, seed: 7)
-        sc.layoutEpochs = 100
+        sc.spectral.layoutEpochs = 100
         let a = try sc.fit(affinity: w), b = try sc.fit(affinity: w)
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.embedding, b.embedding)
@@ -95,7 +95,7 @@ final class GraphLayoutTests: XCTestCase {
         XCTAssertEqual(a.embedding.count, n * c)
         XCTAssertGreaterThan(a.embedding.map { abs($0) }.max() ?? 0, 1.5, "layout coordinates, not unit rows")
         XCTAssertGreaterThan(Metrics.accuracy(truth: SyntheticGraphs.syntheticKNNLabels(nodes: n, clusters: c), predicted: a.labels), 0.95)
-        sc.layoutEpochs = -1
+        sc.spectral.layoutEpochs = -1
         XCTAssertThrowsError(try sc.fit(affinity: w)) { error in
             XCTAssertEqual(error.localizedDescription, "layoutEpochs=-1 must be >= 0")
         }

@@ -109,7 +109,7 @@ final class SSCOMPTests: XCTestCase {
         var omp = SSCOMP(clusters: 2)
         omp.blockSize = 0
         XCTAssertEqual(message(omp), "blockSize=0 must be >= 1")
-        omp.blockSize = 8; omp.kmeansRestarts = 0
+        omp.blockSize = 8; omp.spectral.kmeansRestarts = 0
         XCTAssertEqual(message(omp), "kmeansRestarts=0 must be >= 1")
         XCTAssertEqual(message(SSCOMP(clusters: 2), ArraySamples(values: [], shape: [0, 3])),
                        "n_samples=0, n_features=3: the input must hold at least one sample and one feature")

@@ -76,9 +76,9 @@ final class SelfExpressiveTests: XCTestCase {
         // The three groups share no coefficient: the warning names the coding's remedy.
         XCTAssertEqual(result.warnings.count, 1)
         XCTAssertTrue(result.warnings[0].hasSuffix("(more coefficients per sample connect the graph)"), result.warnings[0])
-        XCTAssertEqual(ElasticNetSubspaceClustering(clusters: 3).spectral.spectral.connectivityHint,
+        XCTAssertEqual(ElasticNetSubspaceClustering(clusters: 3).coefficientClustering.spectralClustering.connectivityHint,
                        "try a smaller lambda, whose codes are denser")
-        XCTAssertEqual(SSCOMP(clusters: 3).spectral.spectral.connectivityHint, "try more atoms per sample")
+        XCTAssertEqual(SSCOMP(clusters: 3).coefficientClustering.spectralClustering.connectivityHint, "try more atoms per sample")
     }
 
     func testClusteringValidation() {
@@ -91,7 +91,7 @@ final class SelfExpressiveTests: XCTestCase {
         bad.values[4] = .nan
         XCTAssertEqual(F.message { _ = try sec.fit(coefficients: bad) }, "coefficients[1, 1]=nan must be finite")
         var restarts = sec
-        restarts.kmeansRestarts = 0
+        restarts.spectral.kmeansRestarts = 0
         XCTAssertEqual(F.message { _ = try restarts.fit(coefficients: self.coefficients) }, "kmeansRestarts=0 must be >= 1")
     }
 

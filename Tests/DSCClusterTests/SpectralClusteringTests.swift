@@ -57,7 +57,7 @@ final class SpectralClusteringTests: XCTestCase {
         let n = 300
         let source = ArraySamples(values: gaussianData(rows: n, columns: 3, seed: 33), shape: [n, 3])
         var sc = SpectralClustering(clusters: 5, neighbors: 6, metric: .euclidean, seed: 9)
-        sc.kmeansRestarts = 3
+        sc.spectral.kmeansRestarts = 3
         let a = try sc.fit(source), b = try sc.fit(source)
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.embedding, b.embedding)
@@ -97,7 +97,7 @@ final class SpectralClusteringTests: XCTestCase {
         XCTAssertEqual(message(SpectralClustering(clusters: 1), source), "clusters=1 must be >= 2")
         XCTAssertEqual(message(SpectralClustering(clusters: 2, neighbors: 10), source), "neighbors=10 must be < n_samples=10")
         XCTAssertEqual(message(SpectralClustering(clusters: 2, neighbors: 0), source), "neighbors=0 must be >= 1")
-        XCTAssertEqual(message(SpectralClustering(clusters: 2, kmeansRestarts: 0), source), "kmeansRestarts=0 must be >= 1")
+        XCTAssertEqual(message(SpectralClustering(clusters: 2, spectral: SpectralSettings(kmeansRestarts: 0)), source), "kmeansRestarts=0 must be >= 1")
         XCTAssertThrowsError(try SpectralClustering(clusters: 2).fit(ArraySamples(values: [], shape: [0, 3]))) { error in
             XCTAssertEqual(error as? ClusterError, .emptyInput(samples: 0, features: 3))
         }
