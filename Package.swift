@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dsc", targets: ["dsc"]),
         .library(name: "DSCTensor", targets: ["DSCTensor"]),
         .library(name: "DSCNN", targets: ["DSCNN"]),
+        .library(name: "DSCNNIO", targets: ["DSCNNIO"]),
         .library(name: "DSCNeighbors", targets: ["DSCNeighbors"]),
         .library(name: "DSCCluster", targets: ["DSCCluster"]),
         .library(name: "DSCMetrics", targets: ["DSCMetrics"]),
@@ -29,17 +30,19 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE"]),
-        .target(name: "DSCNN", dependencies: ["DSCTensor", "DSCIO"]),
+        .target(name: "DSCNN", dependencies: ["DSCTensor"]),
+        // Where the layers meet HDF5: checkpoints and HDF5 sample sources.
+        .target(name: "DSCNNIO", dependencies: ["DSCTensor", "DSCNN", "DSCIO"]),
         .target(name: "DSCMetrics"),
         // Exact top-k search by sgemm over row blocks: within one set and of queries against a database.
         .target(name: "DSCNeighbors", dependencies: ["DSCTensor"]),
         .target(name: "DSCCluster", dependencies: ["DSCTensor", "DSCNeighbors"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
         // Deep subspace clustering: contrastive encoder, energy network, training, streamed coding.
-        .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCCluster"]),
+        .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCNNIO", "DSCCluster"]),
         .target(name: "DSCReport"),
         // The library behind the CLI: a run from an HDF5 file to labels, a result file and a report.
-        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCNN", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
+        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCNN", "DSCNNIO", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
         .executableTarget(name: "dsc", dependencies: [
             "DSCPipeline", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -55,12 +58,12 @@ let package = Package(
         .target(name: "DSCSynthetic", dependencies: ["DSCCluster", "DSCTensor"], path: "Tests/DSCSynthetic"),
 
         .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor", "DSCTestSupport"], exclude: ["golden_torch.py"]),
-        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCTensor", "DSCIO", "DSCTestSupport"]),
+        .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCNNIO", "DSCTensor", "DSCIO", "DSCTestSupport"]),
         .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics", "DSCTestSupport"], exclude: ["make_golden.py"]),
         .testTarget(name: "DSCNeighborsTests", dependencies: ["DSCNeighbors", "DSCTensor"]),
         .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCNeighbors", "DSCTensor", "DSCMetrics", "DSCSynthetic"]),
         .testTarget(name: "DSCIOTests", dependencies: ["DSCIO", "DSCTestSupport"]),
-        .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO",
+        .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCNNIO", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO",
                                                          "DSCTestSupport"]),
         .testTarget(name: "DSCReportTests", dependencies: ["DSCReport"]),
         .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics", "DSCTestSupport"]),

@@ -11,11 +11,12 @@ let package = Package(
         .executableTarget(name: "EBSCProbe", dependencies: [
             .product(name: "DSCDeep", package: "DeepSubspace"), .product(name: "DSCCluster", package: "DeepSubspace"),
             .product(name: "DSCMetrics", package: "DeepSubspace"), .product(name: "DSCIO", package: "DeepSubspace"),
-            .product(name: "DSCNN", package: "DeepSubspace"), .product(name: "DSCTensor", package: "DeepSubspace"),
+            .product(name: "DSCNN", package: "DeepSubspace"), .product(name: "DSCNNIO", package: "DeepSubspace"),
+            .product(name: "DSCTensor", package: "DeepSubspace"),
         ], path: "EBSCProbe"),
         .executableTarget(name: "SupervisedMNIST", dependencies: [
             .product(name: "DSCTensor", package: "DeepSubspace"), .product(name: "DSCNN", package: "DeepSubspace"),
-            .product(name: "DSCIO", package: "DeepSubspace"),
+            .product(name: "DSCIO", package: "DeepSubspace"), .product(name: "DSCNNIO", package: "DeepSubspace"),
         ], path: "SupervisedMNIST"),
     ],
     swiftLanguageModes: [.v5]

@@ -14,6 +14,7 @@ import DSCDeep
 import DSCIO
 import DSCMetrics
 import DSCNN
+import DSCNNIO
 import DSCTensor
 import Foundation
 

@@ -9,6 +9,7 @@
 // seconds) and DIR/model.h5 (a checkpoint). Progress with ETA goes to stderr.
 import DSCIO
 import DSCNN
+import DSCNNIO
 import DSCTensor
 import Foundation
 

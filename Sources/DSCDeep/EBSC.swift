@@ -1,5 +1,6 @@
 import DSCCluster
 import DSCNN
+import DSCNNIO
 import DSCTensor
 import Foundation
 

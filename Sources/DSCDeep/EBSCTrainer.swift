@@ -1,4 +1,5 @@
 import DSCNN
+import DSCNNIO
 import DSCTensor
 import Foundation
 

@@ -1,4 +1,3 @@
-import DSCIO
 import DSCTensor
 
 /// One mini-batch: the samples, their labels and where they came from.
@@ -79,19 +78,6 @@ public final class DataLoader: @unchecked Sendable {
                             prefetch: Int = 2, transform: Transform? = nil) {
         self.init(ArraySamples(values: values, shape: shape, labels: labels), batchSize: batchSize,
                   shuffle: shuffle, dropLast: dropLast, seed: seed, prefetch: prefetch, transform: transform)
-    }
-
-    /// A loader over an HDF5 dataset (see ``HDF5Samples``: in memory up to `inMemoryLimit` bytes,
-    /// streamed by row blocks beyond).
-    ///
-    /// - Throws: the `HDF5Error`s of ``HDF5Samples``.
-    public convenience init(hdf5 path: String, dataset: String = "features", labels: String? = nil,
-                            batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
-                            prefetch: Int = 2, inMemoryLimit: Int = HDF5Samples.defaultInMemoryLimit,
-                            transform: Transform? = nil) throws {
-        let samples = try HDF5Samples(path: path, dataset: dataset, labels: labels, inMemoryLimit: inMemoryLimit)
-        self.init(samples, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
-                  prefetch: prefetch, transform: transform)
     }
 
     /// Batches per epoch: `⌊N / B⌋` when dropping the last partial batch, `⌈N / B⌉` otherwise.

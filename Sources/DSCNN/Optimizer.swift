@@ -35,6 +35,12 @@ open class Optimizer {
     }
 
     /// The learning rate the next update will use.
+    /// Puts back a saved state (a checkpoint's): the update count and every parameter's slots.
+    public func restore(stepCount: Int, state: [String: ParameterState]) {
+        self.stepCount = stepCount
+        self.state = state
+    }
+
     public var currentLearningRate: Float { schedule?(stepCount) ?? learningRate }
 
     /// The state slots each parameter gets (`["m", "v"]` for Adam), created as zeros on first use.
@@ -104,7 +110,8 @@ public final class ParameterState {
     public let count: Int
     private var storage: [String: Slot]
 
-    init(names: [String], count: Int) {
+    /// Zeroed slots `names` of `count` elements each.
+    public init(names: [String], count: Int) {
         self.count = count
         storage = Dictionary(uniqueKeysWithValues: names.map { ($0, Slot([Float](repeating: 0, count: count))) })
     }
@@ -114,7 +121,7 @@ public final class ParameterState {
 
     /// Replaces slot `name`'s values.
     /// - Precondition: `values.count == count`.
-    func set(_ name: String, _ values: [Float]) {
+    public func set(_ name: String, _ values: [Float]) {
         precondition(values.count == count, "ParameterState: \(values.count) values for slot \"\(name)\" of \(count)")
         storage[name] = Slot(values)
     }

@@ -3,6 +3,7 @@ import DSCDeep
 import DSCNN
 import DSCIO
 import DSCMetrics
+import DSCNNIO
 import DSCTensor
 import Foundation
 

@@ -1,5 +1,6 @@
 import DSCDeep
 import DSCNN
+import DSCNNIO
 import Foundation
 
 /// Training an EBSC model on an HDF5 file and writing it (`dsc train`): the library behind the

@@ -3,6 +3,7 @@ import DSCCluster
 import DSCIO
 import DSCMetrics
 import DSCNN
+import DSCNNIO
 import DSCTensor
 import Foundation
 import DSCTestSupport

@@ -1,5 +1,6 @@
 import DSCIO
 import DSCNN
+import DSCNNIO
 import DSCTensor
 import DSCTestSupport
 import XCTest

@@ -1,3 +1,4 @@
+import DSCNNIO
 import Foundation
 import XCTest
 import DSCIO

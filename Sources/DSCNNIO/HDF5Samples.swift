@@ -1,4 +1,5 @@
 import DSCIO
+import DSCNN
 import DSCTensor
 import Foundation
 
@@ -136,5 +137,20 @@ final class RowBlockCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return blockReads
+    }
+}
+
+extension DataLoader {
+    /// A loader over an HDF5 dataset (see ``HDF5Samples``: in memory up to `inMemoryLimit` bytes,
+    /// streamed by row blocks beyond).
+    ///
+    /// - Throws: the `HDF5Error`s of ``HDF5Samples``.
+    public convenience init(hdf5 path: String, dataset: String = "features", labels: String? = nil,
+                            batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
+                            prefetch: Int = 2, inMemoryLimit: Int = HDF5Samples.defaultInMemoryLimit,
+                            transform: Transform? = nil) throws {
+        let samples = try HDF5Samples(path: path, dataset: dataset, labels: labels, inMemoryLimit: inMemoryLimit)
+        self.init(samples, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
+                  prefetch: prefetch, transform: transform)
     }
 }

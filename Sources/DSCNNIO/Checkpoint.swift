@@ -1,6 +1,7 @@
 import DSCIO
-import Foundation
+import DSCNN
 import DSCTensor
+import Foundation
 
 /// Saving and loading a model's parameters and buffers, and optionally an optimizer's state, as
 /// one HDF5 file (written atomically: a temporary file renamed into place).
@@ -82,8 +83,7 @@ public enum Checkpoint {
         let restore = try optimizer.map { try readOptimizerState(file, for: $0) }
         for (tensor, data) in values { tensor.data = data }
         if let optimizer, let (step, state) = restore {
-            optimizer.stepCount = step
-            optimizer.state = state
+            optimizer.restore(stepCount: step, state: state)
         }
         return info
     }
