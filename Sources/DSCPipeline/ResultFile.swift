@@ -1,6 +1,7 @@
 import DSCCluster
 import DSCIO
 import DSCMetrics
+import DSCReport
 import Foundation
 
 /// The HDF5 result file of `dsc cluster --output`, written atomically (temporary file, then rename).
@@ -40,7 +41,7 @@ public enum ResultFile {
                 if let truth = p.truth { try out.write(truth.map(Int64.init), to: "predicted/truth") }
             }
             try out.setAttribute("method", outcome.method.rawValue)
-            try out.setAttribute("parameters", jsonObject(outcome.parameters.map { ($0.0, quoted($0.1)) }))
+            try out.setAttribute("parameters", JSONValue.object(outcome.parameters.map { ($0.0, .string($0.1)) }).serialized)
             try out.setAttribute("seed", Int(truncatingIfNeeded: outcome.seed))
             try out.setAttribute("version", deepSubspaceVersion)
             try out.setAttribute("input", outcome.input)
@@ -48,7 +49,7 @@ public enum ResultFile {
             try out.setAttribute("samples", outcome.samples)
             try out.setAttribute("dimension", outcome.dimension)
             try out.setAttribute("clusters", outcome.clusters)
-            try out.setAttribute("timings", jsonObject(outcome.timings.stages.map { ($0.name, String($0.seconds)) }))
+            try out.setAttribute("timings", JSONValue.object(outcome.timings.stages.map { ($0.name, .number($0.seconds)) }).serialized)
             if let solver = outcome.eigenSolver { try out.setAttribute("eigen_solver", solver) }
             if let peak = peakMemoryBytes { try out.setAttribute("peak_memory_bytes", peak) }
             if !outcome.warnings.isEmpty { try out.setAttribute("warnings", outcome.warnings.joined(separator: "\n")) }
@@ -94,17 +95,6 @@ public enum ResultFile {
                                        labels: labels, truth: truth)
         }
         return (outcome, int("peak_memory_bytes"))
-    }
-
-    private static func quoted(_ s: String) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
-        let text = data.flatMap { String(data: $0, encoding: .utf8) } ?? "[\"\"]"
-        return String(text.dropFirst().dropLast())
-    }
-
-    /// `{"a":1,"b":"x"}` from already-encoded values, keys in the given order.
-    private static func jsonObject(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
 
     /// Key/value pairs of a flat JSON object, values as text, in the file's key order.

@@ -17,26 +17,19 @@ enum MetricsJSON {
     static func render(_ input: ReportInput) throws -> Data {
         var seconds: [String: Double] = [:]
         for t in input.timings { seconds[t.stage, default: 0] += t.seconds }
-        var object: [String: Any] = [
-            "method": input.method,
-            "n": input.samples,
-            "clusters": input.clusters,
-            "seed": NSNumber(value: input.seed),
-            "seconds": seconds.mapValues(number),
-            "cluster_sizes": input.clusterSizes,
+        var object: [(String, JSONValue)] = [
+            ("method", .string(input.method)),
+            ("n", .integer(input.samples)),
+            ("clusters", .integer(input.clusters)),
+            ("seed", .unsigned(input.seed)),
+            ("seconds", .object(seconds.keys.sorted().map { ($0, .number(seconds[$0]!)) })),
+            ("cluster_sizes", .array(input.clusterSizes.map { .integer($0) })),
         ]
         if let metrics = input.metrics {
-            var values: [String: Any] = [:]
-            for m in metrics { values[m.name] = number(m.value) }
-            object["metrics"] = values
+            object.append(("metrics", .object(metrics.sorted { $0.name < $1.name }.map { ($0.name, .number($0.value)) })))
         }
-        if let peak = input.peakMemoryBytes { object["peak_memory_bytes"] = peak }
-        var data = try JSONSerialization.data(withJSONObject: object,
-                                              options: [.sortedKeys, .withoutEscapingSlashes])
-        data.append(0x0A)
-        return data
+        if let peak = input.peakMemoryBytes { object.append(("peak_memory_bytes", .integer(peak))) }
+        object.sort { $0.0 < $1.0 }
+        return Data((JSONValue.object(object).serialized + "\n").utf8)
     }
-
-    /// A JSON number, or `null` for values JSON cannot represent.
-    private static func number(_ value: Double) -> Any { value.isFinite ? value : NSNull() }
 }

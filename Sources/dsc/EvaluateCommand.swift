@@ -2,6 +2,7 @@ import ArgumentParser
 import DSCIO
 import DSCMetrics
 import DSCPipeline
+import DSCReport
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

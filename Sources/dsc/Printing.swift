@@ -1,6 +1,7 @@
 import DSCDeep
 import DSCMetrics
 import DSCPipeline
+import DSCReport
 import Foundation
 
 /// The `--json` object: `n`, `clusters`, `method`, `seconds`, then `metrics` when labels are known.

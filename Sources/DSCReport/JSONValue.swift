@@ -1,23 +1,26 @@
 import Foundation
 
-/// A JSON value whose objects keep their key order, so `--json` output reads in a stable,
-/// documented order (`n`, `clusters`, `method`, `seconds`, `metrics`).
-indirect enum JSONValue {
+/// A JSON value whose objects keep their key order: the one JSON writer of the toolkit (`--json`
+/// output, `metrics.json`, the result file's attributes), so every output reads in a stable,
+/// documented order. A non-finite number is written as `null`.
+public indirect enum JSONValue: Sendable {
     case number(Double)
     case integer(Int)
+    case unsigned(UInt64)
     case string(String)
     case bool(Bool)
     case array([JSONValue])
     case object([(String, JSONValue)])
 
     /// Compact serialisation on one line.
-    var serialized: String {
+    public var serialized: String {
         switch self {
         case .number(let x):
             guard x.isFinite else { return "null" }
             if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
             return "\(x)"  // shortest text that reads back as the same Double
         case .integer(let i): return String(i)
+        case .unsigned(let u): return String(u)
         case .string(let s): return JSONValue.quote(s)
         case .bool(let b): return b ? "true" : "false"
         case .array(let a): return "[" + a.map(\.serialized).joined(separator: ",") + "]"
@@ -25,7 +28,7 @@ indirect enum JSONValue {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
