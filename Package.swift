@@ -18,16 +18,19 @@ let package = Package(
         .library(name: "DSCPipeline", targets: ["DSCPipeline"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C libraries, found by pkg-config. Only DSCTensor imports CBLAS/CLAPACKE; only DSCIO imports CHDF5.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
-                       providers: [.apt(["liblapacke-dev"])]),
-        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
-                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE"]),
         .target(name: "DSCNN", dependencies: ["DSCTensor"]),
@@ -42,29 +45,45 @@ let package = Package(
         .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCNNIO", "DSCCluster"]),
         .target(name: "DSCReport"),
         // The library behind the CLI: a run from an HDF5 file to labels, a result file and a report.
-        .target(name: "DSCPipeline", dependencies: ["DSCTensor", "DSCNN", "DSCNNIO", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport"]),
-        .executableTarget(name: "dsc", dependencies: [
-            "DSCPipeline", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "DSCPipeline",
+            dependencies: [
+                "DSCTensor", "DSCNN", "DSCNNIO", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
+            ]),
+        .executableTarget(
+            name: "dsc",
+            dependencies: [
+                "DSCPipeline", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Built by `make bench`. (The experiments behind notebooks-md are a package of their own,
         // Experiments/Package.swift, so that `make test` does not build them.)
-        .executableTarget(name: "DSCBench", dependencies: [
-            "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline", "DSCSynthetic",
-        ], path: "Benchmarks/DSCBench"),
+        .executableTarget(
+            name: "DSCBench",
+            dependencies: [
+                "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline", "DSCSynthetic",
+            ], path: "Benchmarks/DSCBench"),
 
         // Shared by the tests (and, for the synthetic data, the benchmarks); not library products.
         .target(name: "DSCTestSupport", dependencies: ["DSCTensor"], path: "Tests/DSCTestSupport"),
         .target(name: "DSCSynthetic", dependencies: ["DSCCluster", "DSCTensor"], path: "Tests/DSCSynthetic"),
 
-        .testTarget(name: "DSCTensorTests", dependencies: ["DSCTensor", "DSCTestSupport"], exclude: ["golden_torch.py"]),
+        .testTarget(
+            name: "DSCTensorTests", dependencies: ["DSCTensor", "DSCTestSupport"], exclude: ["golden_torch.py"]),
         .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCNNIO", "DSCTensor", "DSCIO", "DSCTestSupport"]),
-        .testTarget(name: "DSCMetricsTests", dependencies: ["DSCMetrics", "DSCTestSupport"], exclude: ["make_golden.py"]),
+        .testTarget(
+            name: "DSCMetricsTests", dependencies: ["DSCMetrics", "DSCTestSupport"], exclude: ["make_golden.py"]),
         .testTarget(name: "DSCNeighborsTests", dependencies: ["DSCNeighbors", "DSCTensor"]),
-        .testTarget(name: "DSCClusterTests", dependencies: ["DSCCluster", "DSCNeighbors", "DSCTensor", "DSCMetrics", "DSCSynthetic"]),
+        .testTarget(
+            name: "DSCClusterTests",
+            dependencies: ["DSCCluster", "DSCNeighbors", "DSCTensor", "DSCMetrics", "DSCSynthetic"]),
         .testTarget(name: "DSCIOTests", dependencies: ["DSCIO", "DSCTestSupport"]),
-        .testTarget(name: "DSCDeepTests", dependencies: ["DSCDeep", "DSCNN", "DSCNNIO", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO",
-                                                         "DSCTestSupport"]),
+        .testTarget(
+            name: "DSCDeepTests",
+            dependencies: [
+                "DSCDeep", "DSCNN", "DSCNNIO", "DSCTensor", "DSCCluster", "DSCMetrics", "DSCIO",
+                "DSCTestSupport",
+            ]),
         .testTarget(name: "DSCReportTests", dependencies: ["DSCReport"]),
         .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics", "DSCTestSupport"]),
         .testTarget(name: "dscTests", dependencies: ["dsc", "DSCTestSupport"], exclude: ["Golden"]),

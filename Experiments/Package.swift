@@ -8,16 +8,21 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [.package(name: "DeepSubspace", path: "..")],
     targets: [
-        .executableTarget(name: "EBSCProbe", dependencies: [
-            .product(name: "DSCDeep", package: "DeepSubspace"), .product(name: "DSCCluster", package: "DeepSubspace"),
-            .product(name: "DSCMetrics", package: "DeepSubspace"), .product(name: "DSCIO", package: "DeepSubspace"),
-            .product(name: "DSCNN", package: "DeepSubspace"), .product(name: "DSCNNIO", package: "DeepSubspace"),
-            .product(name: "DSCTensor", package: "DeepSubspace"),
-        ], path: "EBSCProbe"),
-        .executableTarget(name: "SupervisedMNIST", dependencies: [
-            .product(name: "DSCTensor", package: "DeepSubspace"), .product(name: "DSCNN", package: "DeepSubspace"),
-            .product(name: "DSCIO", package: "DeepSubspace"), .product(name: "DSCNNIO", package: "DeepSubspace"),
-        ], path: "SupervisedMNIST"),
+        .executableTarget(
+            name: "EBSCProbe",
+            dependencies: [
+                .product(name: "DSCDeep", package: "DeepSubspace"),
+                .product(name: "DSCCluster", package: "DeepSubspace"),
+                .product(name: "DSCMetrics", package: "DeepSubspace"), .product(name: "DSCIO", package: "DeepSubspace"),
+                .product(name: "DSCNN", package: "DeepSubspace"), .product(name: "DSCNNIO", package: "DeepSubspace"),
+                .product(name: "DSCTensor", package: "DeepSubspace"),
+            ], path: "EBSCProbe"),
+        .executableTarget(
+            name: "SupervisedMNIST",
+            dependencies: [
+                .product(name: "DSCTensor", package: "DeepSubspace"), .product(name: "DSCNN", package: "DeepSubspace"),
+                .product(name: "DSCIO", package: "DeepSubspace"), .product(name: "DSCNNIO", package: "DeepSubspace"),
+            ], path: "SupervisedMNIST"),
     ],
     swiftLanguageModes: [.v5]
 )

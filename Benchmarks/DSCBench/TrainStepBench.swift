@@ -46,38 +46,59 @@ func processCPUSeconds() -> Double {
 }
 
 func trainStepBench(_ args: [String]) {
-    let batch = option("--batch", args, default: 256), steps = option("--steps", args, default: 100)
-    let warmup = option("--warmup", args, default: 3), size = option("--size", args, default: 28)
-    let net = ResNetBackbone(inputChannels: 1, widths: [32, 64, 128], blocksPerStage: 1, outputDimensions: 10,
-                             imageSize: (size, size), seed: 0)
+    let batch = option("--batch", args, default: 256)
+    let steps = option("--steps", args, default: 100)
+    let warmup = option("--warmup", args, default: 3)
+    let size = option("--size", args, default: 28)
+    let net = ResNetBackbone(
+        inputChannels: 1, widths: [32, 64, 128], blocksPerStage: 1, outputDimensions: 10,
+        imageSize: (size, size), seed: 0)
     let optimizer = AdamW(learningRate: 1e-3, weightDecay: 0.01)
     var g = SeededGenerator(seed: 1)
     let x = Tensor.uniform([batch, 1, size, size], generator: &g)
     let targets = (0..<batch).map { _ in Int(g.next() % 10) }
     let flops = forwardFLOPs(net, batch: batch, height: size, width: size)
-    print("trainstep: ResNetBackbone 32-64-128, \(net.parameterCount) parameters, batch \(batch) of 1×\(size)×\(size), \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.core) kernels")
+    print(
+        "trainstep: ResNetBackbone 32-64-128, \(net.parameterCount) parameters, batch \(batch) of 1×\(size)×\(size), \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS \(BLAS.core) kernels"
+    )
     print("forward: \(String(format: "%.2f", flops / 1e9)) GFLOPs per batch (conv + linear)")
 
-    var times: [Double] = [], split = [0.0, 0.0, 0.0], early = Double.nan, lastLoss: Float = 0, cpuStart = 0.0
+    var times: [Double] = []
+    var split = [0.0, 0.0, 0.0]
+    var early = Double.nan
+    var lastLoss: Float = 0
+    var cpuStart = 0.0
     for step in 1...(warmup + steps) {
         if step == warmup + 1 { cpuStart = processCPUSeconds() }
         var loss: Tensor?
         let tf = seconds { loss = Loss.crossEntropy(logits: net(x), targets: targets) }
-        let tb = seconds { net.zeroGrad(); loss!.backward() }
+        let tb = seconds {
+            net.zeroGrad()
+            loss!.backward()
+        }
         let tu = seconds { optimizer.update(net) }
         lastLoss = loss!.item()
         loss = nil
         if step > warmup {
             times.append(tf + tb + tu)
-            split[0] += tf; split[1] += tb; split[2] += tu
+            split[0] += tf
+            split[1] += tb
+            split[2] += tu
         }
         if step == warmup + max(1, steps / 10) { early = residentMemoryMiB() }
     }
-    let median = times.sorted()[times.count / 2], n = Double(times.count)
-    print("train step: \(String(format: "%.1f", median * 1000)) ms median over \(steps) steps (min \(String(format: "%.1f", times.min()! * 1000)) ms; forward \(String(format: "%.0f", split[0] / n * 1000)) ms, backward \(String(format: "%.0f", split[1] / n * 1000)) ms, update \(String(format: "%.1f", split[2] / n * 1000)) ms); loss \(lastLoss)")
+    let median = times.sorted()[times.count / 2]
+    let n = Double(times.count)
+    print(
+        "train step: \(String(format: "%.1f", median * 1000)) ms median over \(steps) steps (min \(String(format: "%.1f", times.min()! * 1000)) ms; forward \(String(format: "%.0f", split[0] / n * 1000)) ms, backward \(String(format: "%.0f", split[1] / n * 1000)) ms, update \(String(format: "%.1f", split[2] / n * 1000)) ms); loss \(lastLoss)"
+    )
     let cpu = (processCPUSeconds() - cpuStart) / n
     print("train step: \(String(format: "%.1f", Double(batch) / median)) images/s")
-    print("train step: \(String(format: "%.0f", cpu * 1000)) ms CPU time per step (all threads; wall × cores when uncontended)")
+    print(
+        "train step: \(String(format: "%.0f", cpu * 1000)) ms CPU time per step (all threads; wall × cores when uncontended)"
+    )
     print("train step: \(String(format: "%.1f", 3 * flops / median / 1e9)) GFLOPS")
-    print("memory: RSS \(String(format: "%.0f", early)) MiB after step \(max(1, steps / 10)), \(String(format: "%.0f", residentMemoryMiB())) MiB after step \(steps); peak \(String(format: "%.0f", peakMemoryMiB())) MiB")
+    print(
+        "memory: RSS \(String(format: "%.0f", early)) MiB after step \(max(1, steps / 10)), \(String(format: "%.0f", residentMemoryMiB())) MiB after step \(steps); peak \(String(format: "%.0f", peakMemoryMiB())) MiB"
+    )
 }

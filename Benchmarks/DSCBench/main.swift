@@ -1,3 +1,7 @@
+import DSCCluster
+import DSCIO
+import DSCMetrics
+import DSCPipeline
 // DeepSubspace benchmarks: speed and memory figures, run by `make bench` (never by `make test`).
 //
 //   DSCBench digits [--seeds 5]             spectral on digits: ACC/NMI/ARI mean ± std over seeds, time
@@ -8,10 +12,6 @@
 //
 // Each prints lines `name: value` that bench/run.sh collects; peak memory is VmHWM of this process.
 import DSCSynthetic
-import DSCCluster
-import DSCIO
-import DSCMetrics
-import DSCPipeline
 import DSCTensor
 import Foundation
 
@@ -36,15 +36,27 @@ func option(_ name: String, _ args: [String], default value: Int) -> Int {
 }
 
 func clusterBench(_ path: String, clusters: Int, seeds: Int, label: String) throws {
-    var accs: [Double] = [], nmis: [Double] = [], aris: [Double] = [], times: [Double] = []
+    var accs: [Double] = []
+    var nmis: [Double] = []
+    var aris: [Double] = []
+    var times: [Double] = []
     for seed in 0..<seeds {
         var job = ClusterJob(input: path, clusters: clusters, method: .spectral)
         job.seed = UInt64(seed)
         let outcome = try job.run()
-        guard let m = outcome.metrics else { print("\(label): no labels in \(path)"); return }
-        accs.append(m.acc); nmis.append(m.nmi); aris.append(m.ari); times.append(outcome.timings["total"] ?? 0)
-        let stages = outcome.timings.stages.map { "\($0.name)=\(String(format: "%.2f", $0.seconds))" }.joined(separator: " ")
-        print("\(label) seed \(seed): ACC \(String(format: "%.4f", m.acc)) NMI \(String(format: "%.4f", m.nmi)) ARI \(String(format: "%.4f", m.ari)) | \(stages) | graph \(String(format: "%.1f", outcome.graphGFLOPS ?? 0)) GFLOPS | eigen \(outcome.eigenSolver ?? "-")")
+        guard let m = outcome.metrics else {
+            print("\(label): no labels in \(path)")
+            return
+        }
+        accs.append(m.acc)
+        nmis.append(m.nmi)
+        aris.append(m.ari)
+        times.append(outcome.timings["total"] ?? 0)
+        let stages = outcome.timings.stages.map { "\($0.name)=\(String(format: "%.2f", $0.seconds))" }.joined(
+            separator: " ")
+        print(
+            "\(label) seed \(seed): ACC \(String(format: "%.4f", m.acc)) NMI \(String(format: "%.4f", m.nmi)) ARI \(String(format: "%.4f", m.ari)) | \(stages) | graph \(String(format: "%.1f", outcome.graphGFLOPS ?? 0)) GFLOPS | eigen \(outcome.eigenSolver ?? "-")"
+        )
     }
     print("\(label) ACC: \(meanStd(accs))")
     print("\(label) NMI: \(meanStd(nmis))")
@@ -62,17 +74,25 @@ func knnBench(_ path: String, rows: Int?) throws {
     let graph = KNNGraph(neighbors: 10)
     var result: KNNGraphResult?
     let t = try seconds { result = try graph.build(rowsSource) }
-    print("knn \(n)x\(source.dimension): \(String(format: "%.2f", t)) s, sgemm \(String(format: "%.1f", result!.stats.gflops)) GFLOPS (gemm \(String(format: "%.2f", result!.stats.gemmSeconds)) s, scan \(String(format: "%.2f", result!.stats.scanSeconds)) s)")
+    print(
+        "knn \(n)x\(source.dimension): \(String(format: "%.2f", t)) s, sgemm \(String(format: "%.1f", result!.stats.gflops)) GFLOPS (gemm \(String(format: "%.2f", result!.stats.gemmSeconds)) s, scan \(String(format: "%.2f", result!.stats.scanSeconds)) s)"
+    )
     print("knn peak memory MiB: \(String(format: "%.0f", peakMemoryMiB()))")
 }
 
 func eigenBench(nodes: Int, neighbors: Int) throws {
     var graph: SparseMatrix?
-    let tg = seconds { graph = SyntheticGraphs.syntheticKNNGraph(nodes: nodes, neighbors: neighbors, clusters: 10, seed: 0) }
+    let tg = seconds {
+        graph = SyntheticGraphs.syntheticKNNGraph(nodes: nodes, neighbors: neighbors, clusters: 10, seed: 0)
+    }
     var pairs: LaplacianEigenpairs?
-    let te = try seconds { pairs = try Eigensolver.laplacianEigenpairs(affinity: graph!, count: 10, solver: .lanczos, seed: 0) }
+    let te = try seconds {
+        pairs = try Eigensolver.laplacianEigenpairs(affinity: graph!, count: 10, solver: .lanczos, seed: 0)
+    }
     let worst = pairs!.residuals.max() ?? .nan
-    print("eigen \(nodes) nodes (\(graph!.nonzeroCount) nnz): graph \(String(format: "%.2f", tg)) s, 10 eigenvectors \(String(format: "%.2f", te)) s, \(pairs!.matrixVectorProducts) matvecs, max residual \(String(format: "%.1e", worst))")
+    print(
+        "eigen \(nodes) nodes (\(graph!.nonzeroCount) nnz): graph \(String(format: "%.2f", tg)) s, 10 eigenvectors \(String(format: "%.2f", te)) s, \(pairs!.matrixVectorProducts) matvecs, max residual \(String(format: "%.1e", worst))"
+    )
     print("eigen \(nodes) peak memory MiB: \(String(format: "%.0f", peakMemoryMiB()))")
 }
 
@@ -84,8 +104,12 @@ func sgemmPeak() {
     BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: a, ldb: n, c: &c, ldc: n)
     let reps = 5
     let t = seconds { for _ in 0..<reps { BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: a, ldb: n, c: &c, ldc: n) } }
-    print("sgemm peak (2048³, \(BLAS.threads) threads): \(String(format: "%.1f", 2 * Double(n * n * n) * Double(reps) / t / 1e9)) GFLOPS")
-    let pinned = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? " (OpenBLAS's choice for this CPU)"
+    print(
+        "sgemm peak (2048³, \(BLAS.threads) threads): \(String(format: "%.1f", 2 * Double(n * n * n) * Double(reps) / t / 1e9)) GFLOPS"
+    )
+    let pinned =
+        ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" }
+        ?? " (OpenBLAS's choice for this CPU)"
     print("OpenBLAS kernels: \(BLAS.core)\(pinned)")
 }
 
@@ -93,10 +117,12 @@ let args = Array(CommandLine.arguments.dropFirst())
 do {
     switch args.first {
     case "digits":
-        try clusterBench("datasets/digits.h5", clusters: 10, seeds: option("--seeds", args, default: 5), label: "digits spectral")
+        try clusterBench(
+            "datasets/digits.h5", clusters: 10, seeds: option("--seeds", args, default: 5), label: "digits spectral")
     case "cluster" where args.count >= 3:
-        try clusterBench(args[1], clusters: Int(args[2]) ?? 10, seeds: option("--seeds", args, default: 1),
-                         label: (args[1] as NSString).lastPathComponent + " spectral")
+        try clusterBench(
+            args[1], clusters: Int(args[2]) ?? 10, seeds: option("--seeds", args, default: 1),
+            label: (args[1] as NSString).lastPathComponent + " spectral")
     case "knn" where args.count >= 2:
         try knnBench(args[1], rows: args.contains("--rows") ? option("--rows", args, default: 0) : nil)
     case "eigen" where args.count >= 2:
@@ -106,7 +132,8 @@ do {
     case "trainstep": trainStepBench(args)
     case "conv": convBench(args)
     default:
-        print("usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm|trainstep|conv  (see Benchmarks/run.sh)")
+        print(
+            "usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm|trainstep|conv  (see Benchmarks/run.sh)")
         exit(64)
     }
 } catch {

@@ -33,11 +33,13 @@ let truth = Array(all.labels![0..<n])
 
 if args.count > 6, args[5] == "--export" {
     model.eval()
-    var h: [Float] = [], z: [Float] = []
+    var h: [Float] = []
+    var z: [Float] = []
     for start in stride(from: 0, to: n, by: 500) {
         let rows = min(500, n - start)
-        let x = Tensor(Array(values[(start * all.sampleSize)..<((start + rows) * all.sampleSize)]),
-                       shape: [rows] + all.sampleShape)
+        let x = Tensor(
+            Array(values[(start * all.sampleSize)..<((start + rows) * all.sampleSize)]),
+            shape: [rows] + all.sampleShape)
         Tensor.withNoGrad {
             if let backbone = model.encoder.backbone { h += backbone.features(x).data }
             z += model.encoder(x).data
@@ -57,8 +59,9 @@ func embed(training: Bool) -> [Float] {
     var z: [Float] = []
     for start in stride(from: 0, to: n, by: 500) {
         let rows = min(500, n - start)
-        let x = Tensor(Array(values[(start * all.sampleSize)..<((start + rows) * all.sampleSize)]),
-                       shape: [rows] + all.sampleShape)
+        let x = Tensor(
+            Array(values[(start * all.sampleSize)..<((start + rows) * all.sampleSize)]),
+            shape: [rows] + all.sampleShape)
         z += Tensor.withNoGrad { model.encoder(x) }.data
     }
     model.eval()
@@ -69,7 +72,8 @@ func embed(training: Bool) -> [Float] {
 func codedACC(queries: [Float], keys: [Float], width h: Int, threshold: Float, keep: Int) throws -> ClusteringMetrics {
     let c = EnergyCoding(keep: keep, threshold: threshold, scale: 1)
         .coefficients(queries: queries, keys: keys, dimension: h, selfExcluded: true).matrix
-    let r = try SelfExpressiveClustering(clusters: 10, spectral: SpectralSettings(kmeansRestarts: 100), seed: 0).fit(coefficients: c)
+    let r = try SelfExpressiveClustering(clusters: 10, spectral: SpectralSettings(kmeansRestarts: 100), seed: 0).fit(
+        coefficients: c)
     return ClusteringMetrics(truth: truth, predicted: r.labels)
 }
 
@@ -82,8 +86,10 @@ let (q, k) = Tensor.withNoGrad { () -> ([Float], [Float]) in
 for keep in [5, 10] {
     let cosine = try codedACC(queries: zEval, keys: zEval, width: width, threshold: 0, keep: keep)
     let learnt = try codedACC(queries: q, keys: k, width: width, threshold: model.energy.currentThreshold, keep: keep)
-    print(String(format: "keep %d: coding by the cosine of z: ACC %.4f NMI %.4f; by the learnt energy: ACC %.4f NMI %.4f",
-                 keep, cosine.acc, cosine.nmi, learnt.acc, learnt.nmi))
+    print(
+        String(
+            format: "keep %d: coding by the cosine of z: ACC %.4f NMI %.4f; by the learnt energy: ACC %.4f NMI %.4f",
+            keep, cosine.acc, cosine.nmi, learnt.acc, learnt.nmi))
 }
 // The learnt energy refined on these frozen evaluation-mode embeddings (EnergyRefinement, as
 // `dsc cluster` does before coding), for several step counts.
@@ -98,7 +104,10 @@ for steps in [100, 400] {
     }
     for keep in [5, 10] {
         let m = try codedACC(queries: rq, keys: rk, width: width, threshold: energy.currentThreshold, keep: keep)
-        print(String(format: "keep %d: coding by the energy refined %d steps on z: ACC %.4f NMI %.4f", keep, steps, m.acc, m.nmi))
+        print(
+            String(
+                format: "keep %d: coding by the energy refined %d steps on z: ACC %.4f NMI %.4f", keep, steps, m.acc,
+                m.nmi))
     }
 }
 
@@ -114,13 +123,18 @@ func neighbourPurity(_ rows: [Float], dimension d: Int) throws -> Double {
 for training in [false, true] {
     let z = embed(training: training)
     let d = z.count / n
-    print(String(format: "%@ mode: 10-NN label purity of z %.4f", training ? "training" : "evaluation",
-                 try neighbourPurity(z, dimension: d)))
+    print(
+        String(
+            format: "%@ mode: 10-NN label purity of z %.4f", training ? "training" : "evaluation",
+            try neighbourPurity(z, dimension: d)))
     var sc = SpectralClustering(clusters: 10)
     sc.seed = 0
     let knn = try sc.fit(ArraySamples(values: z, shape: [n, d]))
     let m = ClusteringMetrics(truth: truth, predicted: knn.labels)
-    print(String(format: "%@ mode: spectral on kNN(z): ACC %.4f NMI %.4f", training ? "training" : "evaluation", m.acc, m.nmi))
+    print(
+        String(
+            format: "%@ mode: spectral on kNN(z): ACC %.4f NMI %.4f", training ? "training" : "evaluation", m.acc, m.nmi
+        ))
 }
 // Evaluation mode after re-estimating batch norm and LDFR's fused subspace on clean images.
 let buffers = try model.recalibrate(on: all, batches: 50)
@@ -128,10 +142,17 @@ let zCal = embed(training: false)
 model.restoreBuffers(buffers)
 var scCal = SpectralClustering(clusters: 10)
 scCal.seed = 0
-let cal = ClusteringMetrics(truth: truth, predicted: try scCal.fit(ArraySamples(values: zCal, shape: [n, width])).labels)
-print(String(format: "evaluation mode after recalibration on 50 clean batches: 10-NN label purity of z %.4f; spectral on kNN(z): ACC %.4f NMI %.4f",
-             try neighbourPurity(zCal, dimension: width), cal.acc, cal.nmi))
+let cal = ClusteringMetrics(
+    truth: truth, predicted: try scCal.fit(ArraySamples(values: zCal, shape: [n, width])).labels)
+print(
+    String(
+        format:
+            "evaluation mode after recalibration on 50 clean batches: 10-NN label purity of z %.4f; spectral on kNN(z): ACC %.4f NMI %.4f",
+        try neighbourPurity(zCal, dimension: width), cal.acc, cal.nmi))
 let raw = try SpectralClustering(clusters: 10).fit(ArraySamples(values: values, shape: [n, all.sampleSize]))
 let mr = ClusteringMetrics(truth: truth, predicted: raw.labels)
 print(String(format: "raw standardised samples: spectral on kNN: ACC %.4f NMI %.4f", mr.acc, mr.nmi))
-print(String(format: "raw standardised samples: 10-NN label purity %.4f", try neighbourPurity(values, dimension: all.sampleSize)))
+print(
+    String(
+        format: "raw standardised samples: 10-NN label purity %.4f",
+        try neighbourPurity(values, dimension: all.sampleSize)))

@@ -23,7 +23,10 @@ struct Options {
 
     init(_ args: [String]) {
         var i = 0
-        func value() -> String { i += 1; return i < args.count ? args[i] : "" }
+        func value() -> String {
+            i += 1
+            return i < args.count ? args[i] : ""
+        }
         while i < args.count {
             switch args[i] {
             case "--epochs": epochs = Int(value()) ?? epochs
@@ -36,7 +39,9 @@ struct Options {
             case "--seed": seed = UInt64(value()) ?? seed
             case "--data": data = value()
             case "--out": out = value()
-            default: FileHandle.standardError.write(Data("unknown option \(args[i])\n".utf8)); exit(64)
+            default:
+                FileHandle.standardError.write(Data("unknown option \(args[i])\n".utf8))
+                exit(64)
             }
             i += 1
         }
@@ -53,7 +58,8 @@ func loadImages(_ path: String) throws -> (x: [Float], y: [Int]) {
     let images = try reader.readMatrix("images")
     let labels = try reader.readLabels("labels", matchingRowsOf: "images")
     let scale: Float = images.values.max()! > 1.5 ? 1 / 255 : 1
-    let mean: Float = 0.1307, std: Float = 0.3081
+    let mean: Float = 0.1307
+    let std: Float = 0.3081
     return (images.values.map { ($0 * scale - mean) / std }, labels)
 }
 
@@ -75,29 +81,40 @@ do {
     let (x, y) = try loadImages(options.data)
     let pixels = 28 * 28
     let nTrain = min(options.train, 60000)
-    let trainSource = ArraySamples(values: Array(x[0..<(nTrain * pixels)]), shape: [nTrain, 1, 28, 28],
-                                   labels: Array(y[0..<nTrain]))
-    let testX = Array(x[(60000 * pixels)...]), testY = Array(y[60000...])
-    let loader = DataLoader(trainSource, batchSize: options.batch, shuffle: true, dropLast: true,
-                            seed: options.seed, prefetch: 2)
-    let model = ResNetBackbone(inputChannels: 1, widths: [32, 64, 128], outputDimensions: 10,
-                               imageSize: (28, 28), seed: options.seed,
-                               afterStage: options.ldfr ? { _, h, w in
-                                   LDFR(rank: options.rank, selected: options.selected, spatialSize: h * w)
-                               } : nil)
+    let trainSource = ArraySamples(
+        values: Array(x[0..<(nTrain * pixels)]), shape: [nTrain, 1, 28, 28],
+        labels: Array(y[0..<nTrain]))
+    let testX = Array(x[(60000 * pixels)...])
+    let testY = Array(y[60000...])
+    let loader = DataLoader(
+        trainSource, batchSize: options.batch, shuffle: true, dropLast: true,
+        seed: options.seed, prefetch: 2)
+    let model = ResNetBackbone(
+        inputChannels: 1, widths: [32, 64, 128], outputDimensions: 10,
+        imageSize: (28, 28), seed: options.seed,
+        afterStage: options.ldfr
+            ? { _, h, w in
+                LDFR(rank: options.rank, selected: options.selected, spatialSize: h * w)
+            } : nil)
     let steps = loader.batchesPerEpoch * options.epochs
-    let optimizer = AdamW(learningRate: options.lr, weightDecay: 5e-4,
-                          schedule: .warmupCosine(peak: options.lr, warmupSteps: loader.batchesPerEpoch / 4,
-                                                  totalSteps: steps))
+    let optimizer = AdamW(
+        learningRate: options.lr, weightDecay: 5e-4,
+        schedule: .warmupCosine(
+            peak: options.lr, warmupSteps: loader.batchesPerEpoch / 4,
+            totalSteps: steps))
     try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-    log("model: \(model.parameterCount) parameters, LDFR \(options.ldfr ? "on (rank \(options.rank), \(options.selected) maps)" : "off"); \(nTrain) train / \(testY.count) test; \(options.epochs) epochs of \(loader.batchesPerEpoch) steps")
+    log(
+        "model: \(model.parameterCount) parameters, LDFR \(options.ldfr ? "on (rank \(options.rank), \(options.selected) maps)" : "off"); \(nTrain) train / \(testY.count) test; \(options.epochs) epochs of \(loader.batchesPerEpoch) steps"
+    )
     var records: [[String: Any]] = []
     let start = now()
     var step = 0
     for epoch in 0..<options.epochs {
         model.train()
         let t0 = now()
-        var lossSum = 0.0, correct = 0, seen = 0
+        var lossSum = 0.0
+        var correct = 0
+        var seen = 0
         var stepLosses: [Double] = []
         let batches = loader.epoch(epoch)
         for batch in batches {
@@ -107,15 +124,18 @@ do {
             loss.backward()
             optimizer.update(model)
             let l = Double(loss.item())
-            lossSum += l * Double(batch.count); seen += batch.count
+            lossSum += l * Double(batch.count)
+            seen += batch.count
             stepLosses.append(l)
             correct += argmaxAccuracy(logits, batch.labels!)
             step += 1
             if step % 50 == 0 {
                 let elapsed = now() - start
                 let eta = elapsed / Double(step) * Double(steps - step)
-                log(String(format: "epoch %d step %d/%d  loss %.4f  %.0f img/s  ETA %.0fs", epoch + 1, step, steps,
-                           lossSum / Double(seen), Double(step * options.batch) / elapsed, eta))
+                log(
+                    String(
+                        format: "epoch %d step %d/%d  loss %.4f  %.0f img/s  ETA %.0fs", epoch + 1, step, steps,
+                        lossSum / Double(seen), Double(step * options.batch) / elapsed, eta))
             }
         }
         try batches.check()
@@ -135,15 +155,22 @@ do {
             "images_per_second": Double(seen) / trainSeconds, "step_losses": stepLosses,
         ]
         records.append(record)
-        log(String(format: "epoch %d: train loss %.4f  train acc %.4f  test acc %.4f  (%.0f s)", epoch + 1,
-                   lossSum / Double(seen), Double(correct) / Double(seen), Double(testCorrect) / Double(testY.count), trainSeconds))
-        let json = try JSONSerialization.data(withJSONObject: ["ldfr": options.ldfr, "epochs": records,
-                                                               "batch": options.batch, "lr": options.lr, "seed": options.seed],
-                                              options: [.sortedKeys])
+        log(
+            String(
+                format: "epoch %d: train loss %.4f  train acc %.4f  test acc %.4f  (%.0f s)", epoch + 1,
+                lossSum / Double(seen), Double(correct) / Double(seen), Double(testCorrect) / Double(testY.count),
+                trainSeconds))
+        let json = try JSONSerialization.data(
+            withJSONObject: [
+                "ldfr": options.ldfr, "epochs": records,
+                "batch": options.batch, "lr": options.lr, "seed": options.seed,
+            ],
+            options: [.sortedKeys])
         try json.write(to: URL(fileURLWithPath: options.out + "/log.json"), options: .atomic)
     }
-    try Checkpoint.save(model, optimizer: optimizer, to: options.out + "/model.h5",
-                        configuration: "supervised-mnist ldfr=\(options.ldfr)", step: step, epoch: options.epochs)
+    try Checkpoint.save(
+        model, optimizer: optimizer, to: options.out + "/model.h5",
+        configuration: "supervised-mnist ldfr=\(options.ldfr)", step: step, epoch: options.epochs)
 } catch {
     log("error: \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
     exit(1)

@@ -24,7 +24,8 @@ public enum ClusterError: Error, LocalizedError, Equatable, Sendable {
     public var errorDescription: String? {
         switch self {
         case .emptyInput(let samples, let features):
-            return "n_samples=\(samples), n_features=\(features): the input must hold at least one sample and one feature"
+            return
+                "n_samples=\(samples), n_features=\(features): the input must hold at least one sample and one feature"
         case .invalidClusterCount(let clusters, let samples):
             if clusters < 2 { return "clusters=\(clusters) must be >= 2" }
             return "clusters=\(clusters) must be <= n_samples=\(samples)"

@@ -51,7 +51,8 @@ extension KMeans: ClusteringMethod {
     /// ("kmeans"); the result's timings hold both stages.
     public func fit(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws -> KMeansResult {
         var timings = StageTimings()
-        let n = samples.rowCount, d = samples.dimension
+        let n = samples.rowCount
+        let d = samples.dimension
         let data = try timings.measure("load") { () throws -> [Float] in
             var buffer = [Float](repeating: 0, count: n * d)
             try buffer.withUnsafeMutableBufferPointer { try samples.readRows(0..<n, into: $0.baseAddress!) }

@@ -16,7 +16,8 @@ extension Eigensolver {
                     for i in 0..<n {
                         var last = -1
                         for p in ptr[i]..<ptr[i + 1] {
-                            let j = Int(idx[p]), v = val[p]
+                            let j = Int(idx[p])
+                            let v = val[p]
                             if j < 0 || j >= n || !v.isFinite || v < 0 {
                                 throw EigensolverError.invalidEntry(row: i, column: j, value: v)
                             }
@@ -31,8 +32,9 @@ extension Eigensolver {
         if !isSymmetric(w), let p = firstAsymmetricEntry(w) {
             let i = w.indptr.lastIndex { $0 <= p }!
             let j = Int(w.indices[p])
-            throw EigensolverError.notSymmetric(row: i, column: j, value: w.values[p],
-                                                transposed: storedValue(w, row: j, column: i))
+            throw EigensolverError.notSymmetric(
+                row: i, column: j, value: w.values[p],
+                transposed: storedValue(w, row: j, column: i))
         }
         return w
     }
@@ -42,7 +44,8 @@ extension Eigensolver {
     /// entries above and below it: equal counts and a mirror for every upper entry make the
     /// mirroring a bijection. Rows must be sorted and duplicate-free; chunks of rows in parallel.
     static func isSymmetric(_ w: SparseMatrix) -> Bool {
-        let n = w.rows, grain = 16_384
+        let n = w.rows
+        let grain = 16_384
         let chunks = (n + grain - 1) / grain
         var tallies = [Int](repeating: 0, count: 2 * chunks)  // per chunk: upper − lower, mismatches
         w.indptr.withUnsafeBufferPointer { ptr in
@@ -50,14 +53,19 @@ extension Eigensolver {
                 w.values.withUnsafeBufferPointer { val in
                     tallies.withUnsafeMutableBufferPointer { tally in
                         NormalizedAdjacency.forEachChunk(n, grain: grain) { rows in
-                            var balance = 0, bad = 0
+                            var balance = 0
+                            var bad = 0
                             for i in rows {
                                 for p in ptr[i]..<ptr[i + 1] {
                                     let j = Int(idx[p])
-                                    if j < i { balance -= 1; continue }
+                                    if j < i {
+                                        balance -= 1
+                                        continue
+                                    }
                                     if j == i { continue }
                                     balance += 1
-                                    let a = val[p], b = storedValue(ptr, idx, val, row: j, column: i)
+                                    let a = val[p]
+                                    let b = storedValue(ptr, idx, val, row: j, column: i)
                                     if abs(a - b) > 1e-6 * max(a, b) { bad += 1 }
                                 }
                             }
@@ -69,15 +77,20 @@ extension Eigensolver {
                 }
             }
         }
-        var balance = 0, bad = 0
-        for c in 0..<chunks { balance += tallies[2 * c]; bad += tallies[2 * c + 1] }
+        var balance = 0
+        var bad = 0
+        for c in 0..<chunks {
+            balance += tallies[2 * c]
+            bad += tallies[2 * c + 1]
+        }
         return balance == 0 && bad == 0
     }
 
     /// Position in `indices` of the first stored entry (in row order) whose mirror differs by more
     /// than 1e-6 relative, or nil. Rows must be sorted and duplicate-free.
     static func firstAsymmetricEntry(_ w: SparseMatrix) -> Int? {
-        let n = w.rows, grain = 16_384
+        let n = w.rows
+        let grain = 16_384
         let chunks = (n + grain - 1) / grain
         var firstBad = [Int](repeating: -1, count: chunks)
         w.indptr.withUnsafeBufferPointer { ptr in
@@ -87,7 +100,8 @@ extension Eigensolver {
                         NormalizedAdjacency.forEachChunk(n, grain: grain) { rows in
                             for i in rows {
                                 for p in ptr[i]..<ptr[i + 1] {
-                                    let a = val[p], b = storedValue(ptr, idx, val, row: Int(idx[p]), column: i)
+                                    let a = val[p]
+                                    let b = storedValue(ptr, idx, val, row: Int(idx[p]), column: i)
                                     if abs(a - b) > 1e-6 * max(a, b) {
                                         found[rows.lowerBound / grain] = p
                                         return
@@ -104,10 +118,14 @@ extension Eigensolver {
 
     /// `w[row, column]` by binary search in a sorted row; 0 when not stored.
     @inline(__always)
-    static func storedValue(_ ptr: UnsafeBufferPointer<Int>, _ idx: UnsafeBufferPointer<Int32>,
-                            _ val: UnsafeBufferPointer<Float>, row: Int, column: Int) -> Float {
-        var lo = ptr[row], hi = ptr[row + 1]
-        let end = hi, target = Int32(column)
+    static func storedValue(
+        _ ptr: UnsafeBufferPointer<Int>, _ idx: UnsafeBufferPointer<Int32>,
+        _ val: UnsafeBufferPointer<Float>, row: Int, column: Int
+    ) -> Float {
+        var lo = ptr[row]
+        var hi = ptr[row + 1]
+        let end = hi
+        let target = Int32(column)
         while lo < hi {
             let mid = (lo + hi) >> 1
             if idx[mid] < target { lo = mid + 1 } else { hi = mid }

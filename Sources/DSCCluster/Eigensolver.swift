@@ -27,10 +27,16 @@ public struct LaplacianEigenpairs: Sendable {
     /// Products by the sparse matrix, the residual checks included.
     public var matrixVectorProducts: Int
 
-    public init(values: [Double], vectors: [Double], residuals: [Double], solver: EigenSolverKind,
-                iterations: Int, matrixVectorProducts: Int) {
-        self.values = values; self.vectors = vectors; self.residuals = residuals
-        self.solver = solver; self.iterations = iterations; self.matrixVectorProducts = matrixVectorProducts
+    public init(
+        values: [Double], vectors: [Double], residuals: [Double], solver: EigenSolverKind,
+        iterations: Int, matrixVectorProducts: Int
+    ) {
+        self.values = values
+        self.vectors = vectors
+        self.residuals = residuals
+        self.solver = solver
+        self.iterations = iterations
+        self.matrixVectorProducts = matrixVectorProducts
     }
 
     /// Number of eigenpairs.
@@ -106,15 +112,19 @@ public enum Eigensolver {
     /// lowest node) and solve only for the rest, so components never confuse the iteration.
     /// Every eigenvector is signed so its largest-magnitude entry is positive (ties: lowest index).
     /// Memory: `.lanczos` O(n · (count + basis)) doubles; `.dense` `2 · n²` doubles.
-    public static func laplacianEigenpairs(affinity: SparseMatrix, count: Int, solver: EigenSolverKind = .auto,
-                                           seed: UInt64 = 0, tolerance: Double = 1e-6, maxIterations: Int = 1000,
-                                           progress: ProgressHandler? = nil) throws -> LaplacianEigenpairs {
+    public static func laplacianEigenpairs(
+        affinity: SparseMatrix, count: Int, solver: EigenSolverKind = .auto,
+        seed: UInt64 = 0, tolerance: Double = 1e-6, maxIterations: Int = 1000,
+        progress: ProgressHandler? = nil
+    ) throws -> LaplacianEigenpairs {
         precondition(tolerance > 0 && tolerance.isFinite, "laplacianEigenpairs: tolerance=\(tolerance) must be > 0")
         precondition(maxIterations >= 1, "laplacianEigenpairs: maxIterations=\(maxIterations) must be >= 1")
         let w = try validatedAffinity(affinity, count: count)
         let n = w.rows
         let kind: EigenSolverKind = solver == .auto ? (n <= autoDenseLimit ? .dense : .lanczos) : solver
-        if kind == .dense && n > denseNodeLimit { throw EigensolverError.denseTooLarge(nodes: n, limit: denseNodeLimit) }
+        if kind == .dense && n > denseNodeLimit {
+            throw EigensolverError.denseTooLarge(nodes: n, limit: denseNodeLimit)
+        }
         progress?("eigen", 0)
 
         let op = NormalizedAdjacency(w)
@@ -126,13 +136,16 @@ public enum Eigensolver {
             let rest = try denseEigenpairs(op, locked: null.vectors, lockedCount: null.count, wanted: wanted)
             pairs.append(rest)
         } else if wanted > 0 {
-            let lanczos = ThickRestartLanczos(operator: op, locked: null.vectors, lockedCount: null.count,
-                                              wanted: wanted, basisSize: max(2 * count + 10, 40), seed: seed,
-                                              tolerance: tolerance, maxCycles: maxIterations, progress: progress)
+            let lanczos = ThickRestartLanczos(
+                operator: op, locked: null.vectors, lockedCount: null.count,
+                wanted: wanted, basisSize: max(2 * count + 10, 40), seed: seed,
+                tolerance: tolerance, maxCycles: maxIterations, progress: progress)
             let rest = try lanczos.run()
             iterations = rest.cycles
-            pairs.append(EigenRows(values: rest.values, rows: rest.vectors, residuals: rest.residuals,
-                                   matrixVectorProducts: rest.matrixVectorProducts))
+            pairs.append(
+                EigenRows(
+                    values: rest.values, rows: rest.vectors, residuals: rest.residuals,
+                    matrixVectorProducts: rest.matrixVectorProducts))
         }
         progress?("eigen", 1)
         return pairs.assembled(nodes: n, solver: kind, iterations: iterations)
@@ -145,10 +158,13 @@ public enum Eigensolver {
         let y = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n)
         defer { y.deallocate() }
         vectors.withUnsafeBufferPointer { v in
-            for t in 0..<m { residuals.append(op.laplacianResidual(v.baseAddress! + t * n, y: y, scratch: y + n).residual) }
+            for t in 0..<m {
+                residuals.append(op.laplacianResidual(v.baseAddress! + t * n, y: y, scratch: y + n).residual)
+            }
         }
-        return EigenRows(values: [Double](repeating: 0, count: m), rows: vectors, residuals: residuals,
-                         matrixVectorProducts: m)
+        return EigenRows(
+            values: [Double](repeating: 0, count: m), rows: vectors, residuals: residuals,
+            matrixVectorProducts: m)
     }
 }
 
@@ -160,7 +176,9 @@ struct EigenRows {
     var matrixVectorProducts: Int
 
     mutating func append(_ other: EigenRows) {
-        values += other.values; rows += other.rows; residuals += other.residuals
+        values += other.values
+        rows += other.rows
+        residuals += other.residuals
         matrixVectorProducts += other.matrixVectorProducts
     }
 
@@ -176,8 +194,9 @@ struct EigenRows {
             let sign: Double = v[top] < 0 ? -1 : 1
             for (i, x) in v.enumerated() { vectors[i * count + j] = sign * x }
         }
-        return LaplacianEigenpairs(values: order.map { values[$0] }, vectors: vectors,
-                                   residuals: order.map { residuals[$0] }, solver: solver,
-                                   iterations: iterations, matrixVectorProducts: matrixVectorProducts)
+        return LaplacianEigenpairs(
+            values: order.map { values[$0] }, vectors: vectors,
+            residuals: order.map { residuals[$0] }, solver: solver,
+            iterations: iterations, matrixVectorProducts: matrixVectorProducts)
     }
 }

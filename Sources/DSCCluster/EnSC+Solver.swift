@@ -19,9 +19,14 @@ struct ElasticNetSubproblem {
 
     /// The objective at `c` (without the constant `γ/2‖x‖²`).
     func objective(_ c: [Double]) -> Double {
-        var l1 = 0.0, l2 = 0.0, quadratic = 0.0, linear = 0.0
+        var l1 = 0.0
+        var l2 = 0.0
+        var quadratic = 0.0
+        var linear = 0.0
         for k in 0..<size {
-            l1 += abs(c[k]); l2 += c[k] * c[k]; linear += rhs[k] * c[k]
+            l1 += abs(c[k])
+            l2 += c[k] * c[k]
+            linear += rhs[k] * c[k]
             var gc = 0.0
             for l in 0..<size { gc += gram[k * size + l] * c[l] }
             quadratic += c[k] * gc
@@ -57,7 +62,10 @@ enum ElasticNetSolver {
     static let faceStepInterval = 4
 
     static func solve(_ p: ElasticNetSubproblem, start: [Double], tolerance: Double, maxSweeps: Int) -> Solution {
-        let t = p.size, gamma = p.gamma, lambda = p.lambda, ridge = 1 - p.lambda
+        let t = p.size
+        let gamma = p.gamma
+        let lambda = p.lambda
+        let ridge = 1 - p.lambda
         precondition(start.count == t, "ElasticNetSolver: start.count=\(start.count) != size=\(t)")
         if t == 0 { return Solution(coefficients: [], sweeps: 0, converged: true) }
         var c = start
@@ -70,7 +78,8 @@ enum ElasticNetSolver {
         }
         refreshGradient()
         for sweep in 1...max(1, maxSweeps) {
-            var maxStep = 0.0, maxC = 0.0
+            var maxStep = 0.0
+            var maxC = 0.0
             for k in 0..<t {
                 let gkk = p.gram[k * t + k]
                 let denominator = gamma * gkk + ridge
@@ -82,13 +91,16 @@ enum ElasticNetSolver {
                     for l in 0..<t { q[l] -= p.gram[k * t + l] * step }
                     c[k] = updated
                 }
-                maxStep = max(maxStep, abs(step)); maxC = max(maxC, abs(updated))
+                maxStep = max(maxStep, abs(step))
+                maxC = max(maxC, abs(updated))
             }
             let converged = maxStep <= tolerance * maxC
             if converged || sweep % faceStepInterval == 0 || maxStep <= 1e-3 * maxC {
                 switch faceStep(p, from: c) {
                 case .optimal(let exact): return Solution(coefficients: exact, sweeps: sweep, converged: true)
-                case .moved(let moved): c = moved; refreshGradient()
+                case .moved(let moved):
+                    c = moved
+                    refreshGradient()
                 case .none: break
                 }
             }
@@ -123,10 +135,14 @@ enum ElasticNetSolver {
             for i in 0..<a { target[support[i]] = solution[i] }
         }
         // The first zero crossing on the segment c → target, if any.
-        var theta = 1.0, crossing = -1
+        var theta = 1.0
+        var crossing = -1
         for k in support where target[k] * c[k] <= 0 {
             let at = c[k] / (c[k] - target[k])
-            if at < theta { theta = at; crossing = k }
+            if at < theta {
+                theta = at
+                crossing = k
+            }
         }
         if crossing >= 0 {
             var moved = c

@@ -79,12 +79,16 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
     public var seed: UInt64
 
     public init(clusters: Int, lambda: Double = 0.9, gamma: Double = 50, seed: UInt64 = 0) {
-        self.clusters = clusters; self.lambda = lambda; self.gamma = gamma; self.seed = seed
+        self.clusters = clusters
+        self.lambda = lambda
+        self.gamma = gamma
+        self.seed = seed
     }
 
     /// The clustering of the coefficients these settings describe.
     public var coefficientClustering: SelfExpressiveClustering {
-        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, spectral: spectral, seed: seed)
+        var sec = SelfExpressiveClustering(
+            clusters: clusters, normalization: normalization, spectral: spectral, seed: seed)
         sec.connectivityHint = "try a smaller lambda, whose codes are denser"
         return sec
     }
@@ -116,7 +120,9 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
     /// parameters or a non-finite sample, and whatever the source throws. `progress` receives
     /// `("coefficients", fraction)` after each block, from the worker threads but never two calls
     /// at once.
-    public func coefficients(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws
+    public func coefficients(
+        _ samples: any SampleSource, progress: ProgressHandler? = nil
+    ) throws
         -> SelfExpressiveCoefficients
     {
         try codeSamples(samples, progress: progress)
@@ -124,13 +130,17 @@ public struct ElasticNetSubspaceClustering: Sendable, SelfExpressiveCoder {
 
     /// Codes `samples` and clusters the affinity. Throws as ``coefficients(_:progress:)`` and
     /// ``SelfExpressiveClustering/fit(coefficients:progress:)``.
-    public func fit(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
+    public func fit(
+        _ samples: any SampleSource, progress: ProgressHandler? = nil
+    ) throws -> SelfExpressiveClusteringResult {
         try fitSamples(samples, progress: progress)
     }
 
     func warnings(for stats: SelfExpressiveCodingStats, samples: Int) -> [String] {
         guard stats.notConverged > 0 else { return [] }
-        return ["EnSC: \(stats.notConverged) of \(samples) samples still violated the "
-            + "optimality conditions after maxIterations=\(maxIterations) active-set iterations"]
+        return [
+            "EnSC: \(stats.notConverged) of \(samples) samples still violated the "
+                + "optimality conditions after maxIterations=\(maxIterations) active-set iterations"
+        ]
     }
 }

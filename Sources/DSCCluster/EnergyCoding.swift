@@ -1,6 +1,6 @@
-import Dispatch
 import DSCNeighbors
 import DSCTensor
+import Dispatch
 import Foundation
 
 /// Sparse self-expressive coefficients from query and key codes, streamed: the last step of the
@@ -28,7 +28,9 @@ public struct EnergyCoding: Sendable {
     public var keepStrongest = true
 
     public init(keep: Int, threshold: Float, scale: Float = 1) {
-        self.keep = keep; self.threshold = threshold; self.scale = scale
+        self.keep = keep
+        self.threshold = threshold
+        self.scale = scale
     }
 
     /// Codes `queries` `[N, h]` against `keys` `[M, h]` (row-major). With `selfExcluded`, query
@@ -46,30 +48,41 @@ public struct EnergyCoding: Sendable {
     /// products of its rows, e.g. the cosine of the embeddings, and each chosen pair is then
     /// weighted by its thresholded energy as above. Its rows must be the same samples as
     /// `queries` and `keys`.
-    public func coefficients(queries: [Float], keys: [Float], dimension h: Int, selfExcluded: Bool,
-                             shortlist: Shortlist? = nil,
-                             progress: ProgressHandler? = nil) -> (matrix: SparseMatrix, rescuedRows: Int) {
+    public func coefficients(
+        queries: [Float], keys: [Float], dimension h: Int, selfExcluded: Bool,
+        shortlist: Shortlist? = nil,
+        progress: ProgressHandler? = nil
+    ) -> (matrix: SparseMatrix, rescuedRows: Int) {
         precondition(h >= 1 && keep >= 1 && block >= 1, "EnergyCoding: dimension=\(h) keep=\(keep) block=\(block)")
-        precondition(queries.count % h == 0 && keys.count % h == 0,
-                     "EnergyCoding: \(queries.count) query and \(keys.count) key floats are not rows of \(h)")
-        let n = queries.count / h, m = keys.count / h
+        precondition(
+            queries.count % h == 0 && keys.count % h == 0,
+            "EnergyCoding: \(queries.count) query and \(keys.count) key floats are not rows of \(h)")
+        let n = queries.count / h
+        let m = keys.count / h
         precondition(!selfExcluded || n == m, "EnergyCoding: selfExcluded needs as many queries (\(n)) as keys (\(m))")
         if let shortlist {
             let g = shortlist.dimension
-            precondition(g >= 1 && shortlist.queries.count == n * g && shortlist.keys.count == m * g,
-                         "EnergyCoding: the shortlist's \(shortlist.queries.count) and \(shortlist.keys.count) floats are not \(n) and \(m) rows of \(g)")
+            precondition(
+                g >= 1 && shortlist.queries.count == n * g && shortlist.keys.count == m * g,
+                "EnergyCoding: the shortlist's \(shortlist.queries.count) and \(shortlist.keys.count) floats are not \(n) and \(m) rows of \(g)"
+            )
         }
-        let rankQueries = shortlist?.queries ?? queries, rankKeys = shortlist?.keys ?? keys
-        let r = shortlist?.dimension ?? h, signed = shortlist != nil
+        let rankQueries = shortlist?.queries ?? queries
+        let rankKeys = shortlist?.keys ?? keys
+        let r = shortlist?.dimension ?? h
+        let signed = shortlist != nil
         let kept = min(keep, max(1, selfExcluded ? m - 1 : m))
         var search = ExactSearch(k: kept, metric: signed ? .innerProduct : .absoluteInnerProduct)
         search.queryBlock = block
-        let found = search.search(queries: rankQueries, database: rankKeys, dimension: r, excludingSelf: selfExcluded,
-                                  progress: progress.map { report in { report("coefficients", $0) } })
+        let found = search.search(
+            queries: rankQueries, database: rankKeys, dimension: r, excludingSelf: selfExcluded,
+            progress: progress.map { report in { report("coefficients", $0) } })
         var indptr = [Int](repeating: 0, count: n + 1)
-        var indices: [Int32] = [], values: [Float] = []
+        var indices: [Int32] = []
+        var values: [Float] = []
         var rescued = 0
-        indices.reserveCapacity(n * kept); values.reserveCapacity(n * kept)
+        indices.reserveCapacity(n * kept)
+        values.reserveCapacity(n * kept)
         queries.withUnsafeBufferPointer { q in
             keys.withUnsafeBufferPointer { k in
                 for i in 0..<n {
@@ -78,12 +91,16 @@ public struct EnergyCoding: Sendable {
                     for (id, _) in row.sorted(by: { $0.id < $1.id }) where id >= 0 {
                         let u = BLAS.sdot(h, q.baseAddress! + i * h, k.baseAddress! + Int(id) * h)
                         let c = EnergyCoding.softThreshold(u, threshold) * scale
-                        if c != 0 { indices.append(id); values.append(c) }
+                        if c != 0 {
+                            indices.append(id)
+                            values.append(c)
+                        }
                     }
                     if indices.count == rowStart, keepStrongest, let best = row.first, best.id >= 0 {
                         // Every energy fell under the threshold: keep the strongest pair, unthresholded.
                         let u = BLAS.sdot(h, q.baseAddress! + i * h, k.baseAddress! + Int(best.id) * h)
-                        indices.append(best.id); values.append(u * scale)
+                        indices.append(best.id)
+                        values.append(u * scale)
                         rescued += 1
                     }
                     indptr[i + 1] = indices.count
@@ -100,7 +117,9 @@ public struct EnergyCoding: Sendable {
         public var keys: [Float]
         public var dimension: Int
         public init(queries: [Float], keys: [Float], dimension: Int) {
-            self.queries = queries; self.keys = keys; self.dimension = dimension
+            self.queries = queries
+            self.keys = keys
+            self.dimension = dimension
         }
     }
 

@@ -32,7 +32,8 @@ public struct GraphLayout: Sendable {
     public var seed: UInt64
 
     public init(epochs: Int = 200, seed: UInt64 = 0) {
-        self.epochs = epochs; self.seed = seed
+        self.epochs = epochs
+        self.seed = seed
     }
 
     /// Moves `initial` (`[N, dimensions]` row-major Floats) to the layout of `affinity`.
@@ -42,10 +43,12 @@ public struct GraphLayout: Sendable {
     /// An empty graph returns `initial` unchanged.
     public func layout(affinity w: SparseMatrix, initial: [Float], dimensions dims: Int) -> [Float] {
         let n = w.rows
-        precondition(w.columns == n && initial.count == n * dims && dims >= 1,
-                     "GraphLayout: affinity [\(w.rows), \(w.columns)], initial.count=\(initial.count), dimensions=\(dims)")
-        precondition(epochs >= 1 && negativeSamples >= 0 && learningRate > 0,
-                     "GraphLayout: epochs=\(epochs), negativeSamples=\(negativeSamples), learningRate=\(learningRate)")
+        precondition(
+            w.columns == n && initial.count == n * dims && dims >= 1,
+            "GraphLayout: affinity [\(w.rows), \(w.columns)], initial.count=\(initial.count), dimensions=\(dims)")
+        precondition(
+            epochs >= 1 && negativeSamples >= 0 && learningRate > 0,
+            "GraphLayout: epochs=\(epochs), negativeSamples=\(negativeSamples), learningRate=\(learningRate)")
         let edges = Self.sampledEdges(w, epochs: epochs)
         if edges.heads.isEmpty || n < 2 { return initial }
         var y = initial
@@ -54,21 +57,27 @@ public struct GraphLayout: Sendable {
         var nextSample = edges.period
         var nextNegative = perNegative
         var rng = SeededGenerator(seed: seed)
-        let a = self.a, b = self.b
+        let a = self.a
+        let b = self.b
         var delta = [Float](repeating: 0, count: dims)
         y.withUnsafeMutableBufferPointer { y in
             for epoch in 0..<epochs {
                 let alpha = learningRate * (1 - Float(epoch) / Float(epochs))
                 let now = Float(epoch)
                 for e in 0..<count where nextSample[e] <= now {
-                    let i = Int(edges.heads[e]) * dims, j = Int(edges.tails[e]) * dims
+                    let i = Int(edges.heads[e]) * dims
+                    let j = Int(edges.tails[e]) * dims
                     var d2: Float = 0
-                    for c in 0..<dims { delta[c] = y[i + c] - y[j + c]; d2 += delta[c] * delta[c] }
+                    for c in 0..<dims {
+                        delta[c] = y[i + c] - y[j + c]
+                        d2 += delta[c] * delta[c]
+                    }
                     if d2 > 0 {
                         let coefficient = -2 * a * b * Foundation.pow(d2, b - 1) / (a * Foundation.pow(d2, b) + 1)
                         for c in 0..<dims {
                             let g = Self.clip(coefficient * delta[c]) * alpha
-                            y[i + c] += g; y[j + c] -= g
+                            y[i + c] += g
+                            y[j + c] -= g
                         }
                     }
                     nextSample[e] += edges.period[e]
@@ -78,7 +87,10 @@ public struct GraphLayout: Sendable {
                         let k = Int(rng.next() % UInt64(n)) * dims
                         if k == i { continue }
                         var q2: Float = 0
-                        for c in 0..<dims { delta[c] = y[i + c] - y[k + c]; q2 += delta[c] * delta[c] }
+                        for c in 0..<dims {
+                            delta[c] = y[i + c] - y[k + c]
+                            q2 += delta[c] * delta[c]
+                        }
                         let coefficient = q2 > 0 ? 2 * b / ((0.001 + q2) * (a * Foundation.pow(q2, b) + 1)) : 0
                         for c in 0..<dims {
                             let g = (coefficient > 0 ? Self.clip(coefficient * delta[c]) : 4) * alpha
@@ -101,11 +113,17 @@ public struct GraphLayout: Sendable {
         let top = w.values.max() ?? 0
         guard top > 0 else { return ([], [], []) }
         let floor = top / Float(epochs)
-        var heads: [Int32] = [], tails: [Int32] = [], period: [Float] = []
-        heads.reserveCapacity(w.nonzeroCount); tails.reserveCapacity(w.nonzeroCount); period.reserveCapacity(w.nonzeroCount)
+        var heads: [Int32] = []
+        var tails: [Int32] = []
+        var period: [Float] = []
+        heads.reserveCapacity(w.nonzeroCount)
+        tails.reserveCapacity(w.nonzeroCount)
+        period.reserveCapacity(w.nonzeroCount)
         for i in 0..<w.rows {
             for p in w.indptr[i]..<w.indptr[i + 1] where w.values[p] >= floor && Int(w.indices[p]) != i {
-                heads.append(Int32(i)); tails.append(w.indices[p]); period.append(top / w.values[p])
+                heads.append(Int32(i))
+                tails.append(w.indices[p])
+                period.append(top / w.values[p])
             }
         }
         return (heads, tails, period)

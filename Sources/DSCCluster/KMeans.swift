@@ -55,10 +55,15 @@ public struct KMeans: Sendable {
     /// The result of the last ``fit(data:rows:columns:)``.
     public private(set) var result: KMeansResult?
 
-    public init(clusters: Int, restarts: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
-                seed: UInt64 = 0) {
-        self.clusters = clusters; self.restarts = restarts; self.maxIterations = maxIterations
-        self.tolerance = tolerance; self.seed = seed
+    public init(
+        clusters: Int, restarts: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
+        seed: UInt64 = 0
+    ) {
+        self.clusters = clusters
+        self.restarts = restarts
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.seed = seed
     }
 
     /// Clusters the rows of `data` (`[rows, columns]` row-major), keeps and returns the best restart.
@@ -78,13 +83,15 @@ public struct KMeans: Sendable {
     /// Labels of new samples `[rows, columns]` by the centres of the last fit.
     public func predict(data: [Float], rows: Int, columns: Int) throws -> [Int] {
         guard let fitted = result else {
-            throw ClusterError.invalidParameter(name: "result", value: "nil", requirement: "set by fit() before predict()")
+            throw ClusterError.invalidParameter(
+                name: "result", value: "nil", requirement: "set by fit() before predict()")
         }
         if data.count != rows * columns {
             throw ClusterError.shapeMismatch(name: "data", count: data.count, expected: rows * columns)
         }
         if columns * clusters != fitted.centroids.count {
-            throw ClusterError.shapeMismatch(name: "centroids", count: fitted.centroids.count, expected: columns * clusters)
+            throw ClusterError.shapeMismatch(
+                name: "centroids", count: fitted.centroids.count, expected: columns * clusters)
         }
         return data.withUnsafeBufferPointer { buffer in
             let x = KMeansData(x: buffer.baseAddress!, rows: rows, columns: columns)
@@ -97,9 +104,13 @@ public struct KMeans: Sendable {
         if data.count != rows * columns {
             throw ClusterError.shapeMismatch(name: "data", count: data.count, expected: rows * columns)
         }
-        if clusters < 1 { throw ClusterError.invalidParameter(name: "clusters", value: "\(clusters)", requirement: ">= 1") }
+        if clusters < 1 {
+            throw ClusterError.invalidParameter(name: "clusters", value: "\(clusters)", requirement: ">= 1")
+        }
         if clusters > rows { throw ClusterError.invalidClusterCount(clusters: clusters, samples: rows) }
-        if restarts < 1 { throw ClusterError.invalidParameter(name: "restarts", value: "\(restarts)", requirement: ">= 1") }
+        if restarts < 1 {
+            throw ClusterError.invalidParameter(name: "restarts", value: "\(restarts)", requirement: ">= 1")
+        }
         if maxIterations < 1 {
             throw ClusterError.invalidParameter(name: "maxIterations", value: "\(maxIterations)", requirement: ">= 1")
         }

@@ -20,11 +20,14 @@ extension KNNGraph {
 
     /// The directed weight matrix `W[i, j]` for `j` in the lists of `i`, sorted indices.
     func directedWeights(_ lists: NeighborLists) -> SparseMatrix {
-        let n = lists.rows, k = lists.neighbors
+        let n = lists.rows
+        let k = lists.neighbors
         let sigma = weighting == .gaussian ? localScales(lists) : []
         var indptr = [Int](repeating: 0, count: n + 1)
-        var indices = [Int32](); indices.reserveCapacity(n * k)
-        var values = [Float](); values.reserveCapacity(n * k)
+        var indices = [Int32]()
+        indices.reserveCapacity(n * k)
+        var values = [Float]()
+        values.reserveCapacity(n * k)
         var row: [(Int32, Float)] = []
         row.reserveCapacity(k)
         for i in 0..<n {
@@ -45,7 +48,10 @@ extension KNNGraph {
                 if w > 0 { row.append((j, w)) }
             }
             row.sort { $0.0 < $1.0 }
-            for (j, w) in row { indices.append(j); values.append(w) }
+            for (j, w) in row {
+                indices.append(j)
+                values.append(w)
+            }
             indptr[i + 1] = indices.count
         }
         return SparseMatrix(rows: n, columns: n, indptr: indptr, indices: indices, values: values)
@@ -55,16 +61,23 @@ extension KNNGraph {
     func mutualEdges(_ w: SparseMatrix) -> SparseMatrix {
         let t = w.transposed()
         var indptr = [Int](repeating: 0, count: w.rows + 1)
-        var indices = [Int32](), values = [Float]()
+        var indices = [Int32]()
+        var values = [Float]()
         for i in 0..<w.rows {
-            var p = w.indptr[i], q = t.indptr[i]
-            let pe = w.indptr[i + 1], qe = t.indptr[i + 1]
+            var p = w.indptr[i]
+            var q = t.indptr[i]
+            let pe = w.indptr[i + 1]
+            let qe = t.indptr[i + 1]
             while p < pe && q < qe {
-                if w.indices[p] < t.indices[q] { p += 1 }
-                else if t.indices[q] < w.indices[p] { q += 1 }
-                else {
-                    indices.append(w.indices[p]); values.append(0.5 * (w.values[p] + t.values[q]))
-                    p += 1; q += 1
+                if w.indices[p] < t.indices[q] {
+                    p += 1
+                } else if t.indices[q] < w.indices[p] {
+                    q += 1
+                } else {
+                    indices.append(w.indices[p])
+                    values.append(0.5 * (w.values[p] + t.values[q]))
+                    p += 1
+                    q += 1
                 }
             }
             indptr[i + 1] = indices.count

@@ -52,9 +52,14 @@ public struct KNNGraph: Sendable {
     /// bytes; above it, row blocks are re-read from the source as needed.
     public var cacheLimitBytes: Int = 512 << 20
 
-    public init(neighbors: Int = 10, metric: KNNMetric = .cosine, weighting: KNNWeighting = .cosine,
-                mutual: Bool = false) {
-        self.neighbors = neighbors; self.metric = metric; self.weighting = weighting; self.mutual = mutual
+    public init(
+        neighbors: Int = 10, metric: KNNMetric = .cosine, weighting: KNNWeighting = .cosine,
+        mutual: Bool = false
+    ) {
+        self.neighbors = neighbors
+        self.metric = metric
+        self.weighting = weighting
+        self.mutual = mutual
     }
 
     /// Checks the parameters against a source of `samples` rows of `features` values.
@@ -83,7 +88,9 @@ public struct KNNGraph: Sendable {
     }
 
     /// The exact k nearest neighbours of every row of `source` (see the type's description).
-    public func nearestNeighbors(_ source: any SampleSource, progress: ProgressHandler? = nil) throws
+    public func nearestNeighbors(
+        _ source: any SampleSource, progress: ProgressHandler? = nil
+    ) throws
         -> (NeighborLists, SearchStats)
     {
         try validate(samples: source.rowCount, features: source.dimension)

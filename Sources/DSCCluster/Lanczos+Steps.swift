@@ -18,7 +18,8 @@ extension ThickRestartLanczos {
     /// of `H` and the coupling `β_j`. Returns false when no new direction exists.
     private func step(_ j: Int, restartedAt start: Int) -> Bool {
         let m = basisSize
-        let v = row(j), w = row(j + 1)
+        let v = row(j)
+        let w = row(j + 1)
         op.apply(v, into: w, scratch: scratch)
         matrixVectorProducts += 1
         // Subtract what H already knows of column j: the couplings to the kept Ritz vectors right
@@ -93,7 +94,8 @@ extension ThickRestartLanczos {
     /// Eigenpairs of the active block of `H`, largest first: `values` `[a]`, `vectors` `[a, a]`
     /// row-major with column `t` belonging to `values[t]`.
     func rayleighRitz() throws -> (values: [Double], vectors: [Double]) {
-        let a = active, m = basisSize
+        let a = active
+        let m = basisSize
         var block = [Double](repeating: 0, count: a * a)
         for i in 0..<a { for j in 0..<a { block[i * a + j] = h[i * m + j] } }
         let e = try LAPACK.symmetricEigen(block, n: a)
@@ -111,7 +113,8 @@ extension ThickRestartLanczos {
     /// per block of columns, in place), row `kept` the residual direction, and `H` the diagonal of
     /// Ritz values with the couplings `β · y_t[last]` in row and column `kept`.
     func restart(_ ritz: (values: [Double], vectors: [Double]), keeping kept: Int) {
-        let a = active, m = basisSize
+        let a = active
+        let m = basisSize
         let width = 4096
         let block = UnsafeMutablePointer<Double>.allocate(capacity: kept * width)
         defer { block.deallocate() }
@@ -119,8 +122,9 @@ extension ThickRestartLanczos {
             var c0 = 0
             while c0 < n {
                 let bw = min(width, n - c0)
-                BLAS.dgemm(transposeA: true, m: kept, n: bw, k: a, a: y.baseAddress!, lda: a,
-                           b: row(0) + c0, ldb: n, c: block, ldc: bw)
+                BLAS.dgemm(
+                    transposeA: true, m: kept, n: bw, k: a, a: y.baseAddress!, lda: a,
+                    b: row(0) + c0, ldb: n, c: block, ldc: bw)
                 for t in 0..<kept { (row(t) + c0).update(from: block + t * bw, count: bw) }
                 c0 += bw
             }
@@ -141,7 +145,8 @@ extension ThickRestartLanczos {
     /// The first `wanted` Lanczos rows as eigenpairs of `L_sym`, with Rayleigh quotients and
     /// residuals from one product by `N` each.
     func honestPairs() -> LanczosResult {
-        var values = [Double](), residuals = [Double]()
+        var values = [Double]()
+        var residuals = [Double]()
         for t in 0..<wanted {
             let r = op.laplacianResidual(row(t), y: work, scratch: scratch)
             values.append(r.value)
@@ -149,7 +154,8 @@ extension ThickRestartLanczos {
         }
         matrixVectorProducts += wanted
         let vectors = Array(UnsafeBufferPointer(start: row(0), count: wanted * n))
-        return LanczosResult(values: values, vectors: vectors, residuals: residuals,
-                             cycles: cycles, matrixVectorProducts: matrixVectorProducts)
+        return LanczosResult(
+            values: values, vectors: vectors, residuals: residuals,
+            cycles: cycles, matrixVectorProducts: matrixVectorProducts)
     }
 }

@@ -62,21 +62,32 @@ final class ThickRestartLanczos {
     var cycles = 0
 
     /// `locked` rows `[lockedCount, n]`; requires `1 ≤ wanted ≤ n − lockedCount`.
-    init(operator op: NormalizedAdjacency, locked: [Double], lockedCount: Int, wanted: Int, basisSize requested: Int,
-         seed: UInt64, tolerance: Double, maxCycles: Int, progress: ProgressHandler?) {
+    init(
+        operator op: NormalizedAdjacency, locked: [Double], lockedCount: Int, wanted: Int, basisSize requested: Int,
+        seed: UInt64, tolerance: Double, maxCycles: Int, progress: ProgressHandler?
+    ) {
         let n = op.n
-        precondition(wanted >= 1 && wanted <= n - lockedCount,
-                     "ThickRestartLanczos: wanted=\(wanted) outside 1...\(n - lockedCount)")
-        precondition(locked.count == lockedCount * n, "ThickRestartLanczos: locked.count=\(locked.count) != \(lockedCount)·\(n)")
-        self.op = op; self.n = n; self.lockedCount = lockedCount; self.wanted = wanted
+        precondition(
+            wanted >= 1 && wanted <= n - lockedCount,
+            "ThickRestartLanczos: wanted=\(wanted) outside 1...\(n - lockedCount)")
+        precondition(
+            locked.count == lockedCount * n, "ThickRestartLanczos: locked.count=\(locked.count) != \(lockedCount)·\(n)")
+        self.op = op
+        self.n = n
+        self.lockedCount = lockedCount
+        self.wanted = wanted
         basisSize = min(max(requested, wanted + 1), n - lockedCount)
         keep = min(basisSize - 1, wanted + (basisSize - wanted) / 2)
-        self.tolerance = tolerance; self.maxCycles = maxCycles; self.progress = progress
+        self.tolerance = tolerance
+        self.maxCycles = maxCycles
+        self.progress = progress
         rng = SeededGenerator(seed: seed)
         let rows = lockedCount + basisSize + 1
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: rows * n)
         storage.initialize(repeating: 0, count: rows * n)
-        if lockedCount > 0 { locked.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: lockedCount * n) } }
+        if lockedCount > 0 {
+            locked.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: lockedCount * n) }
+        }
         basis = storage
         scratch = .allocate(capacity: n)
         work = .allocate(capacity: n)
@@ -85,7 +96,9 @@ final class ThickRestartLanczos {
     }
 
     deinit {
-        basis.deallocate(); scratch.deallocate(); work.deallocate()
+        basis.deallocate()
+        scratch.deallocate()
+        work.deallocate()
     }
 
     /// Lanczos vector `j` (0-based, after the locked rows).
@@ -118,9 +131,10 @@ final class ThickRestartLanczos {
                 threshold = max(threshold * 0.1, 1e-15)
             }
         }
-        throw EigensolverError.notConverged(count: lockedCount + wanted,
-                                            converged: lockedCount + estimates.filter { $0 <= tolerance }.count,
-                                            residual: estimates.max() ?? .infinity)
+        throw EigensolverError.notConverged(
+            count: lockedCount + wanted,
+            converged: lockedCount + estimates.filter { $0 <= tolerance }.count,
+            residual: estimates.max() ?? .infinity)
     }
 
     /// Progress from the worst residual estimate on a log scale between the first cycle's and the

@@ -28,7 +28,9 @@ struct NormalizedAdjacency: @unchecked Sendable {
     /// `y = N · x` for vectors of length `n`; `scratch` (length `n`) receives `D^{-1/2} x`.
     /// Rows run in parallel chunks; every row is summed by one thread in a fixed order, so the
     /// result is bitwise reproducible. O(nnz + n).
-    func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch z: UnsafeMutablePointer<Double>) {
+    func apply(
+        _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch z: UnsafeMutablePointer<Double>
+    ) {
         let n = self.n
         inverseSqrtDegrees.withUnsafeBufferPointer { dinvBuffer in
             let dinv = dinvBuffer.baseAddress!
@@ -44,7 +46,8 @@ struct NormalizedAdjacency: @unchecked Sendable {
                         Self.forEachChunk(n) { range in
                             for i in range {
                                 // Two accumulators: the gathers of z are the bottleneck, not the adds.
-                                var s0 = 0.0, s1 = 0.0
+                                var s0 = 0.0
+                                var s1 = 0.0
                                 var p = rowStart[i]
                                 let end = rowStart[i + 1]
                                 while p + 1 < end {
@@ -88,7 +91,8 @@ struct NormalizedAdjacency: @unchecked Sendable {
         var slot = [Int](repeating: -1, count: components)
         var m = 0
         for c in 0..<components where mass[c] > 0 && m < limit {
-            slot[c] = m; m += 1
+            slot[c] = m
+            m += 1
         }
         var vectors = [Double](repeating: 0, count: m * n)
         for i in 0..<n {
@@ -110,16 +114,19 @@ struct NormalizedAdjacency: @unchecked Sendable {
             }
         }
         if m > 0 {
-            BLAS.dgemm(transposeA: true, m: n, n: n, k: m, alpha: shift, a: u, lda: n, b: u, ldb: n,
-                       beta: 1, c: &a, ldc: n)
+            BLAS.dgemm(
+                transposeA: true, m: n, n: n, k: m, alpha: shift, a: u, lda: n, b: u, ldb: n,
+                beta: 1, c: &a, ldc: n)
         }
         return a
     }
 
     /// Rayleigh quotient `λ = vᵀ L_sym v` and residual `‖L_sym v − λ v‖₂` of a unit vector `v`,
     /// computed with one product by `N`; `y` and `scratch` are work vectors of length `n`.
-    func laplacianResidual(_ v: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>,
-                           scratch: UnsafeMutablePointer<Double>) -> (value: Double, residual: Double) {
+    func laplacianResidual(
+        _ v: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>,
+        scratch: UnsafeMutablePointer<Double>
+    ) -> (value: Double, residual: Double) {
         apply(v, into: y, scratch: scratch)
         let theta = BLAS.ddot(n, v, y)
         // L v − λ v = (v − N v) − (1 − θ) v = θ v − N v

@@ -18,8 +18,10 @@ struct PursuitState {
 extension SSCOMP {
     /// OMP for every sample of validated, loaded `data` (see the type's description).
     func code(_ data: SelfExpressiveSamples, progress: ProgressHandler?) -> SelfExpressiveCoefficients {
-        let n = data.count, d = data.dimension
-        let kMax = min(maxAtoms, n - 1), tolerance = residualTolerance
+        let n = data.count
+        let d = data.dimension
+        let kMax = min(maxAtoms, n - 1)
+        let tolerance = residualTolerance
         let blocks = SelfExpressiveBlocks(samples: data, blockSize: blockSize)
         let (rows, stats) = data.data.withUnsafeBufferPointer { buffer in
             let x = buffer.baseAddress!
@@ -31,8 +33,9 @@ extension SSCOMP {
                     return s
                 },
                 step: { state, i, h, next in
-                    Self.pursuitStep(&state, sample: i, correlations: h, next: next, x: x, n: n, d: d,
-                                     maxAtoms: kMax, tolerance: tolerance)
+                    Self.pursuitStep(
+                        &state, sample: i, correlations: h, next: next, x: x, n: n, d: d,
+                        maxAtoms: kMax, tolerance: tolerance)
                 },
                 finish: { state, _ in
                     var row = coefficientRow(ids: state.atoms, values: state.coefficients, limit: nil)
@@ -45,20 +48,25 @@ extension SSCOMP {
 
     /// One OMP iteration for sample `i`: `h = X · r` (`[n]`) for the current residual `r`.
     /// Returns false when the pursuit is over, true after writing the new residual to `next`.
-    static func pursuitStep(_ s: inout PursuitState, sample i: Int, correlations h: UnsafePointer<Float>,
-                            next: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: Int, d: Int,
-                            maxAtoms: Int, tolerance: Double) -> Bool
-    {
+    static func pursuitStep(
+        _ s: inout PursuitState, sample i: Int, correlations h: UnsafePointer<Float>,
+        next: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, n: Int, d: Int,
+        maxAtoms: Int, tolerance: Double
+    ) -> Bool {
         if s.norm == 0 { return false }
         // The atom most correlated with the residual; self and chosen atoms excluded.
         var best = -1
         var bestValue: Float = 0
         for k in 0..<n where k != i {
             let v = abs(h[k])
-            if v > bestValue && !s.atoms.contains(Int32(k)) { best = k; bestValue = v }
+            if v > bestValue && !s.atoms.contains(Int32(k)) {
+                best = k
+                bestValue = v
+            }
         }
         if best < 0 { return false }
-        let atom = x + best * d, xi = x + i * d
+        let atom = x + best * d
+        let xi = x + i * d
         var g = s.atoms.map { doubleDot(atom, x + Int($0) * d, d) }
         let grown = g.withUnsafeBufferPointer { s.factor.append($0.baseAddress!, diagonal: doubleDot(atom, atom, d)) }
         if !grown { return false }

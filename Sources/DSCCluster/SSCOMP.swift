@@ -47,13 +47,16 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
     public var seed: UInt64
 
     public init(clusters: Int, maxAtoms: Int = 10, residualTolerance: Double = 1e-6, seed: UInt64 = 0) {
-        self.clusters = clusters; self.maxAtoms = maxAtoms; self.residualTolerance = residualTolerance
+        self.clusters = clusters
+        self.maxAtoms = maxAtoms
+        self.residualTolerance = residualTolerance
         self.seed = seed
     }
 
     /// The clustering of the coefficients these settings describe.
     public var coefficientClustering: SelfExpressiveClustering {
-        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, spectral: spectral, seed: seed)
+        var sec = SelfExpressiveClustering(
+            clusters: clusters, normalization: normalization, spectral: spectral, seed: seed)
         sec.connectivityHint = "try more atoms per sample"
         return sec
     }
@@ -62,15 +65,17 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
     public func validateCoding(samples: Int, features: Int) throws {
         if samples < 1 || features < 1 { throw ClusterError.emptyInput(samples: samples, features: features) }
         if samples < 2 {
-            throw ClusterError.invalidParameter(name: "n_samples", value: "\(samples)",
-                                                requirement: ">= 2 (a sample never codes itself)")
+            throw ClusterError.invalidParameter(
+                name: "n_samples", value: "\(samples)",
+                requirement: ">= 2 (a sample never codes itself)")
         }
         if maxAtoms < 1 {
             throw ClusterError.invalidParameter(name: "maxAtoms", value: "\(maxAtoms)", requirement: ">= 1")
         }
         if !(residualTolerance >= 0) || !residualTolerance.isFinite {
-            throw ClusterError.invalidParameter(name: "residualTolerance", value: "\(residualTolerance)",
-                                                requirement: "finite and >= 0")
+            throw ClusterError.invalidParameter(
+                name: "residualTolerance", value: "\(residualTolerance)",
+                requirement: "finite and >= 0")
         }
         if blockSize < 1 {
             throw ClusterError.invalidParameter(name: "blockSize", value: "\(blockSize)", requirement: ">= 1")
@@ -81,7 +86,9 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
     /// parameters or a non-finite sample, and whatever the source throws. `progress` receives
     /// `("coefficients", fraction)` after each block, from the worker threads but never two calls
     /// at once.
-    public func coefficients(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws
+    public func coefficients(
+        _ samples: any SampleSource, progress: ProgressHandler? = nil
+    ) throws
         -> SelfExpressiveCoefficients
     {
         try codeSamples(samples, progress: progress)
@@ -89,7 +96,9 @@ public struct SSCOMP: Sendable, SelfExpressiveCoder {
 
     /// Codes `samples` and clusters the affinity. Throws as ``coefficients(_:progress:)`` and
     /// ``SelfExpressiveClustering/fit(coefficients:progress:)``.
-    public func fit(_ samples: any SampleSource, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
+    public func fit(
+        _ samples: any SampleSource, progress: ProgressHandler? = nil
+    ) throws -> SelfExpressiveClusteringResult {
         try fitSamples(samples, progress: progress)
     }
 }

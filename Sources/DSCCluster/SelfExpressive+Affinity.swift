@@ -37,11 +37,14 @@ extension SparseMatrix {
     public func selfExpressiveAffinity(normalization: CoefficientNormalization = .l2) -> SparseMatrix {
         precondition(rows == columns, "selfExpressiveAffinity: coefficients are [\(rows), \(columns)], not square")
         var ptr = [Int](repeating: 0, count: rows + 1)
-        var idx = [Int32](), val = [Float]()
-        idx.reserveCapacity(nonzeroCount); val.reserveCapacity(nonzeroCount)
+        var idx = [Int32]()
+        var val = [Float]()
+        idx.reserveCapacity(nonzeroCount)
+        val.reserveCapacity(nonzeroCount)
         for i in 0..<rows {
             for p in indptr[i]..<indptr[i + 1] where values[p] != 0 && Int(indices[p]) != i {
-                idx.append(indices[p]); val.append(values[p])
+                idx.append(indices[p])
+                val.append(values[p])
             }
             ptr[i + 1] = idx.count
         }

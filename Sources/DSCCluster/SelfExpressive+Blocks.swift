@@ -48,11 +48,12 @@ struct SelfExpressiveBlocks {
     /// - `finish(&state, i)`: the sample's row of C.
     ///
     /// The closures run concurrently for different samples and must touch only their sample's state.
-    func run<State>(stage: String, progress: ProgressHandler?,
-                    start: (Int) -> State,
-                    step: (inout State, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Bool,
-                    finish: (inout State, Int) -> CoefficientRow) -> ([CoefficientRow], SelfExpressiveCodingStats)
-    {
+    func run<State>(
+        stage: String, progress: ProgressHandler?,
+        start: (Int) -> State,
+        step: (inout State, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Bool,
+        finish: (inout State, Int) -> CoefficientRow
+    ) -> ([CoefficientRow], SelfExpressiveCodingStats) {
         let clock = ContinuousClock.now
         let n = samples.count
         let chunk = Self.chunkSize(samples: n, blockSize: blockSize)
@@ -70,8 +71,9 @@ struct SelfExpressiveBlocks {
             rows.withUnsafeMutableBufferPointer { out in
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let range = (c * chunk)..<min(n, (c + 1) * chunk)
-                    let local = runChunk(range, x: x.baseAddress!, into: out.baseAddress!,
-                                         start: start, step: step, finish: finish)
+                    let local = runChunk(
+                        range, x: x.baseAddress!, into: out.baseAddress!,
+                        start: start, step: step, finish: finish)
                     lock.lock()
                     stats.gemmSeconds += local.gemmSeconds
                     stats.gemmFlops += local.gemmFlops
@@ -93,29 +95,36 @@ struct SelfExpressiveBlocks {
     }
 
     /// The rounds of one chunk of samples; writes their rows to `out[range]`.
-    private func runChunk<State>(_ range: Range<Int>, x: UnsafePointer<Float>,
-                                 into out: UnsafeMutablePointer<CoefficientRow>,
-                                 start: (Int) -> State,
-                                 step: (inout State, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Bool,
-                                 finish: (inout State, Int) -> CoefficientRow) -> SelfExpressiveCodingStats
-    {
-        let n = samples.count, d = samples.dimension, m = range.count
+    private func runChunk<State>(
+        _ range: Range<Int>, x: UnsafePointer<Float>,
+        into out: UnsafeMutablePointer<CoefficientRow>,
+        start: (Int) -> State,
+        step: (inout State, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Bool,
+        finish: (inout State, Int) -> CoefficientRow
+    ) -> SelfExpressiveCodingStats {
+        let n = samples.count
+        let d = samples.dimension
+        let m = range.count
         let correlations = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
         let queries = UnsafeMutablePointer<Float>.allocate(capacity: m * d)
         let next = UnsafeMutablePointer<Float>.allocate(capacity: m * d)
         let states = UnsafeMutablePointer<State>.allocate(capacity: m)
         defer {
-            correlations.deallocate(); queries.deallocate(); next.deallocate()
-            states.deinitialize(count: m); states.deallocate()
+            correlations.deallocate()
+            queries.deallocate()
+            next.deallocate()
+            states.deinitialize(count: m)
+            states.deallocate()
         }
         for s in 0..<m { (states + s).initialize(to: start(range.lowerBound + s)) }
         var stats = SelfExpressiveCodingStats()
-        var active = Array(0..<m)           // slots still running, ascending
+        var active = Array(0..<m)  // slots still running, ascending
         var query = x + range.lowerBound * d  // round 0: the samples themselves, contiguous
         while !active.isEmpty {
             let t0 = ContinuousClock.now
-            BLAS.sgemm(transposeB: true, m: active.count, n: n, k: d, a: query, lda: d, b: x, ldb: d,
-                       c: correlations, ldc: n)
+            BLAS.sgemm(
+                transposeB: true, m: active.count, n: n, k: d, a: query, lda: d, b: x, ldb: d,
+                c: correlations, ldc: n)
             stats.gemmSeconds += StageTimings.seconds(since: t0)
             stats.gemmFlops += 2 * Double(active.count) * Double(n) * Double(d)
             stats.gemmCalls += 1
@@ -140,9 +149,14 @@ struct SelfExpressiveBlocks {
         let n = rows.count
         var indptr = [Int](repeating: 0, count: n + 1)
         for i in 0..<n { indptr[i + 1] = indptr[i] + rows[i].indices.count }
-        var indices = [Int32](); indices.reserveCapacity(indptr[n])
-        var values = [Float](); values.reserveCapacity(indptr[n])
-        for row in rows { indices += row.indices; values += row.values }
+        var indices = [Int32]()
+        indices.reserveCapacity(indptr[n])
+        var values = [Float]()
+        values.reserveCapacity(indptr[n])
+        for row in rows {
+            indices += row.indices
+            values += row.values
+        }
         return SparseMatrix(rows: n, columns: n, indptr: indptr, indices: indices, values: values)
     }
 }

@@ -32,7 +32,8 @@ extension SelfExpressiveCoder {
         let coded = try timings.measure("coefficients") {
             code(try SelfExpressiveSamples.load(samples, normalize: normalizeSamples), progress: progress)
         }
-        return try stage.cluster(coded, timings: timings, warnings: warnings(for: coded.stats, samples: samples.rowCount),
-                                 start: start, progress: progress)
+        return try stage.cluster(
+            coded, timings: timings, warnings: warnings(for: coded.stats, samples: samples.rowCount),
+            start: start, progress: progress)
     }
 }

@@ -11,7 +11,8 @@ struct BestCandidates {
     init(limit: Int) {
         precondition(limit >= 0, "BestCandidates: limit=\(limit) must be >= 0")
         self.limit = limit
-        ids.reserveCapacity(limit); scores.reserveCapacity(limit)
+        ids.reserveCapacity(limit)
+        scores.reserveCapacity(limit)
     }
 
     /// Whether (a, sa) ranks below (b, sb).
@@ -25,25 +26,32 @@ struct BestCandidates {
     mutating func offer(_ id: Int32, score: Double) {
         if limit == 0 { return }
         if ids.count < limit {
-            ids.append(id); scores.append(score)
+            ids.append(id)
+            scores.append(score)
             var c = ids.count - 1
             while c > 0 {
                 let p = (c - 1) / 2
                 if !Self.worse(scores[c], ids[c], scores[p], ids[p]) { break }
-                ids.swapAt(c, p); scores.swapAt(c, p); c = p
+                ids.swapAt(c, p)
+                scores.swapAt(c, p)
+                c = p
             }
             return
         }
         if !Self.worse(scores[0], ids[0], score, id) { return }
-        ids[0] = id; scores[0] = score
+        ids[0] = id
+        scores[0] = score
         var p = 0
         while true {
-            let l = 2 * p + 1, r = l + 1
+            let l = 2 * p + 1
+            let r = l + 1
             var w = p
             if l < limit && Self.worse(scores[l], ids[l], scores[w], ids[w]) { w = l }
             if r < limit && Self.worse(scores[r], ids[r], scores[w], ids[w]) { w = r }
             if w == p { break }
-            ids.swapAt(p, w); scores.swapAt(p, w); p = w
+            ids.swapAt(p, w)
+            scores.swapAt(p, w)
+            p = w
         }
     }
 

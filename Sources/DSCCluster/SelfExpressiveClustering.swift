@@ -28,9 +28,14 @@ public struct SelfExpressiveClustering: Sendable {
     /// the coding setting that gives more coefficients per sample.
     public var connectivityHint = "more coefficients per sample connect the graph"
 
-    public init(clusters: Int, normalization: CoefficientNormalization = .l2, spectral: SpectralSettings = SpectralSettings(),
-                seed: UInt64 = 0) {
-        self.clusters = clusters; self.normalization = normalization; self.spectral = spectral; self.seed = seed
+    public init(
+        clusters: Int, normalization: CoefficientNormalization = .l2, spectral: SpectralSettings = SpectralSettings(),
+        seed: UInt64 = 0
+    ) {
+        self.clusters = clusters
+        self.normalization = normalization
+        self.spectral = spectral
+        self.seed = seed
     }
 
     /// The spectral clustering of the affinity these settings describe.
@@ -51,15 +56,18 @@ public struct SelfExpressiveClustering: Sendable {
     /// Throws ``ClusterError`` for a non-square or empty matrix, a non-finite coefficient or bad
     /// settings, and ``EigensolverError`` when the eigensolver fails. `progress` receives the
     /// stages "eigen" and "kmeans".
-    public func fit(coefficients: SparseMatrix, progress: ProgressHandler? = nil) throws -> SelfExpressiveClusteringResult {
+    public func fit(
+        coefficients: SparseMatrix, progress: ProgressHandler? = nil
+    ) throws -> SelfExpressiveClusteringResult {
         if coefficients.rows != coefficients.columns {
             throw ClusterError.notSquare(rows: coefficients.rows, columns: coefficients.columns)
         }
         if coefficients.rows < 1 { throw ClusterError.emptyInput(samples: 0, features: 0) }
         if let p = coefficients.values.firstIndex(where: { !$0.isFinite }) {
             let row = coefficients.indptr.lastIndex { $0 <= p }!
-            throw ClusterError.invalidParameter(name: "coefficients[\(row), \(coefficients.indices[p])]",
-                                                value: "\(coefficients.values[p])", requirement: "finite")
+            throw ClusterError.invalidParameter(
+                name: "coefficients[\(row), \(coefficients.indices[p])]",
+                value: "\(coefficients.values[p])", requirement: "finite")
         }
         try validate(samples: coefficients.rows)
         let coded = SelfExpressiveCoefficients(matrix: coefficients, stats: SelfExpressiveCodingStats())
@@ -68,9 +76,10 @@ public struct SelfExpressiveClustering: Sendable {
 
     /// Steps 1–3 on validated settings; `timings` already holds the coding stage, if any, and
     /// `start` is when the whole fit began (for the "total" stage).
-    func cluster(_ coded: SelfExpressiveCoefficients, timings: StageTimings, warnings: [String],
-                 start: ContinuousClock.Instant, progress: ProgressHandler?) throws -> SelfExpressiveClusteringResult
-    {
+    func cluster(
+        _ coded: SelfExpressiveCoefficients, timings: StageTimings, warnings: [String],
+        start: ContinuousClock.Instant, progress: ProgressHandler?
+    ) throws -> SelfExpressiveClusteringResult {
         var timings = timings
         let w = timings.measure("affinity") { coded.matrix.selfExpressiveAffinity(normalization: normalization) }
         let spectral = try spectralClustering.fit(affinity: w, progress: progress)
@@ -78,7 +87,8 @@ public struct SelfExpressiveClustering: Sendable {
             timings.record(stage.name, seconds: stage.seconds)
         }
         timings.record("total", seconds: StageTimings.seconds(since: start))
-        return SelfExpressiveClusteringResult(coefficients: coded.matrix, spectral: spectral, coding: coded.stats,
-                                              timings: timings, warnings: warnings + spectral.warnings)
+        return SelfExpressiveClusteringResult(
+            coefficients: coded.matrix, spectral: spectral, coding: coded.stats,
+            timings: timings, warnings: warnings + spectral.warnings)
     }
 }

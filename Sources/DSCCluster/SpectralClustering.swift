@@ -40,10 +40,17 @@ public struct SpectralClustering: Sendable {
     /// built the graph which would connect it.
     public var connectivityHint = "try more neighbors or a union graph"
 
-    public init(clusters: Int, neighbors: Int = 10, weighting: KNNWeighting = .cosine, metric: KNNMetric = .cosine,
-                mutual: Bool = false, spectral: SpectralSettings = SpectralSettings(), seed: UInt64 = 0) {
-        self.clusters = clusters; self.neighbors = neighbors; self.weighting = weighting; self.metric = metric
-        self.mutual = mutual; self.spectral = spectral; self.seed = seed
+    public init(
+        clusters: Int, neighbors: Int = 10, weighting: KNNWeighting = .cosine, metric: KNNMetric = .cosine,
+        mutual: Bool = false, spectral: SpectralSettings = SpectralSettings(), seed: UInt64 = 0
+    ) {
+        self.clusters = clusters
+        self.neighbors = neighbors
+        self.weighting = weighting
+        self.metric = metric
+        self.mutual = mutual
+        self.spectral = spectral
+        self.seed = seed
     }
 
     /// The kNN graph builder these settings describe.
@@ -76,7 +83,9 @@ public struct SpectralClustering: Sendable {
     /// Clusters a given symmetric, non-negative affinity `[N, N]` (e.g. `(|C| + |C|ᵀ)/2` of
     /// self-expressive coefficients). Throws as ``fit(_:progress:)``.
     public func fit(affinity: SparseMatrix, progress: ProgressHandler? = nil) throws -> SpectralClusteringResult {
-        if affinity.rows != affinity.columns { throw ClusterError.notSquare(rows: affinity.rows, columns: affinity.columns) }
+        if affinity.rows != affinity.columns {
+            throw ClusterError.notSquare(rows: affinity.rows, columns: affinity.columns)
+        }
         if affinity.rows < 1 { throw ClusterError.emptyInput(samples: 0, features: 0) }
         try validateSettings(samples: affinity.rows)
         let start = ContinuousClock.now
@@ -91,32 +100,39 @@ public struct SpectralClustering: Sendable {
     }
 
     /// Steps 2–4 on a validated affinity.
-    private func cluster(_ w: SparseMatrix, timings: StageTimings, progress: ProgressHandler?) throws
+    private func cluster(
+        _ w: SparseMatrix, timings: StageTimings, progress: ProgressHandler?
+    ) throws
         -> SpectralClusteringResult
     {
         var timings = timings
-        let n = w.rows, k = clusters
+        let n = w.rows
+        let k = clusters
         var warnings: [String] = []
         let (components, component) = w.connectedComponents()
         if components > 1 {
             var sizes = [Int](repeating: 0, count: components)
             for c in component { sizes[c] += 1 }
-            warnings.append("the affinity graph has \(components) connected components (the largest "
-                + "\(sizes.max() ?? 0) samples, the smallest \(sizes.min() ?? 0)); "
-                + "spectral clustering tends to follow them (\(connectivityHint))")
+            warnings.append(
+                "the affinity graph has \(components) connected components (the largest "
+                    + "\(sizes.max() ?? 0) samples, the smallest \(sizes.min() ?? 0)); "
+                    + "spectral clustering tends to follow them (\(connectivityHint))")
         }
         let pairs = try timings.measure("eigen") {
-            try Eigensolver.laplacianEigenpairs(affinity: w,
-                                                count: min(n, k + max(spectral.extraEigenvalues, spectral.layoutEpochs > 0 ? 1 : 0)),
-                                                solver: spectral.eigenSolver, seed: seed, tolerance: spectral.eigenTolerance,
-                                                maxIterations: spectral.eigenMaxIterations, progress: progress)
+            try Eigensolver.laplacianEigenpairs(
+                affinity: w,
+                count: min(n, k + max(spectral.extraEigenvalues, spectral.layoutEpochs > 0 ? 1 : 0)),
+                solver: spectral.eigenSolver, seed: seed, tolerance: spectral.eigenTolerance,
+                maxIterations: spectral.eigenMaxIterations, progress: progress)
         }
         let embedding: [Float]
         if spectral.layoutEpochs > 0 {
             progress?("layout", 0)
             embedding = timings.measure("layout") {
-                let start = GraphLayout.scaledStart(Self.eigenvectorColumns(pairs, from: pairs.count > k ? 1 : 0, count: k))
-                return GraphLayout(epochs: spectral.layoutEpochs, seed: seed).layout(affinity: w, initial: start, dimensions: k)
+                let start = GraphLayout.scaledStart(
+                    Self.eigenvectorColumns(pairs, from: pairs.count > k ? 1 : 0, count: k))
+                return GraphLayout(epochs: spectral.layoutEpochs, seed: seed).layout(
+                    affinity: w, initial: start, dimensions: k)
             }
             progress?("layout", 1)
         } else {
@@ -139,7 +155,8 @@ public struct SpectralClustering: Sendable {
 
     /// Eigenvectors `from..<from+count` as `[n, count]` Float rows, unscaled.
     static func eigenvectorColumns(_ pairs: LaplacianEigenpairs, from first: Int, count k: Int) -> [Float] {
-        let n = pairs.nodes, m = pairs.count
+        let n = pairs.nodes
+        let m = pairs.count
         var out = [Float](repeating: 0, count: n * k)
         for i in 0..<n { for j in 0..<k { out[i * k + j] = Float(pairs.vectors[i * m + first + j]) } }
         return out
@@ -148,7 +165,8 @@ public struct SpectralClustering: Sendable {
     /// The first `columns` eigenvectors as `[n, columns]` Float rows of unit length (zero rows
     /// stay zero).
     static func rowNormalizedEmbedding(_ pairs: LaplacianEigenpairs, columns k: Int) -> [Float] {
-        let n = pairs.nodes, m = pairs.count
+        let n = pairs.nodes
+        let m = pairs.count
         var out = [Float](repeating: 0, count: n * k)
         for i in 0..<n {
             var norm = 0.0

@@ -19,7 +19,9 @@ public struct SpectralSettings: Equatable, Sendable {
     public var eigenMaxIterations: Int = 1000
 
     public init(eigenSolver: EigenSolverKind = .auto, kmeansRestarts: Int = 10, layoutEpochs: Int = 0) {
-        self.eigenSolver = eigenSolver; self.kmeansRestarts = kmeansRestarts; self.layoutEpochs = layoutEpochs
+        self.eigenSolver = eigenSolver
+        self.kmeansRestarts = kmeansRestarts
+        self.layoutEpochs = layoutEpochs
     }
 
     /// Throws ``ClusterError/invalidParameter(name:value:requirement:)`` for a setting out of range.

@@ -29,8 +29,11 @@ public struct StageTimings: Codable, Sendable, Equatable {
 
     /// Adds `seconds` to stage `name`, appending the stage when it is new.
     public mutating func record(_ name: String, seconds: Double) {
-        if let i = stages.firstIndex(where: { $0.name == name }) { stages[i].seconds += seconds }
-        else { stages.append(Stage(name: name, seconds: seconds)) }
+        if let i = stages.firstIndex(where: { $0.name == name }) {
+            stages[i].seconds += seconds
+        } else {
+            stages.append(Stage(name: name, seconds: seconds))
+        }
     }
 
     /// Appends every stage of `other` (adding to stages already present).

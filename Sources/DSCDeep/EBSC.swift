@@ -49,7 +49,8 @@ public struct EBSC {
     }
 
     /// A new, untrained model for `samples` (input standardisation estimated from them).
-    public func makeModel(for samples: any SampleSource, file: String, dataset: String = "features") throws -> EBSCModel {
+    public func makeModel(for samples: any SampleSource, file: String, dataset: String = "features") throws -> EBSCModel
+    {
         guard let kind = SampleKind(sampleShape: samples.sampleShape) else {
             throw EBSCError.unsupportedShape(file: file, dataset: dataset, shape: [samples.count] + samples.sampleShape)
         }
@@ -59,8 +60,9 @@ public struct EBSC {
         config.queueSize = min(config.queueSize, max(16, samples.count - min(config.batchSize, samples.count)))
         try config.validate()
         if samples.count < max(clusters, 2) {
-            throw EBSCError.tooFewSamples(file: file, samples: samples.count, needed: max(clusters, 2),
-                                          reason: "one per cluster")
+            throw EBSCError.tooFewSamples(
+                file: file, samples: samples.count, needed: max(clusters, 2),
+                reason: "one per cluster")
         }
         let model = EBSCModel(config, kind: kind)
         let (shift, scale) = try StandardizedSamples.estimate(samples, images: kind.isImage)
@@ -73,8 +75,10 @@ public struct EBSC {
     ///
     /// - Throws: ``EBSCError`` for samples the model does not fit or bad settings, checkpoint and
     ///   HDF5 errors, ``ClusterError`` from the spectral stage.
-    public func fit(_ samples: any SampleSource, file: String, dataset: String = "features", model given: EBSCModel? = nil,
-                    progress: ProgressHandler? = nil) throws -> EBSCResult {
+    public func fit(
+        _ samples: any SampleSource, file: String, dataset: String = "features", model given: EBSCModel? = nil,
+        progress: ProgressHandler? = nil
+    ) throws -> EBSCResult {
         let start = ContinuousClock.now
         var timings = StageTimings()
         try ClusterError.checkClusters(clusters, samples: samples.count)
@@ -98,7 +102,8 @@ public struct EBSC {
         // Batch statistics of clean samples, re-estimated from scratch (so a model file clusters
         // the same however often it is used).
         _ = try timings.measure("calibrate") {
-            try model.recalibrate(on: model.standardized(samples), batches: configuration.settings(for: model.kind).calibrationBatches)
+            try model.recalibrate(
+                on: model.standardized(samples), batches: configuration.settings(for: model.kind).calibrationBatches)
         }
         let candidates = configuration.settings(for: model.kind).candidates
         let (embeddings, features) = try timings.measure("embed") {
@@ -107,33 +112,43 @@ public struct EBSC {
         // Refinement works on a copy: the model (a file's, or the one just trained) stays as it was.
         let energy = model.energy.copy()
         let refinementLosses = timings.measure("refine") {
-            EnergyRefinement(configuration, kind: model.kind).fit(energy, embeddings: embeddings, count: samples.count, progress: progress)
+            EnergyRefinement(configuration, kind: model.kind).fit(
+                energy, embeddings: embeddings, count: samples.count, progress: progress)
         }
         let codes = Self.codes(of: embeddings, count: samples.count, energy: energy)
         // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).
-        var coding = EnergyCoding(keep: configuration.keep, threshold: energy.currentThreshold,
-                                  scale: 1 / Float(energy.dimensions))
+        var coding = EnergyCoding(
+            keep: configuration.keep, threshold: energy.currentThreshold,
+            scale: 1 / Float(energy.dimensions))
         coding.block = 512
-        let shortlist = Self.shortlist(candidates, embeddings: (embeddings, embeddings), features: features.map { ($0, $0) },
-                                       count: samples.count)
+        let shortlist = Self.shortlist(
+            candidates, embeddings: (embeddings, embeddings), features: features.map { ($0, $0) },
+            count: samples.count)
         let (c, rescued) = timings.measure("coefficients") {
-            coding.coefficients(queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
-                                selfExcluded: true, shortlist: shortlist, progress: progress)
+            coding.coefficients(
+                queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
+                selfExcluded: true, shortlist: shortlist, progress: progress)
         }
-        var sec = SelfExpressiveClustering(clusters: clusters, normalization: normalization, spectral: spectral,
-                                           seed: configuration.seed)
+        var sec = SelfExpressiveClustering(
+            clusters: clusters, normalization: normalization, spectral: spectral,
+            seed: configuration.seed)
         sec.connectivityHint = "try keeping more coefficients per sample"
         let clustered = try sec.fit(coefficients: c, progress: progress)
-        for stage in clustered.timings.stages where stage.name != "total" { timings.record(stage.name, seconds: stage.seconds) }
+        for stage in clustered.timings.stages where stage.name != "total" {
+            timings.record(stage.name, seconds: stage.seconds)
+        }
         timings.record("total", seconds: StageTimings.seconds(since: start))
         var warnings = clustered.warnings
         if rescued > 0 {
-            warnings.insert("\(rescued) of \(samples.count) samples had every coefficient under the learnt threshold " +
-                            "\(energy.currentThreshold); each keeps its strongest one", at: 0)
+            warnings.insert(
+                "\(rescued) of \(samples.count) samples had every coefficient under the learnt threshold "
+                    + "\(energy.currentThreshold); each keeps its strongest one", at: 0)
         }
-        return EBSCResult(model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
-                          history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings, keep: configuration.keep,
-                          candidates: candidates, features: features)
+        return EBSCResult(
+            model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
+            history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings,
+            keep: configuration.keep,
+            candidates: candidates, features: features)
     }
 
     /// Throws ``EBSCError/architectureMismatch`` unless `model` takes samples of this shape.
@@ -142,8 +157,9 @@ public struct EBSC {
             throw EBSCError.unsupportedShape(file: file, dataset: dataset, shape: [samples.count] + samples.sampleShape)
         }
         if kind != model.kind {
-            throw EBSCError.architectureMismatch(file: file, setting: "input (dataset \"\(dataset)\")",
-                                                 stored: model.kind.description, expected: kind.description)
+            throw EBSCError.architectureMismatch(
+                file: file, setting: "input (dataset \"\(dataset)\")",
+                stored: model.kind.description, expected: kind.description)
         }
     }
 
@@ -152,13 +168,18 @@ public struct EBSC {
     /// the encoder's last layer (``Encoder/representations(_:)``), for ``Candidates/featuresAndInput``
     /// each features row followed by the sample as the encoder reads it, both unit rows scaled by
     /// `1/√2`, so that the dot product of two rows is the mean of the two cosines; nil otherwise.
-    static func embeddings(of samples: any SampleSource, model: EBSCModel, candidates: Candidates,
-                           progress: ProgressHandler?) throws -> (z: [Float], features: [Float]?) {
-        let features = candidates.usesFeatures, withInput = candidates == .featuresAndInput
+    static func embeddings(
+        of samples: any SampleSource, model: EBSCModel, candidates: Candidates,
+        progress: ProgressHandler?
+    ) throws -> (z: [Float], features: [Float]?) {
+        let features = candidates.usesFeatures
+        let withInput = candidates == .featuresAndInput
         model.eval()
         let samples = model.standardized(samples)
-        let n = samples.count, size = samples.sampleSize
-        var z = [Float](), f = [Float]()
+        let n = samples.count
+        let size = samples.sampleSize
+        var z = [Float]()
+        var f = [Float]()
         z.reserveCapacity(n * model.embeddingWidth)
         let block = 512
         var start = 0
@@ -189,7 +210,8 @@ public struct EBSC {
     /// Appends `rows` rows `[f_r, x_r / ‖x_r‖] / √2` to `out`, for unit rows `f` `[rows, a]` and
     /// samples `x` `[rows, b]` (a zero sample contributes zeros).
     static func appendJoined(_ f: [Float], _ x: [Float], rows: Int, into out: inout [Float]) {
-        let a = f.count / max(1, rows), b = x.count / max(1, rows)
+        let a = f.count / max(1, rows)
+        let b = x.count / max(1, rows)
         let half = Float(0.5).squareRoot()
         out.reserveCapacity(out.count + rows * (a + b))
         for r in 0..<rows {
@@ -205,8 +227,10 @@ public struct EBSC {
     /// ``embeddings(of:model:candidates:progress:)`` gave for ``Candidates/features`` and
     /// ``Candidates/featuresAndInput`` (each `queries` against `keys`, `count` query rows), nil
     /// (the energies themselves) for ``Candidates/energy``.
-    static func shortlist(_ candidates: Candidates, embeddings: (queries: [Float], keys: [Float]),
-                          features: (queries: [Float], keys: [Float])?, count: Int) -> EnergyCoding.Shortlist? {
+    static func shortlist(
+        _ candidates: Candidates, embeddings: (queries: [Float], keys: [Float]),
+        features: (queries: [Float], keys: [Float])?, count: Int
+    ) -> EnergyCoding.Shortlist? {
         let chosen: (queries: [Float], keys: [Float])
         switch candidates {
         case .energy: return nil
@@ -215,14 +239,20 @@ public struct EBSC {
             guard let features else { preconditionFailure("shortlist: \(candidates) candidates without features") }
             chosen = features
         }
-        return EnergyCoding.Shortlist(queries: chosen.queries, keys: chosen.keys, dimension: chosen.queries.count / max(1, count))
+        return EnergyCoding.Shortlist(
+            queries: chosen.queries, keys: chosen.keys, dimension: chosen.queries.count / max(1, count))
     }
 
     /// The embeddings `z` of `n` samples with their query and key codes `[n, h]`, 4096 at a time.
-    static func codes(of z: [Float], count n: Int, energy: EnergyNetwork) -> (embeddings: [Float], queries: [Float], keys: [Float]) {
-        let d = z.count / max(1, n), h = energy.dimensions
-        var q = [Float](), k = [Float]()
-        q.reserveCapacity(n * h); k.reserveCapacity(n * h)
+    static func codes(
+        of z: [Float], count n: Int, energy: EnergyNetwork
+    ) -> (embeddings: [Float], queries: [Float], keys: [Float]) {
+        let d = z.count / max(1, n)
+        let h = energy.dimensions
+        var q = [Float]()
+        var k = [Float]()
+        q.reserveCapacity(n * h)
+        k.reserveCapacity(n * h)
         energy.eval()
         for start in stride(from: 0, to: n, by: 4096) {
             let rows = min(4096, n - start)
@@ -277,19 +307,24 @@ public struct EBSCResult {
     ///
     /// - Precondition: `values.count == count · sample size`.
     public func predict(_ values: [Float], count: Int) -> [Int] {
-        precondition(values.count == count * model.kind.size,
-                     "predict: \(values.count) values are not \(count) samples of \(model.kind)")
+        precondition(
+            values.count == count * model.kind.size,
+            "predict: \(values.count) values are not \(count) samples of \(model.kind)")
         let samples = ArraySamples(values: values, shape: [count] + model.kind.shape)
         // ArraySamples cannot fail to read, and the model fits its own kind.
         let new = try! EBSC.embeddings(of: samples, model: model, candidates: candidates, progress: nil)
         let codes = EBSC.codes(of: new.z, count: count, energy: energy)
         var coding = EnergyCoding(keep: keep, threshold: energy.currentThreshold, scale: 1 / Float(energy.dimensions))
         coding.keepStrongest = true
-        let shortlist = EBSC.shortlist(candidates, embeddings: (codes.embeddings, embeddings),
-                                       features: new.features.map { ($0, features ?? []) }, count: count)
-        let c = coding.coefficients(queries: codes.queries, keys: keys, dimension: energy.dimensions,
-                                    selfExcluded: false, shortlist: shortlist).matrix
-        let k = clustering.clusters, fitted = labels
+        let shortlist = EBSC.shortlist(
+            candidates, embeddings: (codes.embeddings, embeddings),
+            features: new.features.map { ($0, features ?? []) }, count: count)
+        let c = coding.coefficients(
+            queries: codes.queries, keys: keys, dimension: energy.dimensions,
+            selfExcluded: false, shortlist: shortlist
+        ).matrix
+        let k = clustering.clusters
+        let fitted = labels
         return (0..<count).map { i in
             var votes = [Float](repeating: 0, count: k)
             for p in c.indptr[i]..<c.indptr[i + 1] { votes[fitted[Int(c.indices[p])]] += Swift.abs(c.values[p]) }

@@ -176,8 +176,10 @@ public struct EBSCConfiguration: Equatable, Sendable {
 
     /// The settings that fix the model's tensors, as `name=value` pairs in a fixed order.
     public var architecture: [(String, String)] {
-        var out: [(String, String)] = [("input", input.map(String.init(describing:)) ?? "?"),
-                                       ("raw_features", String(rawFeatures))]
+        var out: [(String, String)] = [
+            ("input", input.map(String.init(describing:)) ?? "?"),
+            ("raw_features", String(rawFeatures)),
+        ]
         if rawFeatures {
             return out + [("queue", String(queueSize)), ("energy_hidden", String(energyHidden))]
         }
@@ -188,8 +190,10 @@ public struct EBSCConfiguration: Equatable, Sendable {
             if case .images = input { out += [("encoder", imageEncoder.rawValue)] }
             out += [("hidden", hiddenDimensions.map(String.init).joined(separator: ","))]
         }
-        out += [("embedding", String(embeddingDimensions)), ("queue", String(queueSize)),
-                ("energy_hidden", String(energyHidden))]
+        out += [
+            ("embedding", String(embeddingDimensions)), ("queue", String(queueSize)),
+            ("energy_hidden", String(energyHidden)),
+        ]
         return out
     }
 
@@ -205,13 +209,19 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// its default reads `auto` while ``input`` is unknown.
     public var training: [(String, String)] {
         let resolved = input.map { settings(for: $0) }
-        return [("objective", objective.rawValue), ("augment", augmentationStrength.rawValue), ("temperature", String(temperature)), ("momentum", String(momentum)),
-         ("lambda", String(lambda)), ("gamma", String(gamma)),
-         ("se_weight", (selfExpressionWeight ?? resolved?.selfExpressionWeight).map { String($0) } ?? "auto"),
-         ("joint", (joint ?? resolved?.joint).map { String($0) } ?? "auto"), ("epochs", String(epochs)), ("batch_size", String(batchSize)),
-         ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
-         ("candidates", (candidates ?? resolved?.candidates)?.rawValue ?? "auto"), ("refine_steps", refineSteps.map(String.init) ?? "auto"),
-         ("calibration_batches", calibrationBatches.map(String.init) ?? "auto"), ("raw_features", String(rawFeatures)), ("seed", String(seed))]
+        return [
+            ("objective", objective.rawValue), ("augment", augmentationStrength.rawValue),
+            ("temperature", String(temperature)), ("momentum", String(momentum)),
+            ("lambda", String(lambda)), ("gamma", String(gamma)),
+            ("se_weight", (selfExpressionWeight ?? resolved?.selfExpressionWeight).map { String($0) } ?? "auto"),
+            ("joint", (joint ?? resolved?.joint).map { String($0) } ?? "auto"), ("epochs", String(epochs)),
+            ("batch_size", String(batchSize)),
+            ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
+            ("candidates", (candidates ?? resolved?.candidates)?.rawValue ?? "auto"),
+            ("refine_steps", refineSteps.map(String.init) ?? "auto"),
+            ("calibration_batches", calibrationBatches.map(String.init) ?? "auto"),
+            ("raw_features", String(rawFeatures)), ("seed", String(seed)),
+        ]
     }
 
     /// Throws ``EBSCError/invalidSetting`` for a setting outside its range.
@@ -219,8 +229,9 @@ public struct EBSCConfiguration: Equatable, Sendable {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ requirement: String) throws {
             if !ok { throw EBSCError.invalidSetting(name: name, value: "\(value)", requirement: requirement) }
         }
-        try check(!hiddenDimensions.isEmpty && hiddenDimensions.allSatisfy { $0 >= 1 }, "hiddenDimensions",
-                  hiddenDimensions, "positive integers")
+        try check(
+            !hiddenDimensions.isEmpty && hiddenDimensions.allSatisfy { $0 >= 1 }, "hiddenDimensions",
+            hiddenDimensions, "positive integers")
         try check(!widths.isEmpty && widths.allSatisfy { $0 >= 1 }, "widths", widths, "positive integers")
         try check(embeddingDimensions >= 2, "embeddingDimensions", embeddingDimensions, "at least 2")
         try check(temperature > 0, "temperature", temperature, "positive")
@@ -238,8 +249,9 @@ public struct EBSCConfiguration: Equatable, Sendable {
         try check(keep >= 1, "keep", keep, "at least 1")
         try check((refineSteps ?? 0) >= 0, "refineSteps", refineSteps ?? 0, "at least 0")
         try check((calibrationBatches ?? 0) >= 0, "calibrationBatches", calibrationBatches ?? 0, "at least 0")
-        try check(ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
-                  "a rank of at least 1 and selected maps at least the rank")
+        try check(
+            ldfrRank >= 1 && ldfrSelected >= ldfrRank, "ldfrRank", "\(ldfrRank)/\(ldfrSelected)",
+            "a rank of at least 1 and selected maps at least the rank")
     }
 
     /// The settings whose default depends on the data, as a run uses them.
@@ -265,10 +277,12 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// for each is in notebooks-md/research-switches.md.
     public static func defaults(for kind: SampleKind) -> DataDependentSettings {
         kind.isImage
-            ? DataDependentSettings(selfExpressionWeight: 0.01, joint: false, candidates: .featuresAndInput,
-                                    refineSteps: 100, calibrationBatches: 50)
-            : DataDependentSettings(selfExpressionWeight: 0.1, joint: true, candidates: .energy,
-                                    refineSteps: 0, calibrationBatches: 0)
+            ? DataDependentSettings(
+                selfExpressionWeight: 0.01, joint: false, candidates: .featuresAndInput,
+                refineSteps: 100, calibrationBatches: 50)
+            : DataDependentSettings(
+                selfExpressionWeight: 0.1, joint: true, candidates: .energy,
+                refineSteps: 0, calibrationBatches: 0)
     }
 
     /// The data-dependent settings for samples of `kind`: each one that is set here, else its

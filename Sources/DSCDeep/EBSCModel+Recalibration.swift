@@ -18,7 +18,8 @@ extension EBSCModel {
     @discardableResult
     public func recalibrate(on samples: any SampleSource, batches: Int, batchSize: Int = 256) throws -> [[Float]] {
         let saved = encoder.namedBuffers().map(\.1.data)
-        let n = samples.count, b = min(batchSize, n)
+        let n = samples.count
+        let b = min(batchSize, n)
         guard batches > 0, b >= 2, !saved.isEmpty else { return saved }
         // Restart every estimate, so that the result depends only on the parameters and the
         // samples (recalibrating twice gives the same buffers).

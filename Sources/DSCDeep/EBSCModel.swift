@@ -26,18 +26,23 @@ public final class Encoder: Module, UnaryLayer {
         switch (kind, configuration.imageEncoder) {
         case (.features, _), (.images, .mlp):
             backbone = nil
-            head = MLP(dimensions: [kind.size] + configuration.hiddenDimensions + [configuration.embeddingDimensions],
-                       activation: .relu, batchNorm: true, seed: seed)
+            head = MLP(
+                dimensions: [kind.size] + configuration.hiddenDimensions + [configuration.embeddingDimensions],
+                activation: .relu, batchNorm: true, seed: seed)
         case (.images(let c, let h, let w), .cnn):
-            let rank = configuration.ldfrRank, selected = configuration.ldfrSelected
-            let net = ResNetBackbone(inputChannels: c, widths: configuration.widths, outputDimensions: nil,
-                                     imageSize: (h, w), seed: seed) { _, mh, mw in
+            let rank = configuration.ldfrRank
+            let selected = configuration.ldfrSelected
+            let net = ResNetBackbone(
+                inputChannels: c, widths: configuration.widths, outputDimensions: nil,
+                imageSize: (h, w), seed: seed
+            ) { _, mh, mw in
                 guard configuration.ldfr, mh * mw >= 4, rank <= min(selected, mh * mw) else { return nil }
                 return LDFR(rank: rank, selected: selected, spatialSize: mh * mw)
             }
             backbone = net
-            head = MLP(dimensions: [net.featureDimensions, net.featureDimensions, configuration.embeddingDimensions],
-                       activation: .relu, batchNorm: true, seed: seed &+ 1)
+            head = MLP(
+                dimensions: [net.featureDimensions, net.featureDimensions, configuration.embeddingDimensions],
+                activation: .relu, batchNorm: true, seed: seed &+ 1)
         }
         super.init()
     }
@@ -144,7 +149,9 @@ public final class EnergyNetwork: Module {
 
     /// The self-expression loss `γ/2 · mean‖z − C D‖² + mean(λ‖C_i‖₁ + (1 − λ)/2 ‖C_i‖²)` of `z`
     /// `[B, d]` against `dictionary` `[M, d]`, and the coefficients `C` behind it.
-    public func selfExpressionLoss(_ z: Tensor, dictionary: Tensor, mask: Tensor?, gamma: Float, lambda: Float)
+    public func selfExpressionLoss(
+        _ z: Tensor, dictionary: Tensor, mask: Tensor?, gamma: Float, lambda: Float
+    )
         -> (loss: Tensor, coefficients: Tensor)
     {
         let c = coefficients(z, dictionary: dictionary, mask: mask)
@@ -193,8 +200,10 @@ public final class EBSCModel: Module {
     }
 
     public override func ownBuffers() -> [(String, Tensor)] {
-        [("queue", queue), ("queueIndex", queueIndex), ("queuePointer", queuePointer),
-         ("standardization", standardization)]
+        [
+            ("queue", queue), ("queueIndex", queueIndex), ("queuePointer", queuePointer),
+            ("standardization", standardization),
+        ]
     }
 
     public override func children() -> [(String, Module)] {
@@ -222,7 +231,8 @@ public final class EBSCModel: Module {
 
     /// Writes `keys` `[B, d]` (normalised) of samples `indices` into the queue, oldest first out.
     public func enqueue(_ keys: Tensor, indices: [Int]) {
-        let m = configuration.queueSize, d = embeddingWidth
+        let m = configuration.queueSize
+        let d = embeddingWidth
         var pointer = Int(queuePointer.data[0])
         let values = keys.data
         queue.data.withUnsafeMutableBufferPointer { q in

@@ -82,18 +82,23 @@ public final class EBSCTrainer {
         let c = configuration
         let augmentation = c.augmentation()
         let raw = c.rawFeatures
-        loader = DataLoader(samples, batchSize: min(c.batchSize, samples.count), shuffle: true, dropLast: true,
-                            seed: c.seed, prefetch: 2) { batch, generator in
+        loader = DataLoader(
+            samples, batchSize: min(c.batchSize, samples.count), shuffle: true, dropLast: true,
+            seed: c.seed, prefetch: 2
+        ) { batch, generator in
             var b = batch
             if !raw {
-                b.views = [augmentation.applied(to: batch.inputs, generator: &generator),
-                           augmentation.applied(to: batch.inputs, generator: &generator)]
+                b.views = [
+                    augmentation.applied(to: batch.inputs, generator: &generator),
+                    augmentation.applied(to: batch.inputs, generator: &generator),
+                ]
             }
             return b
         }
         optimizer = AdamW(learningRate: c.learningRate, weightDecay: c.weightDecay)
         let warmup = max(1, min(c.warmupSteps, totalSteps / 10))
-        optimizer.schedule = .warmupCosine(peak: c.learningRate, warmupSteps: warmup, totalSteps: max(warmup + 1, totalSteps))
+        optimizer.schedule = .warmupCosine(
+            peak: c.learningRate, warmupSteps: warmup, totalSteps: max(warmup + 1, totalSteps))
     }
 
     /// Steps in the whole run: `epochs` per phase, two phases without joint training.
@@ -129,8 +134,9 @@ public final class EBSCTrainer {
     /// Saves model, optimizer and step to ``checkpointPath`` (atomically).
     public func saveCheckpoint() throws {
         guard let checkpointPath else { return }
-        try Checkpoint.save(model, optimizer: optimizer, to: checkpointPath, configuration: checkpointConfiguration,
-                            step: step, epoch: step / max(1, loader.batchesPerEpoch))
+        try Checkpoint.save(
+            model, optimizer: optimizer, to: checkpointPath, configuration: checkpointConfiguration,
+            step: step, epoch: step / max(1, loader.batchesPerEpoch))
     }
 
     /// Trains from ``step`` to ``totalSteps``, or only up to `stopStep` (as if interrupted there;
@@ -138,16 +144,21 @@ public final class EBSCTrainer {
     public func train(stoppingAt stopStep: Int? = nil) throws {
         let perEpoch = loader.batchesPerEpoch
         let endStep = min(totalSteps, stopStep ?? totalSteps)
-        let start = Date(), resumedAt = step
+        let start = Date()
+        let resumedAt = step
         var lastSave = Date()
         if step == 0 { model.updateKeyEncoder(momentum: 0) }
         model.train()
         while step < endStep {
-            let e = step / perEpoch, first = step % perEpoch
-            let phase: Phase = configuration.rawFeatures ? .energyOnly
+            let e = step / perEpoch
+            let first = step % perEpoch
+            let phase: Phase =
+                configuration.rawFeatures
+                ? .energyOnly
                 : joint ? .joint : (e < configuration.epochs ? .contrastiveOnly : .energyOnly)
             let epochStart = Date()
-            var sums = (loss: 0.0, con: 0.0, se: 0.0, nnz: 0.0), count = 0
+            var sums = (loss: 0.0, con: 0.0, se: 0.0, nnz: 0.0)
+            var count = 0
             // A whole epoch is loaded ahead on the loader's thread; a resumed partial one here.
             let epochBatches = first == 0 ? loader.epoch(e) : nil
             let order = first == 0 ? [] : loader.order(epoch: e)
@@ -160,28 +171,38 @@ public final class EBSCTrainer {
                     batch = try loader.batch(k, of: order, epoch: e)
                 }
                 let r = trainStep(batch, phase: phase)
-                step += 1; count += 1
-                sums.loss += r.loss; sums.con += r.contrastive; sums.se += r.selfExpression; sums.nnz += r.nonzeros
-                progress?(TrainingProgress(epoch: e, step: step, totalSteps: totalSteps,
-                                           totalEpochs: totalSteps / max(1, perEpoch), loss: sums.loss / Double(count),
-                                           contrastiveLoss: sums.con / Double(count),
-                                           selfExpressionLoss: sums.se / Double(count),
-                                           threshold: model.energy.currentThreshold,
-                                           seconds: Date().timeIntervalSince(start), resumedAt: resumedAt,
-                                           phase: phase.name))
+                step += 1
+                count += 1
+                sums.loss += r.loss
+                sums.con += r.contrastive
+                sums.se += r.selfExpression
+                sums.nnz += r.nonzeros
+                progress?(
+                    TrainingProgress(
+                        epoch: e, step: step, totalSteps: totalSteps,
+                        totalEpochs: totalSteps / max(1, perEpoch), loss: sums.loss / Double(count),
+                        contrastiveLoss: sums.con / Double(count),
+                        selfExpressionLoss: sums.se / Double(count),
+                        threshold: model.energy.currentThreshold,
+                        seconds: Date().timeIntervalSince(start), resumedAt: resumedAt,
+                        phase: phase.name))
                 if checkpointPath != nil && Date().timeIntervalSince(lastSave) >= checkpointInterval {
-                    try saveCheckpoint(); lastSave = Date()
+                    try saveCheckpoint()
+                    lastSave = Date()
                 }
             }
-            if step < (e + 1) * perEpoch { break }   // stopped within the epoch
+            if step < (e + 1) * perEpoch { break }  // stopped within the epoch
             try epochBatches?.check()
-            history.append(EpochRecord(epoch: e, loss: sums.loss / Double(max(1, count)),
-                                       contrastiveLoss: sums.con / Double(max(1, count)),
-                                       selfExpressionLoss: sums.se / Double(max(1, count)),
-                                       nonzeros: sums.nnz / Double(max(1, count)),
-                                       threshold: model.energy.currentThreshold,
-                                       seconds: Date().timeIntervalSince(epochStart)))
-            try saveCheckpoint(); lastSave = Date()
+            history.append(
+                EpochRecord(
+                    epoch: e, loss: sums.loss / Double(max(1, count)),
+                    contrastiveLoss: sums.con / Double(max(1, count)),
+                    selfExpressionLoss: sums.se / Double(max(1, count)),
+                    nonzeros: sums.nnz / Double(max(1, count)),
+                    threshold: model.energy.currentThreshold,
+                    seconds: Date().timeIntervalSince(epochStart)))
+            try saveCheckpoint()
+            lastSave = Date()
         }
         model.eval()
     }
@@ -206,7 +227,8 @@ public final class EBSCTrainer {
         let c = configuration
         let raw = c.rawFeatures
         let jointWeight = c.settings(for: model.kind).selfExpressionWeight
-        let x1 = raw ? batch.inputs : batch.views[0], x2 = raw ? batch.inputs : batch.views[1]
+        let x1 = raw ? batch.inputs : batch.views[0]
+        let x2 = raw ? batch.inputs : batch.views[1]
         // The embedding that codes (with gradient only when the encoder learns from L_se too).
         let z: Tensor
         if phase == .energyOnly {
@@ -230,20 +252,24 @@ public final class EBSCTrainer {
             case .simclr:
                 lc = Loss.ntXent(z, z2 ?? model.encoder(x2), temperature: c.temperature)
             default:
-                let negatives = filled == 0 ? keys
+                let negatives =
+                    filled == 0
+                    ? keys
                     : (filled < c.queueSize ? model.queue.sliced(axis: 0, 0..<filled) : model.queue).detached()
                 lc = Loss.infoNCE(query: z, key: keys, queue: negatives, temperature: c.temperature)
             }
             contrastive = Double(lc.item())
             total = lc
         }
-        var selfExpression = 0.0, nonzeros = 0.0
+        var selfExpression = 0.0
+        var nonzeros = 0.0
         if phase != .contrastiveOnly && filled > 0 {
             let zq = phase == .joint ? z : z.detached()
             let dictionary = model.queue.detached()
-            let (ls, coefficients) = model.energy.selfExpressionLoss(zq, dictionary: dictionary,
-                                                                     mask: model.dictionaryMask(for: batch.indices),
-                                                                     gamma: c.gamma, lambda: c.lambda)
+            let (ls, coefficients) = model.energy.selfExpressionLoss(
+                zq, dictionary: dictionary,
+                mask: model.dictionaryMask(for: batch.indices),
+                gamma: c.gamma, lambda: c.lambda)
             selfExpression = Double(ls.item())
             nonzeros = Double(coefficients.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }) / Double(batch.count)
             let weighted = phase == .joint && c.objective != .none ? ls * jointWeight : ls
@@ -257,7 +283,8 @@ public final class EBSCTrainer {
         }
         if !raw { model.updateKeyEncoder(momentum: c.momentum) }
         model.enqueue(raw ? z.detached() : keys, indices: batch.indices)
-        return StepLosses(loss: contrastive + (phase == .joint ? Double(jointWeight) : 1) * selfExpression,
-                          contrastive: contrastive, selfExpression: selfExpression, nonzeros: nonzeros)
+        return StepLosses(
+            loss: contrastive + (phase == .joint ? Double(jointWeight) : 1) * selfExpression,
+            contrastive: contrastive, selfExpression: selfExpression, nonzeros: nonzeros)
     }
 }

@@ -40,11 +40,14 @@ public struct EnergyRefinement {
     /// Trains `energy` in place on the `n` embeddings `z` (`[n, d]` row-major); returns the loss of
     /// every step. Fewer than 4 samples: nothing to do. `progress` gets the stage "refine".
     @discardableResult
-    public func fit(_ energy: EnergyNetwork, embeddings z: [Float], count n: Int,
-                    progress: ProgressHandler? = nil) -> [Double] {
+    public func fit(
+        _ energy: EnergyNetwork, embeddings z: [Float], count n: Int,
+        progress: ProgressHandler? = nil
+    ) -> [Double] {
         guard steps > 0, n >= 4 else { return [] }
         let d = z.count / n
-        let b = min(batchSize, n / 2), m = min(dictionarySize, n - b)
+        let b = min(batchSize, n / 2)
+        let m = min(dictionarySize, n - b)
         let optimizer = AdamW(learningRate: learningRate, weightDecay: weightDecay)
         let warmup = max(1, min(100, steps / 10))
         optimizer.schedule = .warmupCosine(peak: learningRate, warmupSteps: warmup, totalSteps: max(warmup + 1, steps))
@@ -57,8 +60,10 @@ public struct EnergyRefinement {
         for _ in 0..<steps {
             // A partial Fisher–Yates shuffle draws b + m distinct samples.
             for i in 0..<(b + m) { order.swapAt(i, Int.random(in: i..<n, using: &generator)) }
-            let batch = all.gathered(rows: Array(order[0..<b])), dictionary = all.gathered(rows: Array(order[b..<(b + m)]))
-            let (loss, _) = energy.selfExpressionLoss(batch, dictionary: dictionary, mask: nil, gamma: gamma, lambda: lambda)
+            let batch = all.gathered(rows: Array(order[0..<b]))
+            let dictionary = all.gathered(rows: Array(order[b..<(b + m)]))
+            let (loss, _) = energy.selfExpressionLoss(
+                batch, dictionary: dictionary, mask: nil, gamma: gamma, lambda: lambda)
             losses.append(Double(loss.item()))
             energy.zeroGrad()
             loss.backward()

@@ -7,14 +7,18 @@ extension H5File {
             var names: [String] = []
             var index: hsize_t = 0
             while true {
-                let length = H5Aget_name_by_idx(handle, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0,
-                                                dsc_h5p_default())
+                let length = H5Aget_name_by_idx(
+                    handle, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0,
+                    dsc_h5p_default())
                 guard length >= 0 else { break }
                 var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-                _ = H5Aget_name_by_idx(handle, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
-                                       dsc_h5p_default())
-                names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) },
-                                    as: UTF8.self))
+                _ = H5Aget_name_by_idx(
+                    handle, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
+                    dsc_h5p_default())
+                names.append(
+                    String(
+                        decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) },
+                        as: UTF8.self))
                 index += 1
             }
             return names
@@ -127,8 +131,10 @@ extension H5File {
         }
     }
 
-    private func create(_ handle: hid_t, _ name: String, type: hid_t, shape: [Int], data: UnsafeRawPointer,
-                        _ failure: (String) -> HDF5Error) throws {
+    private func create(
+        _ handle: hid_t, _ name: String, type: hid_t, shape: [Int], data: UnsafeRawPointer,
+        _ failure: (String) -> HDF5Error
+    ) throws {
         let space = h5CreateSpace(shape)
         guard space >= 0 else { throw failure("invalid shape \(shapeText(shape))") }
         defer { _ = H5Sclose(space) }

@@ -29,8 +29,9 @@ extension H5File {
             defer { _ = H5Sclose(space) }
             let shape = h5Shape(space)
             precondition(!shape.isEmpty, "readRows: dataset \"\(name)\" in \(path) is a scalar")
-            precondition(rows.lowerBound >= 0 && rows.upperBound <= shape[0],
-                         "readRows: rows \(rows) outside 0..<\(shape[0]) of \"\(name)\" in \(path)")
+            precondition(
+                rows.lowerBound >= 0 && rows.upperBound <= shape[0],
+                "readRows: rows \(rows) outside 0..<\(shape[0]) of \"\(name)\" in \(path)")
             guard !rows.isEmpty else { return }
             let rowSize = shape.dropFirst().reduce(1, *)
             guard rowSize > 0 else { return }
@@ -56,8 +57,10 @@ extension H5File {
     ///
     /// - Throws: `.writeFailed(path: displayPath, …)` when the name is taken, a parent is not a
     ///   group, or HDF5 fails to write.
-    func createDataset(_ name: String, shape: [Int], native: H5Native, data: UnsafeRawPointer?,
-                       displayPath: String) throws {
+    func createDataset(
+        _ name: String, shape: [Int], native: H5Native, data: UnsafeRawPointer?,
+        displayPath: String
+    ) throws {
         try withID { file in
             let relative = H5File.relativeName(name)
             func failure(_ reason: String) -> HDF5Error {
@@ -72,8 +75,9 @@ extension H5File {
             guard linkPlist >= 0 else { throw failure("HDF5 error") }
             defer { _ = H5Pclose(linkPlist) }
             _ = H5Pset_create_intermediate_group(linkPlist, 1)
-            let dataset = H5Dcreate2(file, relative, native.id, space, linkPlist, dsc_h5p_default(),
-                                     dsc_h5p_default())
+            let dataset = H5Dcreate2(
+                file, relative, native.id, space, linkPlist, dsc_h5p_default(),
+                dsc_h5p_default())
             guard dataset >= 0 else { throw failure(H5.lastErrorDescription() ?? "HDF5 could not create it") }
             defer { _ = H5Dclose(dataset) }
             guard shape.reduce(1, *) > 0, let data else { return }
@@ -96,16 +100,20 @@ extension H5File {
                 throw HDF5Error.writeFailed(path: displayPath, object: name, reason: "a dataset of that name exists")
             }
             if let blocker = datasetOnPath(to: relative) {
-                throw HDF5Error.writeFailed(path: displayPath, object: name, reason: "\"\(blocker)\" is a dataset, not a group")
+                throw HDF5Error.writeFailed(
+                    path: displayPath, object: name, reason: "\"\(blocker)\" is a dataset, not a group")
             }
             let linkPlist = H5Pcreate(dsc_h5p_link_create())
-            guard linkPlist >= 0 else { throw HDF5Error.writeFailed(path: displayPath, object: name, reason: "HDF5 error") }
+            guard linkPlist >= 0 else {
+                throw HDF5Error.writeFailed(path: displayPath, object: name, reason: "HDF5 error")
+            }
             defer { _ = H5Pclose(linkPlist) }
             _ = H5Pset_create_intermediate_group(linkPlist, 1)
             let group = H5Gcreate2(file, relative, linkPlist, dsc_h5p_default(), dsc_h5p_default())
             guard group >= 0 else {
-                throw HDF5Error.writeFailed(path: displayPath, object: name,
-                                            reason: H5.lastErrorDescription() ?? "HDF5 could not create it")
+                throw HDF5Error.writeFailed(
+                    path: displayPath, object: name,
+                    reason: H5.lastErrorDescription() ?? "HDF5 could not create it")
             }
             _ = H5Gclose(group)
         }

@@ -61,8 +61,9 @@ final class H5File: @unchecked Sendable {
             let status = H5Fclose(id)
             id = -1
             if status < 0 {
-                throw HDF5Error.writeFailed(path: displayPath, object: "/",
-                                            reason: H5.lastErrorDescription() ?? "HDF5 could not close the file")
+                throw HDF5Error.writeFailed(
+                    path: displayPath, object: "/",
+                    reason: H5.lastErrorDescription() ?? "HDF5 could not close the file")
             }
         }
     }
@@ -152,8 +153,10 @@ final class H5File: @unchecked Sendable {
         }
     }
 
-    private func collectDatasets(in file: hid_t, group: String, prefix: String, depth: Int,
-                                 into names: inout [String]) {
+    private func collectDatasets(
+        in file: hid_t, group: String, prefix: String, depth: Int,
+        into names: inout [String]
+    ) {
         guard depth < 32 else { return }
         let groupID = H5Gopen2(file, group, dsc_h5p_default())
         guard groupID >= 0 else { return }
@@ -161,12 +164,14 @@ final class H5File: @unchecked Sendable {
         var info = H5G_info_t()
         guard H5Gget_info(groupID, &info) >= 0 else { return }
         for index in 0..<info.nlinks {
-            let length = H5Lget_name_by_idx(groupID, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0,
-                                             dsc_h5p_default())
+            let length = H5Lget_name_by_idx(
+                groupID, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0,
+                dsc_h5p_default())
             guard length > 0 else { continue }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            _ = H5Lget_name_by_idx(groupID, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
-                                   dsc_h5p_default())
+            _ = H5Lget_name_by_idx(
+                groupID, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
+                dsc_h5p_default())
             let name = String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard dsc_h5l_is_hard(groupID, name) == 1 else { continue }
             let object = H5Oopen(groupID, name, dsc_h5p_default())

@@ -60,7 +60,8 @@ enum H5 {
         guard let text = box.text else { return nil }
         // File-system failures carry the system's message: "…, error message = 'No space left on device', …".
         if let start = text.range(of: "error message = '"),
-           let end = text[start.upperBound...].firstIndex(of: "'") {
+            let end = text[start.upperBound...].firstIndex(of: "'")
+        {
             return String(text[start.upperBound..<end])
         }
         return text

@@ -18,8 +18,11 @@ extension HDF5Reader {
         guard count > 0 else { return (shape, []) }
         let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
             try file.withDataset(name) { dataset in
-                guard H5Dread(dataset, H5Native.float32.id, dsc_h5s_all(), dsc_h5s_all(), dsc_h5p_default(),
-                              buffer.baseAddress!) >= 0 else {
+                guard
+                    H5Dread(
+                        dataset, H5Native.float32.id, dsc_h5s_all(), dsc_h5s_all(), dsc_h5p_default(),
+                        buffer.baseAddress!) >= 0
+                else {
                     throw HDF5Error.readFailed(file: path, dataset: name)
                 }
             }

@@ -31,11 +31,15 @@ extension HDF5Reader {
         guard count > 0 else { return [] }
         if type.isInteger {
             var stored = [Int64](repeating: 0, count: count)
-            try stored.withUnsafeMutableBytes { try file.readRows(name, rows: 0..<count, as: .int64, into: $0.baseAddress!) }
+            try stored.withUnsafeMutableBytes {
+                try file.readRows(name, rows: 0..<count, as: .int64, into: $0.baseAddress!)
+            }
             return stored.map { Int($0) }
         }
         var stored = [Double](repeating: 0, count: count)
-        try stored.withUnsafeMutableBytes { try file.readRows(name, rows: 0..<count, as: .float64, into: $0.baseAddress!) }
+        try stored.withUnsafeMutableBytes {
+            try file.readRows(name, rows: 0..<count, as: .float64, into: $0.baseAddress!)
+        }
         var labels = [Int](repeating: 0, count: count)
         for (index, value) in stored.enumerated() {
             guard let label = Int(exactly: value) else {

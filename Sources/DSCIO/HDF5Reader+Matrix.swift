@@ -14,9 +14,13 @@ public struct HDF5Matrix: Equatable, Sendable {
     public var values: [Float]
 
     public init(rows: Int, columns: Int, shape: [Int], values: [Float]) {
-        precondition(values.count == rows * columns,
-                     "HDF5Matrix: values.count=\(values.count) != rows*columns=\(rows * columns)")
-        self.rows = rows; self.columns = columns; self.shape = shape; self.values = values
+        precondition(
+            values.count == rows * columns,
+            "HDF5Matrix: values.count=\(values.count) != rows*columns=\(rows * columns)")
+        self.rows = rows
+        self.columns = columns
+        self.shape = shape
+        self.values = values
     }
 }
 
@@ -39,8 +43,9 @@ extension H5File {
             throw HDF5Error.wrongType(file: path, dataset: name, type: type.description, expected: "float or integer")
         }
         guard (2...4).contains(shape.count) else {
-            throw HDF5Error.wrongRank(file: path, dataset: name, rank: shape.count,
-                                      expected: "2 ([N, D]), 3 ([N, H, W]) or 4 ([N, C, H, W])")
+            throw HDF5Error.wrongRank(
+                file: path, dataset: name, rank: shape.count,
+                expected: "2 ([N, D]), 3 ([N, H, W]) or 4 ([N, C, H, W])")
         }
         let layout = MatrixLayout(shape: shape, type: type)
         guard layout.rows > 0 else { throw HDF5Error.noRows(file: path, dataset: name) }
@@ -80,9 +85,11 @@ extension HDF5Reader {
             initialised = count
         }
         if checkFinite && layout.type != .float64,
-           let index = values.withUnsafeBufferPointer({ firstNonFinite($0.baseAddress!, count: count) }) {
-            throw HDF5Error.nonFinite(file: path, dataset: name, row: index / layout.columns,
-                                      column: index % layout.columns, value: Double(values[index]))
+            let index = values.withUnsafeBufferPointer({ firstNonFinite($0.baseAddress!, count: count) })
+        {
+            throw HDF5Error.nonFinite(
+                file: path, dataset: name, row: index / layout.columns,
+                column: index % layout.columns, value: Double(values[index]))
         }
         return HDF5Matrix(rows: layout.rows, columns: layout.columns, shape: layout.shape, values: values)
     }
@@ -96,8 +103,9 @@ extension HDF5Reader {
     /// - Throws: the errors of `matrixShape`, `.readFailed`.
     public func readRows(_ name: String, range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
         let layout = try file.matrixLayout(name)
-        precondition(range.lowerBound >= 0 && range.upperBound <= layout.rows,
-                     "readRows: range \(range) outside 0..<\(layout.rows) of \"\(name)\" in \(path)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= layout.rows,
+            "readRows: range \(range) outside 0..<\(layout.rows) of \"\(name)\" in \(path)")
         try file.readRows(name, rows: range, as: .float32, into: buffer)
     }
 

@@ -22,8 +22,9 @@ extension H5File {
                     return firstNonFinite(buffer.baseAddress!, count: (end - start) * columns)
                 }
                 if let bad {
-                    throw HDF5Error.nonFinite(file: path, dataset: name, row: start + bad / columns,
-                                              column: bad % columns, value: block[bad])
+                    throw HDF5Error.nonFinite(
+                        file: path, dataset: name, row: start + bad / columns,
+                        column: bad % columns, value: block[bad])
                 }
                 start = end
             }
@@ -36,8 +37,9 @@ extension H5File {
                     return firstNonFinite(buffer.baseAddress!, count: (end - start) * columns)
                 }
                 if let bad {
-                    throw HDF5Error.nonFinite(file: path, dataset: name, row: start + bad / columns,
-                                              column: bad % columns, value: Double(block[bad]))
+                    throw HDF5Error.nonFinite(
+                        file: path, dataset: name, row: start + bad / columns,
+                        column: bad % columns, value: Double(block[bad]))
                 }
                 start = end
             }

@@ -43,8 +43,9 @@ public struct HDF5RowSource: Sendable {
     /// Precondition: `range` lies within `0..<rowCount`. An empty range reads nothing.
     /// - Throws: `HDF5Error.readFailed` if the file is damaged.
     public func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rowCount,
-                     "HDF5RowSource.readRows: range \(range) outside 0..<\(rowCount) of \"\(dataset)\" in \(path)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= rowCount,
+            "HDF5RowSource.readRows: range \(range) outside 0..<\(rowCount) of \"\(dataset)\" in \(path)")
         try file.readRows(dataset, rows: range, as: .float32, into: buffer)
     }
 

@@ -41,7 +41,8 @@ public final class HDF5Writer {
         guard manager.isWritableFile(atPath: directory) else {
             throw HDF5Error.cannotCreate(path: path, reason: "directory \(directory) is not writable")
         }
-        let name = ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(H5.nextTemporaryNumber())"
+        let name =
+            ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(H5.nextTemporaryNumber())"
         self.path = path
         self.temporaryPath = url.deletingLastPathComponent().appendingPathComponent(name).path
         self.file = try H5File.create(temporaryPath, displayPath: path)
@@ -172,11 +173,14 @@ public final class HDF5Writer {
 
     // MARK: Private
 
-    private func write(bytes: UnsafeRawBufferPointer, count: Int, shape: [Int]?, native: H5Native,
-                       _ name: String) throws {
+    private func write(
+        bytes: UnsafeRawBufferPointer, count: Int, shape: [Int]?, native: H5Native,
+        _ name: String
+    ) throws {
         let shape = shape ?? [count]
-        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == count,
-                     "HDF5Writer.write(\"\(name)\"): shape \(shapeText(shape)) does not hold \(count) values")
+        precondition(
+            shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == count,
+            "HDF5Writer.write(\"\(name)\"): shape \(shapeText(shape)) does not hold \(count) values")
         try guarded { file in
             try file.createDataset(name, shape: shape, native: native, data: bytes.baseAddress, displayPath: path)
         }

@@ -17,8 +17,10 @@ extension Metrics {
     /// Symmetric. Cost dominated by `expectedMutualInformation`.
     ///
     /// - Precondition: `truth.count == predicted.count`.
-    public static func adjustedMutualInformation(truth: [Int], predicted: [Int],
-                                                 averaging: Averaging = .arithmetic) -> Double {
+    public static func adjustedMutualInformation(
+        truth: [Int], predicted: [Int],
+        averaging: Averaging = .arithmetic
+    ) -> Double {
         adjustedMutualInformation(
             table("adjustedMutualInformation", truth: truth, predicted: predicted),
             averaging: averaging)
@@ -26,15 +28,18 @@ extension Metrics {
 
     /// AMI of the labelings summarised by `table`; see
     /// `adjustedMutualInformation(truth:predicted:averaging:)`.
-    public static func adjustedMutualInformation(_ table: ContingencyTable,
-                                                 averaging: Averaging = .arithmetic) -> Double {
+    public static func adjustedMutualInformation(
+        _ table: ContingencyTable,
+        averaging: Averaging = .arithmetic
+    ) -> Double {
         let (rows, columns) = (table.classCount, table.clusterCount)
         if rows == columns && rows <= 1 { return 1 }
         if rows == 1 || columns == 1 { return 0 }
         let mi = mutualInformation(table)
         let emi = expectedMutualInformation(table)
-        let normaliser = averaging.average(entropy(counts: table.classSizes),
-                                           entropy(counts: table.clusterSizes))
+        let normaliser = averaging.average(
+            entropy(counts: table.classSizes),
+            entropy(counts: table.clusterSizes))
         let eps = Double.ulpOfOne
         var denominator = normaliser - emi
         denominator = denominator < 0 ? Swift.min(denominator, -eps) : Swift.max(denominator, eps)
@@ -61,7 +66,8 @@ extension Metrics {
         guard rows > 1, columns > 1 else { return 0 }
         let total = table.sampleCount
         let n = Double(total)
-        let a = table.classSizes, b = table.clusterSizes
+        let a = table.classSizes
+        let b = table.clusterSizes
         // logFactorial[k] = lgamma(k + 1) = log(k!), for k = 0...N.
         let logFactorial: [Double] = (0...total).map { k in
             let value: Double = lgamma(Double(k) + 1)
@@ -72,7 +78,8 @@ extension Metrics {
         let share = (0...largest).map { Double($0) / n }
         let logNTimes = (0...largest).map { log(n) + log(Double(Swift.max($0, 1))) }
         let logFactorialPlusN = (0...largest).map { logFactorial[$0] + logFactorial[total] }
-        let logA = a.map { log(Double($0)) }, logB = b.map { log(Double($0)) }
+        let logA = a.map { log(Double($0)) }
+        let logB = b.map { log(Double($0)) }
 
         var emi = 0.0
         for i in 0..<rows {

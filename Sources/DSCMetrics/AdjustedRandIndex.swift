@@ -24,8 +24,10 @@ extension Metrics {
     public static func adjustedRandIndex(_ table: ContingencyTable) -> Double {
         let pairs = PairConfusion(table)
         if pairs.falseNegatives == 0 && pairs.falsePositives == 0 { return 1 }
-        let (tp, fp, fn, tn) = (pairs.truePositives, pairs.falsePositives,
-                                pairs.falseNegatives, pairs.trueNegatives)
+        let (tp, fp, fn, tn) = (
+            pairs.truePositives, pairs.falsePositives,
+            pairs.falseNegatives, pairs.trueNegatives
+        )
         let numerator = WideProduct(tp, tn).minus(WideProduct(fn, fp))
         let denominator = WideProduct(tp + fn, fn + tn).plus(WideProduct(tp + fp, fp + tn))
         return 2.0 * numerator / denominator
@@ -41,7 +43,9 @@ struct PairConfusion: Equatable {
     let trueNegatives: Int
 
     init(_ table: ContingencyTable) {
-        var sumSquares = 0, rowWeighted = 0, columnWeighted = 0
+        var sumSquares = 0
+        var rowWeighted = 0
+        var columnWeighted = 0
         for i in 0..<table.classCount {
             for j in 0..<table.clusterCount {
                 let count = table[i, j]
@@ -76,7 +80,9 @@ struct WideProduct {
     }
 
     private init(high: UInt, low: UInt, negative: Bool) {
-        self.high = high; self.low = low; self.negative = negative
+        self.high = high
+        self.low = low
+        self.negative = negative
     }
 
     /// `self + other` for non-negative operands (no overflow below 2¹²⁷).

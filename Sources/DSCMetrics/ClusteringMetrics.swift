@@ -18,12 +18,18 @@ public struct ClusteringMetrics: Codable, Equatable, Sendable {
     public var ami: Double
 
     enum CodingKeys: String, CodingKey {
-        case acc, nmi, nmiGeometric = "nmi_geometric", ari, ami
+        case acc, nmi
+        case nmiGeometric = "nmi_geometric"
+        case ari, ami
     }
 
     /// Stores the given values as they are.
     public init(acc: Double, nmi: Double, nmiGeometric: Double, ari: Double, ami: Double) {
-        self.acc = acc; self.nmi = nmi; self.nmiGeometric = nmiGeometric; self.ari = ari; self.ami = ami
+        self.acc = acc
+        self.nmi = nmi
+        self.nmiGeometric = nmiGeometric
+        self.ari = ari
+        self.ami = ami
     }
 
     /// Scores `predicted` against `truth`, building the contingency table once.
@@ -36,10 +42,11 @@ public struct ClusteringMetrics: Codable, Equatable, Sendable {
     /// Scores the labelings summarised by `table`. Cost dominated by AMI's expected mutual
     /// information (see `Metrics.expectedMutualInformation`).
     public init(_ table: ContingencyTable) {
-        self.init(acc: Metrics.accuracy(table),
-                  nmi: Metrics.normalizedMutualInformation(table, averaging: .arithmetic),
-                  nmiGeometric: Metrics.normalizedMutualInformation(table, averaging: .geometric),
-                  ari: Metrics.adjustedRandIndex(table),
-                  ami: Metrics.adjustedMutualInformation(table, averaging: .arithmetic))
+        self.init(
+            acc: Metrics.accuracy(table),
+            nmi: Metrics.normalizedMutualInformation(table, averaging: .arithmetic),
+            nmiGeometric: Metrics.normalizedMutualInformation(table, averaging: .geometric),
+            ari: Metrics.adjustedRandIndex(table),
+            ami: Metrics.adjustedMutualInformation(table, averaging: .arithmetic))
     }
 }

@@ -31,8 +31,9 @@ public struct ContingencyTable: Hashable, Sendable {
     ///
     /// - Precondition: `truth.count == predicted.count`; the message names both lengths.
     public init(truth: [Int], predicted: [Int]) {
-        precondition(truth.count == predicted.count,
-                     "ContingencyTable: truth.count=\(truth.count) != predicted.count=\(predicted.count)")
+        precondition(
+            truth.count == predicted.count,
+            "ContingencyTable: truth.count=\(truth.count) != predicted.count=\(predicted.count)")
         let classes = Array(Set(truth)).sorted()
         let clusters = Array(Set(predicted)).sorted()
         let rowOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
@@ -50,13 +51,16 @@ public struct ContingencyTable: Hashable, Sendable {
     ///   `flatCounts.count == classes.count * clusters.count`, every count `>= 0`, and no row or
     ///   column summing to zero (a label that occurs has at least one sample).
     public init(classes: [Int], clusters: [Int], flatCounts: [Int]) {
-        precondition(flatCounts.count == classes.count * clusters.count,
-                     "ContingencyTable: flatCounts.count=\(flatCounts.count) != "
-                     + "classes.count=\(classes.count) * clusters.count=\(clusters.count)")
-        precondition(zip(classes, classes.dropFirst()).allSatisfy { $0 < $1 },
-                     "ContingencyTable: classes must be strictly increasing, got \(classes)")
-        precondition(zip(clusters, clusters.dropFirst()).allSatisfy { $0 < $1 },
-                     "ContingencyTable: clusters must be strictly increasing, got \(clusters)")
+        precondition(
+            flatCounts.count == classes.count * clusters.count,
+            "ContingencyTable: flatCounts.count=\(flatCounts.count) != "
+                + "classes.count=\(classes.count) * clusters.count=\(clusters.count)")
+        precondition(
+            zip(classes, classes.dropFirst()).allSatisfy { $0 < $1 },
+            "ContingencyTable: classes must be strictly increasing, got \(classes)")
+        precondition(
+            zip(clusters, clusters.dropFirst()).allSatisfy { $0 < $1 },
+            "ContingencyTable: clusters must be strictly increasing, got \(clusters)")
         if let negative = flatCounts.firstIndex(where: { $0 < 0 }) {
             preconditionFailure("ContingencyTable: flatCounts[\(negative)]=\(flatCounts[negative]) < 0")
         }

@@ -48,14 +48,16 @@ public enum Hungarian {
         let rows = matrix.count
         let columns = matrix.first?.count ?? 0
         for (i, row) in matrix.enumerated() {
-            precondition(row.count == columns,
-                         "Hungarian: row \(i) has \(row.count) entries, row 0 has \(columns)")
+            precondition(
+                row.count == columns,
+                "Hungarian: row \(i) has \(row.count) entries, row 0 has \(columns)")
             if let j = row.firstIndex(where: { !$0.isFinite }) {
                 preconditionFailure("Hungarian: entry [\(i)][\(j)]=\(row[j]) is not finite")
             }
         }
         let transpose = rows > columns
-        let n = min(rows, columns), m = max(rows, columns)
+        let n = min(rows, columns)
+        let m = max(rows, columns)
         var cost = [Double](repeating: 0, count: n * m)
         for i in 0..<rows {
             for j in 0..<columns {
@@ -89,14 +91,17 @@ public enum Hungarian {
         let root = columns
         var rowPotential = [Double](repeating: 0, count: rows)
         var columnPotential = [Double](repeating: 0, count: columns + 1)
-        var owner = [Int](repeating: -1, count: columns + 1)   // row matched to a column, -1 = free
+        var owner = [Int](repeating: -1, count: columns + 1)  // row matched to a column, -1 = free
         var previous = [Int](repeating: root, count: columns + 1)  // predecessor column on the path
         var distance = [Double](repeating: 0, count: columns + 1)
         var visited = [Bool](repeating: false, count: columns + 1)
 
         for newRow in 0..<rows {
             owner[root] = newRow
-            for j in 0...columns { distance[j] = .infinity; visited[j] = false }
+            for j in 0...columns {
+                distance[j] = .infinity
+                visited[j] = false
+            }
             var current = root
             // Grow the tree until it reaches a free column.
             while owner[current] != -1 {
@@ -106,8 +111,14 @@ public enum Hungarian {
                 var next = -1
                 for j in 0..<columns where !visited[j] {
                     let reduced = cost[row * columns + j] - rowPotential[row] - columnPotential[j]
-                    if reduced < distance[j] { distance[j] = reduced; previous[j] = current }
-                    if distance[j] < step { step = distance[j]; next = j }
+                    if reduced < distance[j] {
+                        distance[j] = reduced
+                        previous[j] = current
+                    }
+                    if distance[j] < step {
+                        step = distance[j]
+                        next = j
+                    }
                 }
                 for j in 0...columns {
                     if visited[j] {

@@ -46,8 +46,9 @@ public enum Metrics {
 
     /// The boundary check shared by every label-array entry point, then the table.
     static func table(_ function: String, truth: [Int], predicted: [Int]) -> ContingencyTable {
-        precondition(truth.count == predicted.count,
-                     "Metrics.\(function): truth.count=\(truth.count) != predicted.count=\(predicted.count)")
+        precondition(
+            truth.count == predicted.count,
+            "Metrics.\(function): truth.count=\(truth.count) != predicted.count=\(predicted.count)")
         return ContingencyTable(truth: truth, predicted: predicted)
     }
 }

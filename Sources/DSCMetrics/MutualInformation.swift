@@ -81,8 +81,10 @@ extension Metrics {
     /// its arguments. O(N log N + R·C).
     ///
     /// - Precondition: `truth.count == predicted.count`.
-    public static func normalizedMutualInformation(truth: [Int], predicted: [Int],
-                                                   averaging: Averaging = .arithmetic) -> Double {
+    public static func normalizedMutualInformation(
+        truth: [Int], predicted: [Int],
+        averaging: Averaging = .arithmetic
+    ) -> Double {
         normalizedMutualInformation(
             table("normalizedMutualInformation", truth: truth, predicted: predicted),
             averaging: averaging)
@@ -90,13 +92,16 @@ extension Metrics {
 
     /// NMI of the labelings summarised by `table`; see
     /// `normalizedMutualInformation(truth:predicted:averaging:)`. O(R·C).
-    public static func normalizedMutualInformation(_ table: ContingencyTable,
-                                                   averaging: Averaging = .arithmetic) -> Double {
+    public static func normalizedMutualInformation(
+        _ table: ContingencyTable,
+        averaging: Averaging = .arithmetic
+    ) -> Double {
         if table.classCount == table.clusterCount && table.classCount <= 1 { return 1 }
         let mi = mutualInformation(table)
         if mi == 0 { return 0 }
-        let normaliser = averaging.average(entropy(counts: table.classSizes),
-                                           entropy(counts: table.clusterSizes))
+        let normaliser = averaging.average(
+            entropy(counts: table.classSizes),
+            entropy(counts: table.clusterSizes))
         return mi / normaliser
     }
 }

@@ -12,7 +12,10 @@ public final class ReLU: Module, UnaryLayer {
 /// `x` for `x > 0`, else `slope · x`.
 public final class LeakyReLU: Module, UnaryLayer {
     public let slope: Float
-    public init(slope: Float = 0.01) { self.slope = slope; super.init() }
+    public init(slope: Float = 0.01) {
+        self.slope = slope
+        super.init()
+    }
     public func callAsFunction(_ x: Tensor) -> Tensor { x.leakyRelu(slope: slope) }
 }
 
@@ -97,8 +100,9 @@ public final class GlobalAveragePool: Module, UnaryLayer {
 
     /// - Precondition: `x` is `[B, C, H, W]` with `H·W ≥ 1`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[2] * x.shape[3] >= 1,
-                     "GlobalAveragePool: input \(x.shape) must be [B, C, H, W] with H·W ≥ 1")
+        precondition(
+            x.rank == 4 && x.shape[2] * x.shape[3] >= 1,
+            "GlobalAveragePool: input \(x.shape) must be [B, C, H, W] with H·W ≥ 1")
         return x.mean(axes: [2, 3])
     }
 }

@@ -17,7 +17,8 @@ public struct RandomResizedCrop: Augmentation {
 
     /// - Precondition: `0 < scale ≤ 1` and `aspectRatio.lowerBound > 0`.
     public init(scale: ClosedRange<Float> = 0.6...1, aspectRatio: ClosedRange<Float> = 0.75...(4.0 / 3)) {
-        precondition(scale.lowerBound > 0 && scale.upperBound <= 1, "RandomResizedCrop: scale \(scale) not within (0, 1]")
+        precondition(
+            scale.lowerBound > 0 && scale.upperBound <= 1, "RandomResizedCrop: scale \(scale) not within (0, 1]")
         precondition(aspectRatio.lowerBound > 0, "RandomResizedCrop: aspectRatio \(aspectRatio) must be positive")
         self.scale = scale
         self.aspectRatio = aspectRatio
@@ -26,9 +27,10 @@ public struct RandomResizedCrop: Augmentation {
     public func apply(sample: UnsafeMutableBufferPointer<Float>, shape: [Int], generator: inout SeededGenerator) {
         let g = ImageGeometry(shape, "RandomResizedCrop")
         let (y0, x0, h, w) = region(g, &generator)
-        if h == g.height && w == g.width { return }   // the whole image: identity
+        if h == g.height && w == g.width { return }  // the whole image: identity
         let source = Array(sample)
-        let sy = Float(h) / Float(g.height), sx = Float(w) / Float(g.width)
+        let sy = Float(h) / Float(g.height)
+        let sx = Float(w) / Float(g.width)
         source.withUnsafeBufferPointer { src in
             for c in 0..<g.channels {
                 let plane = src.baseAddress! + c * g.plane
@@ -50,7 +52,8 @@ public struct RandomResizedCrop: Augmentation {
         for _ in 0..<10 {
             let target = area * generator.uniform(scale)
             let ratio = exp(generator.uniform(logRatio))
-            let w = Int((target * ratio).squareRoot().rounded()), h = Int((target / ratio).squareRoot().rounded())
+            let w = Int((target * ratio).squareRoot().rounded())
+            let h = Int((target / ratio).squareRoot().rounded())
             if w >= 1 && h >= 1 && w <= g.width && h <= g.height {
                 return (generator.integer(0...(g.height - h)), generator.integer(0...(g.width - w)), h, w)
             }
@@ -77,7 +80,8 @@ public struct RandomAffine: Augmentation {
 
     /// - Precondition: `degrees ≥ 0`, `translate ≥ 0`, `scale.lowerBound > 0`.
     public init(degrees: Float = 10, translate: Float = 2, scale: ClosedRange<Float> = 0.9...1.1, fill: Float = 0) {
-        precondition(degrees >= 0 && translate >= 0, "RandomAffine: degrees=\(degrees) and translate=\(translate) must be >= 0")
+        precondition(
+            degrees >= 0 && translate >= 0, "RandomAffine: degrees=\(degrees) and translate=\(translate) must be >= 0")
         precondition(scale.lowerBound > 0, "RandomAffine: scale \(scale) must be positive")
         self.degrees = degrees
         self.translate = translate
@@ -89,10 +93,12 @@ public struct RandomAffine: Augmentation {
         let g = ImageGeometry(shape, "RandomAffine")
         let theta = generator.uniform(-degrees...degrees) * .pi / 180
         let s = generator.uniform(scale)
-        let ty = generator.uniform(-translate...translate), tx = generator.uniform(-translate...translate)
+        let ty = generator.uniform(-translate...translate)
+        let tx = generator.uniform(-translate...translate)
         if theta == 0 && s == 1 && ty == 0 && tx == 0 { return }
         let (cosT, sinT) = (cos(theta) / s, sin(theta) / s)
-        let cy = Float(g.height - 1) / 2, cx = Float(g.width - 1) / 2
+        let cy = Float(g.height - 1) / 2
+        let cx = Float(g.width - 1) / 2
         let source = Array(sample)
         source.withUnsafeBufferPointer { src in
             for c in 0..<g.channels {
@@ -102,7 +108,8 @@ public struct RandomAffine: Augmentation {
                     for j in 0..<g.width {
                         let dx = Float(j) - cx - tx
                         // Inverse rotation R(−θ) of (dy, dx), divided by s.
-                        let y = cosT * dy - sinT * dx + cy, x = sinT * dy + cosT * dx + cx
+                        let y = cosT * dy - sinT * dx + cy
+                        let x = sinT * dy + cosT * dx + cx
                         sample[c * g.plane + i * g.width + j] = bilinear(plane, g, y, x, fill: fill)
                     }
                 }
@@ -127,7 +134,11 @@ public struct HorizontalFlip: Augmentation {
         guard generator.nextUniform() < Double(probability) else { return }
         for row in 0..<(g.channels * g.height) {
             var (a, b) = (row * g.width, row * g.width + g.width - 1)
-            while a < b { sample.swapAt(a, b); a += 1; b -= 1 }
+            while a < b {
+                sample.swapAt(a, b)
+                a += 1
+                b -= 1
+            }
         }
     }
 }
@@ -136,9 +147,12 @@ public struct HorizontalFlip: Augmentation {
 /// At integer coordinates the result is the pixel itself, exactly.
 @inline(__always)
 func bilinear(_ plane: UnsafePointer<Float>, _ g: ImageGeometry, _ y: Float, _ x: Float, fill: Float = 0) -> Float {
-    let y0f = y.rounded(.down), x0f = x.rounded(.down)
-    let fy = y - y0f, fx = x - x0f
-    let y0 = Int(y0f), x0 = Int(x0f)
+    let y0f = y.rounded(.down)
+    let x0f = x.rounded(.down)
+    let fy = y - y0f
+    let fx = x - x0f
+    let y0 = Int(y0f)
+    let x0 = Int(x0f)
     @inline(__always) func at(_ r: Int, _ c: Int) -> Float {
         r >= 0 && r < g.height && c >= 0 && c < g.width ? plane[r * g.width + c] : fill
     }

@@ -57,8 +57,10 @@ public struct Cutout: Augmentation {
     public func apply(sample: UnsafeMutableBufferPointer<Float>, shape: [Int], generator: inout SeededGenerator) {
         let g = ImageGeometry(shape, "Cutout")
         guard size > 0 else { return }
-        let h = min(size, g.height), w = min(size, g.width)
-        let top = generator.integer(0...(g.height - h)), left = generator.integer(0...(g.width - w))
+        let h = min(size, g.height)
+        let w = min(size, g.width)
+        let top = generator.integer(0...(g.height - h))
+        let left = generator.integer(0...(g.width - w))
         for c in 0..<g.channels {
             for i in top..<(top + h) {
                 let row = c * g.plane + i * g.width

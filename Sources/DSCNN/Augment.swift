@@ -1,5 +1,5 @@
-import Dispatch
 import DSCTensor
+import Dispatch
 import Foundation
 
 /// A random transformation of one sample, for contrastive learning (two views of each sample).
@@ -27,20 +27,24 @@ extension Augmentation {
     ///
     /// - Precondition: `values.count == shape.reduce(1, *)` and `shape.count ≥ 2`.
     public func apply(_ values: inout [Float], shape: [Int], generator: inout SeededGenerator) {
-        precondition(shape.count >= 2 && values.count == shape.reduce(1, *),
-                     "\(Self.self).apply: \(values.count) values for batch shape \(shape) ([B, …])")
-        let batch = shape[0], sampleShape = Array(shape.dropFirst())
+        precondition(
+            shape.count >= 2 && values.count == shape.reduce(1, *),
+            "\(Self.self).apply: \(values.count) values for batch shape \(shape) ([B, …])")
+        let batch = shape[0]
+        let sampleShape = Array(shape.dropFirst())
         let size = sampleShape.reduce(1, *)
         let root = SeededGenerator(seed: generator.next())
-        let workers = batch >= 2 && values.count >= augmentationParallelThreshold
+        let workers =
+            batch >= 2 && values.count >= augmentationParallelThreshold
             ? min(batch, ProcessInfo.processInfo.activeProcessorCount) : 1
         values.withUnsafeMutableBufferPointer { all in
             let base = all.baseAddress!
             let run = { (range: Range<Int>) in
                 for i in range {
                     var g = root.fork(UInt64(i))
-                    apply(sample: UnsafeMutableBufferPointer(start: base + i * size, count: size),
-                          shape: sampleShape, generator: &g)
+                    apply(
+                        sample: UnsafeMutableBufferPointer(start: base + i * size, count: size),
+                        shape: sampleShape, generator: &g)
                 }
             }
             if workers <= 1 {

@@ -38,13 +38,17 @@ public final class ResNetBackbone: Module, UnaryLayer {
     ///   - imageSize: the input `(height, width)`, used only to tell `afterStage` the map sizes.
     /// - Precondition: `inputChannels ≥ 1`, at least one width, all ≥ 1, `blocksPerStage ≥ 1`,
     ///   `outputDimensions ≥ 1` when given.
-    public init(inputChannels: Int = 1, widths: [Int] = [32, 64, 128], blocksPerStage: Int = 1,
-                outputDimensions: Int? = 10, imageSize: (height: Int, width: Int) = (28, 28), seed: UInt64 = 0,
-                afterStage: ((Int, Int, Int) -> (any Module & UnaryLayer)?)? = nil) {
-        precondition(inputChannels >= 1 && !widths.isEmpty && widths.allSatisfy { $0 >= 1 } && blocksPerStage >= 1,
-                     "ResNetBackbone: inputChannels=\(inputChannels) widths=\(widths) blocksPerStage=\(blocksPerStage)")
-        precondition(outputDimensions.map { $0 >= 1 } ?? true,
-                     "ResNetBackbone: outputDimensions=\(outputDimensions!) must be >= 1")
+    public init(
+        inputChannels: Int = 1, widths: [Int] = [32, 64, 128], blocksPerStage: Int = 1,
+        outputDimensions: Int? = 10, imageSize: (height: Int, width: Int) = (28, 28), seed: UInt64 = 0,
+        afterStage: ((Int, Int, Int) -> (any Module & UnaryLayer)?)? = nil
+    ) {
+        precondition(
+            inputChannels >= 1 && !widths.isEmpty && widths.allSatisfy { $0 >= 1 } && blocksPerStage >= 1,
+            "ResNetBackbone: inputChannels=\(inputChannels) widths=\(widths) blocksPerStage=\(blocksPerStage)")
+        precondition(
+            outputDimensions.map { $0 >= 1 } ?? true,
+            "ResNetBackbone: outputDimensions=\(outputDimensions!) must be >= 1")
         precondition(imageSize.height >= 1 && imageSize.width >= 1, "ResNetBackbone: imageSize=\(imageSize)")
         self.inputChannels = inputChannels
         self.widths = widths
@@ -52,19 +56,24 @@ public final class ResNetBackbone: Module, UnaryLayer {
         self.outputDimensions = outputDimensions
         var generator = SeededGenerator(seed: seed)
         stem = Sequential([
-            Conv2d(inputChannels: inputChannels, outputChannels: widths[0], kernelSize: 3, stride: 1, padding: 1,
-                   bias: false, generator: &generator),
+            Conv2d(
+                inputChannels: inputChannels, outputChannels: widths[0], kernelSize: 3, stride: 1, padding: 1,
+                bias: false, generator: &generator),
             BatchNorm(features: widths[0], relu: true),
         ])
-        var stageList: [any Module & UnaryLayer] = [], sizes: [(height: Int, width: Int)] = []
+        var stageList: [any Module & UnaryLayer] = []
+        var sizes: [(height: Int, width: Int)] = []
         var after: [Int: any Module & UnaryLayer] = [:]
-        var channels = widths[0], (h, w) = imageSize
+        var channels = widths[0]
+        var (h, w) = imageSize
         for (s, width) in widths.enumerated() {
             var blocks: [any Module & UnaryLayer] = []
             for b in 0..<blocksPerStage {
                 let stride = s > 0 && b == 0 ? 2 : 1
-                blocks.append(ResidualBlock(inputChannels: channels, outputChannels: width, stride: stride,
-                                            generator: &generator))
+                blocks.append(
+                    ResidualBlock(
+                        inputChannels: channels, outputChannels: width, stride: stride,
+                        generator: &generator))
                 if stride == 2 { (h, w) = ((h - 1) / 2 + 1, (w - 1) / 2 + 1) }
                 channels = width
             }
@@ -95,8 +104,9 @@ public final class ResNetBackbone: Module, UnaryLayer {
     ///
     /// - Precondition: `x` is `[B, inputChannels, H, W]`.
     public func features(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[1] == inputChannels,
-                     "ResNetBackbone: input \(x.shape) must be [B, \(inputChannels), H, W]")
+        precondition(
+            x.rank == 4 && x.shape[1] == inputChannels,
+            "ResNetBackbone: input \(x.shape) must be [B, \(inputChannels), H, W]")
         var y = stem(x)
         for (s, stage) in stages.layers.enumerated() {
             y = stage(y)

@@ -33,8 +33,9 @@ public final class BatchNorm: Module, UnaryLayer {
     /// - Precondition: `features ≥ 1`, `0 ≤ momentum ≤ 1`, `epsilon > 0`.
     public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true, relu: Bool = false) {
         precondition(features >= 1, "BatchNorm: features=\(features) must be >= 1")
-        precondition((0...1).contains(momentum) && epsilon > 0,
-                     "BatchNorm: momentum=\(momentum) must be in [0, 1], epsilon=\(epsilon) > 0")
+        precondition(
+            (0...1).contains(momentum) && epsilon > 0,
+            "BatchNorm: momentum=\(momentum) must be in [0, 1], epsilon=\(epsilon) > 0")
         self.features = features
         self.momentum = momentum
         self.epsilon = epsilon
@@ -62,16 +63,21 @@ public final class BatchNorm: Module, UnaryLayer {
     public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor { normalize(x, residual: residual) }
 
     private func normalize(_ x: Tensor, residual: Tensor?) -> Tensor {
-        precondition((x.rank == 2 || x.rank == 4) && x.shape[1] == features,
-                     "BatchNorm(\(features)): input \(x.shape) must be [B, \(features)] or [B, \(features), H, W]")
+        precondition(
+            (x.rank == 2 || x.rank == 4) && x.shape[1] == features,
+            "BatchNorm(\(features)): input \(x.shape) must be [B, \(features)] or [B, \(features), H, W]")
         guard training else {
-            return x.batchNorm(gamma: weight, beta: bias,
-                               statistics: .running(mean: runningMean.data, variance: runningVar.data),
-                               epsilon: epsilon, residual: residual, relu: relu).output
+            return x.batchNorm(
+                gamma: weight, beta: bias,
+                statistics: .running(mean: runningMean.data, variance: runningVar.data),
+                epsilon: epsilon, residual: residual, relu: relu
+            ).output
         }
-        let result = x.batchNorm(gamma: weight, beta: bias, statistics: .batch, epsilon: epsilon,
-                                 residual: residual, relu: relu)
-        let unbiased = result.unbiasedVariance, m = momentum
+        let result = x.batchNorm(
+            gamma: weight, beta: bias, statistics: .batch, epsilon: epsilon,
+            residual: residual, relu: relu)
+        let unbiased = result.unbiasedVariance
+        let m = momentum
         runningMean.data.withUnsafeMutableBufferPointer { r in
             for c in 0..<features { r[c] = (1 - m) * r[c] + m * result.mean[c] }
         }

@@ -23,17 +23,22 @@ public final class Conv2d: Module, UnaryLayer {
     public let bias: Tensor?
 
     /// - Precondition: channels and kernel ≥ 1, `stride ≥ 1`, `padding ≥ 0`.
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, generator: inout SeededGenerator) {
-        precondition(inputChannels >= 1 && outputChannels >= 1 && kernelSize >= 1 && stride >= 1 && padding >= 0,
-                     "Conv2d: inputChannels=\(inputChannels) outputChannels=\(outputChannels) kernelSize=\(kernelSize) stride=\(stride) padding=\(padding)")
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, generator: inout SeededGenerator
+    ) {
+        precondition(
+            inputChannels >= 1 && outputChannels >= 1 && kernelSize >= 1 && stride >= 1 && padding >= 0,
+            "Conv2d: inputChannels=\(inputChannels) outputChannels=\(outputChannels) kernelSize=\(kernelSize) stride=\(stride) padding=\(padding)"
+        )
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
-        weight = Initialization.kaimingUniform([outputChannels, inputChannels, kernelSize, kernelSize],
-                                               fanIn: inputChannels * kernelSize * kernelSize, generator: &generator)
+        weight = Initialization.kaimingUniform(
+            [outputChannels, inputChannels, kernelSize, kernelSize],
+            fanIn: inputChannels * kernelSize * kernelSize, generator: &generator)
         self.bias = bias ? Tensor.zeros([outputChannels], requiresGrad: true) : nil
         super.init()
     }
@@ -47,9 +52,11 @@ public final class Conv2d: Module, UnaryLayer {
 
     /// - Precondition: `x` is `[B, inputChannels, H, W]` with the kernel fitting the padded image.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[1] == inputChannels,
-                     "Conv2d(\(inputChannels) → \(outputChannels)): input \(x.shape) must be [B, \(inputChannels), H, W]")
-        return x.conv2d(weight: weight, bias: bias, stride: stride, padding: padding,
-                        channelMoments: bias == nil && training)
+        precondition(
+            x.rank == 4 && x.shape[1] == inputChannels,
+            "Conv2d(\(inputChannels) → \(outputChannels)): input \(x.shape) must be [B, \(inputChannels), H, W]")
+        return x.conv2d(
+            weight: weight, bias: bias, stride: stride, padding: padding,
+            channelMoments: bias == nil && training)
     }
 }

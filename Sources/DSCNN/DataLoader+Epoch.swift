@@ -66,7 +66,8 @@ extension DataLoader {
             guard loader.prefetch > 0 else { return }
             let queue = PrefetchQueue(capacity: loader.prefetch)
             self.queue = queue
-            let loader = self.loader, epoch = self.epoch
+            let loader = self.loader
+            let epoch = self.epoch
             let thread = Thread {
                 for k in 0..<loader.batchesPerEpoch {
                     let result = Result { try loader.batch(k, of: order, epoch: epoch) }
@@ -88,7 +89,7 @@ extension DataLoader {
 /// false.
 final class PrefetchQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Result<Batch, Error>] = []   // at most `capacity`: removeFirst is cheap
+    private var items: [Result<Batch, Error>] = []  // at most `capacity`: removeFirst is cheap
     private var finished = false
     private var cancelled = false
     let capacity: Int

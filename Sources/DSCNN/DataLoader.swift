@@ -59,8 +59,10 @@ public final class DataLoader: @unchecked Sendable {
     /// A loader over `source`.
     ///
     /// - Precondition: `batchSize ≥ 1`, `prefetch ≥ 0`.
-    public init(_ source: any SampleSource, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
-                seed: UInt64 = 0, prefetch: Int = 2, transform: Transform? = nil) {
+    public init(
+        _ source: any SampleSource, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
+        seed: UInt64 = 0, prefetch: Int = 2, transform: Transform? = nil
+    ) {
         precondition(batchSize >= 1, "DataLoader: batchSize=\(batchSize) must be >= 1")
         precondition(prefetch >= 0, "DataLoader: prefetch=\(prefetch) must be >= 0")
         self.source = source
@@ -73,11 +75,14 @@ public final class DataLoader: @unchecked Sendable {
     }
 
     /// A loader over in-memory samples `values` of shape `[N, …]` (see ``ArraySamples``).
-    public convenience init(values: [Float], shape: [Int], labels: [Int]? = nil, batchSize: Int,
-                            shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
-                            prefetch: Int = 2, transform: Transform? = nil) {
-        self.init(ArraySamples(values: values, shape: shape, labels: labels), batchSize: batchSize,
-                  shuffle: shuffle, dropLast: dropLast, seed: seed, prefetch: prefetch, transform: transform)
+    public convenience init(
+        values: [Float], shape: [Int], labels: [Int]? = nil, batchSize: Int,
+        shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
+        prefetch: Int = 2, transform: Transform? = nil
+    ) {
+        self.init(
+            ArraySamples(values: values, shape: shape, labels: labels), batchSize: batchSize,
+            shuffle: shuffle, dropLast: dropLast, seed: seed, prefetch: prefetch, transform: transform)
     }
 
     /// Batches per epoch: `⌊N / B⌋` when dropping the last partial batch, `⌈N / B⌉` otherwise.
@@ -132,8 +137,9 @@ public final class DataLoader: @unchecked Sendable {
             try source.read(indices, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<(indices.count * d)]))
             initialised = indices.count * d
         }
-        var batch = Batch(index: k, inputs: Tensor(values, shape: [indices.count] + source.sampleShape),
-                          labels: source.labels.map { labels in indices.map { labels[$0] } }, indices: indices)
+        var batch = Batch(
+            index: k, inputs: Tensor(values, shape: [indices.count] + source.sampleShape),
+            labels: source.labels.map { labels in indices.map { labels[$0] } }, indices: indices)
         if let transform {
             var generator = SeededGenerator(seed: seed).fork(UInt64(truncatingIfNeeded: e))
                 .fork(0x7EA5_F0A3 &+ UInt64(k))

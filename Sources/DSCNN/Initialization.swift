@@ -9,8 +9,10 @@ public enum Initialization {
     /// (`inputDimensions` for Linear, `C·kh·kw` for Conv2d).
     ///
     /// - Precondition: `fanIn ≥ 1`.
-    public static func kaimingUniform(_ shape: [Int], fanIn: Int, gain: Float = Float(2).squareRoot(),
-                                      generator: inout SeededGenerator) -> Tensor {
+    public static func kaimingUniform(
+        _ shape: [Int], fanIn: Int, gain: Float = Float(2).squareRoot(),
+        generator: inout SeededGenerator
+    ) -> Tensor {
         precondition(fanIn >= 1, "kaimingUniform: fanIn=\(fanIn) must be >= 1 (shape \(shape))")
         let bound = gain * (3 / Float(fanIn)).squareRoot()
         return Tensor.uniform(shape, low: -bound, high: bound, generator: &generator, requiresGrad: true)

@@ -10,8 +10,9 @@ extension LDFR {
     ///
     /// - Precondition: `values.count == maps·length` and `0 ≤ count ≤ maps`.
     public static func mostEnergeticMaps(_ values: [Float], maps: Int, length: Int, count: Int) -> [Int] {
-        precondition(values.count == maps * length,
-                     "LDFR.mostEnergeticMaps: \(values.count) values for \(maps) maps of \(length)")
+        precondition(
+            values.count == maps * length,
+            "LDFR.mostEnergeticMaps: \(values.count) values for \(maps) maps of \(length)")
         precondition(count >= 0 && count <= maps, "LDFR.mostEnergeticMaps: count=\(count) outside 0...\(maps)")
         var energy = [Float](repeating: 0, count: maps)
         values.withUnsafeBufferPointer { v in
@@ -34,8 +35,9 @@ extension LDFR {
     /// - Precondition: `1 ≤ rank ≤ min(rows.count, length)`.
     public static func principalBasis(_ values: [Float], rows: [Int], length: Int, rank: Int) -> [Float]? {
         let s = rows.count
-        precondition(rank >= 1 && rank <= min(s, length),
-                     "LDFR.principalBasis: rank=\(rank) outside 1...min(rows=\(s), length=\(length))")
+        precondition(
+            rank >= 1 && rank <= min(s, length),
+            "LDFR.principalBasis: rank=\(rank) outside 1...min(rows=\(s), length=\(length))")
         var stacked = [Float](repeating: 0, count: s * length)
         values.withUnsafeBufferPointer { v in
             stacked.withUnsafeMutableBufferPointer { m in
@@ -45,7 +47,8 @@ extension LDFR {
             }
         }
         guard stacked.allSatisfy({ $0.isFinite }),
-              let (_, _, vt) = try? LAPACK.svd(stacked, rows: s, columns: length) else { return nil }
+            let (_, _, vt) = try? LAPACK.svd(stacked, rows: s, columns: length)
+        else { return nil }
         // vt is [min(s, L), L]; its first `rank` rows, transposed, are the basis columns.
         var basis = [Float](repeating: 0, count: length * rank)
         for j in 0..<rank {
@@ -59,17 +62,20 @@ extension LDFR {
     /// (`α = 1, β = 0` for the first batch). O(L²·r).
     func fuse(_ u: [Float]) {
         let n = fusedCount.data[0] + 1
-        let alpha: Float, beta: Float
+        let alpha: Float
+        let beta: Float
         switch fusion {
         case .cumulativeAverage: (alpha, beta) = (1 / n, 1 - 1 / n)
         case .exponential(let m): (alpha, beta) = n == 1 ? (1, 0) : (m, 1 - m)
         }
-        let length = spatialSize, r = rank
+        let length = spatialSize
+        let r = rank
         u.withUnsafeBufferPointer { pu in
             fusedProjection.data.withUnsafeMutableBufferPointer { pp in
-                BLAS.sgemm(transposeA: false, transposeB: true, m: length, n: length, k: r, alpha: alpha,
-                           a: pu.baseAddress!, lda: r, b: pu.baseAddress!, ldb: r,
-                           beta: beta, c: pp.baseAddress!, ldc: length)
+                BLAS.sgemm(
+                    transposeA: false, transposeB: true, m: length, n: length, k: r, alpha: alpha,
+                    a: pu.baseAddress!, lda: r, b: pu.baseAddress!, ldb: r,
+                    beta: beta, c: pp.baseAddress!, ldc: length)
             }
         }
         fusedCount.data[0] = n
@@ -89,17 +95,19 @@ extension LDFR {
     /// basis is kept and the count is still recorded, so it is not retried on every forward.
     public func refreshFusedBasis() {
         defer { fusedBasisCount.data[0] = fusedCount.data[0] }
-        let length = spatialSize, r = rank
+        let length = spatialSize
+        let r = rank
         guard fusedCount.data[0] > 0 else {
             fusedBasis.data = [Float](repeating: 0, count: length * r)
             return
         }
         let p = fusedProjection.data.map(Double.init)
         guard let eigen = try? LAPACK.symmetricEigen(p, n: length, indices: (length - r)...(length - 1)),
-              eigen.count == r else { return }
+            eigen.count == r
+        else { return }
         var basis = [Float](repeating: 0, count: length * r)
         for j in 0..<r {
-            let column = eigen.vector(r - 1 - j)   // ascending order: the largest is last
+            let column = eigen.vector(r - 1 - j)  // ascending order: the largest is last
             var pivot = 0
             for i in 1..<length where Swift.abs(column[i]) > Swift.abs(column[pivot]) { pivot = i }
             let sign: Double = column[pivot] < 0 ? -1 : 1

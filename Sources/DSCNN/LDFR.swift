@@ -112,13 +112,16 @@ public final class LDFR: Module, UnaryLayer {
     }
 
     /// The message `init` fails with for these arguments, or nil when they are valid.
-    public static func configurationError(rank r: Int, selected s: Int, spatialSize: Int,
-                                          fusion: Fusion = .cumulativeAverage) -> String? {
+    public static func configurationError(
+        rank r: Int, selected s: Int, spatialSize: Int,
+        fusion: Fusion = .cumulativeAverage
+    ) -> String? {
         if spatialSize < 1 { return "LDFR: spatialSize=\(spatialSize) must be >= 1" }
         if s < 1 { return "LDFR: selected s=\(s) must be >= 1" }
         if r < 1 { return "LDFR: rank r=\(r) must be >= 1" }
         if r > min(s, spatialSize) {
-            return "LDFR: rank r=\(r) must be <= min(selected s=\(s), spatialSize H*W=\(spatialSize))=\(min(s, spatialSize))"
+            return
+                "LDFR: rank r=\(r) must be <= min(selected s=\(s), spatialSize H*W=\(spatialSize))=\(min(s, spatialSize))"
         }
         if case .exponential(let m) = fusion, !(m > 0 && m <= 1) {
             return "LDFR: momentum=\(m) must be in (0, 1]"
@@ -129,8 +132,10 @@ public final class LDFR: Module, UnaryLayer {
     public override func ownParameters() -> [(String, Tensor)] { [("gamma", gamma)] }
 
     public override func ownBuffers() -> [(String, Tensor)] {
-        [("fusedProjection", fusedProjection), ("fusedCount", fusedCount),
-         ("fusedBasis", fusedBasis), ("fusedBasisCount", fusedBasisCount)]
+        [
+            ("fusedProjection", fusedProjection), ("fusedCount", fusedCount),
+            ("fusedBasis", fusedBasis), ("fusedBasisCount", fusedBasisCount),
+        ]
     }
 
     /// Switching to evaluation mode extracts the fused basis if batches were fused since.
@@ -143,13 +148,15 @@ public final class LDFR: Module, UnaryLayer {
     /// - Precondition: `x` is `[B, C, H, W]` with `H·W = spatialSize`; in training mode
     ///   `B·C ≥ rank`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[2] * x.shape[3] == spatialSize,
-                     "LDFR: input shape \(x.shape) is not [B, C, H, W] with H*W=spatialSize=\(spatialSize)")
+        precondition(
+            x.rank == 4 && x.shape[2] * x.shape[3] == spatialSize,
+            "LDFR: input shape \(x.shape) is not [B, C, H, W] with H*W=spatialSize=\(spatialSize)")
         let maps = x.shape[0] * x.shape[1]
         let basis: Tensor
         if training {
-            precondition(maps >= rank,
-                         "LDFR: batch has B*C=\(maps) maps (shape \(x.shape)), fewer than rank r=\(rank)")
+            precondition(
+                maps >= rank,
+                "LDFR: batch has B*C=\(maps) maps (shape \(x.shape)), fewer than rank r=\(rank)")
             basis = trainingBasis(x.data, maps: maps)
         } else {
             refreshFusedBasisIfStale()
@@ -168,8 +175,9 @@ public final class LDFR: Module, UnaryLayer {
     ///
     /// - Precondition: `basis` is `[L, r]` and `x.count` is a multiple of `L`.
     public static func project(_ x: Tensor, onto basis: Tensor) -> Tensor {
-        precondition(basis.rank == 2 && basis.shape[0] > 0 && x.count % basis.shape[0] == 0,
-                     "LDFR.project: basis \(basis.shape) does not divide input \(x.shape) into maps")
+        precondition(
+            basis.rank == 2 && basis.shape[0] > 0 && x.count % basis.shape[0] == 0,
+            "LDFR.project: basis \(basis.shape) does not divide input \(x.shape) into maps")
         let length = basis.shape[0]
         let flat = x.reshaped([x.count / length, length])
         return flat.matmul(basis).matmul(basis, transposeB: true).reshaped(x.shape)

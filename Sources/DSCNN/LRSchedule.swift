@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A learning rate as a function of the update index `t = 0, 1, 2, …` (the optimizer's
@@ -56,10 +56,13 @@ public struct LRSchedule: Sendable {
     /// up to `boundaries[i]`, evaluated at `t − boundaries[i − 1]`, so each starts at its own `t = 0`.
     /// - Precondition: `boundaries.count == schedules.count − 1`, boundaries increasing and ≥ 0.
     public static func joined(_ schedules: [LRSchedule], boundaries: [Int]) -> LRSchedule {
-        precondition(!schedules.isEmpty && boundaries.count == schedules.count - 1,
-                     "joined: \(schedules.count) schedules need \(max(0, schedules.count - 1)) boundaries, got \(boundaries.count)")
-        precondition(zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 } && (boundaries.first ?? 0) >= 0,
-                     "joined: boundaries \(boundaries) must be increasing and >= 0")
+        precondition(
+            !schedules.isEmpty && boundaries.count == schedules.count - 1,
+            "joined: \(schedules.count) schedules need \(max(0, schedules.count - 1)) boundaries, got \(boundaries.count)"
+        )
+        precondition(
+            zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 } && (boundaries.first ?? 0) >= 0,
+            "joined: boundaries \(boundaries) must be increasing and >= 0")
         return LRSchedule { t in
             let i = boundaries.lastIndex(where: { t >= $0 }).map { $0 + 1 } ?? 0
             return schedules[i](t - (i == 0 ? 0 : boundaries[i - 1]))
@@ -75,8 +78,9 @@ public struct LRSchedule: Sendable {
     /// `totalSteps` (the usual contrastive-learning schedule).
     /// - Precondition: `1 ≤ warmupSteps < totalSteps`.
     public static func warmupCosine(peak: Float, warmupSteps: Int, totalSteps: Int, final: Float = 0) -> LRSchedule {
-        precondition(warmupSteps >= 1 && warmupSteps < totalSteps,
-                     "warmupCosine: need 1 <= warmupSteps=\(warmupSteps) < totalSteps=\(totalSteps)")
+        precondition(
+            warmupSteps >= 1 && warmupSteps < totalSteps,
+            "warmupCosine: need 1 <= warmupSteps=\(warmupSteps) < totalSteps=\(totalSteps)")
         return linearWarmup(steps: warmupSteps, peak: peak)
             .then(cosineDecay(initial: peak, decaySteps: totalSteps - warmupSteps, final: final), at: warmupSteps)
     }

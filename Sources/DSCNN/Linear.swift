@@ -17,14 +17,18 @@ public final class Linear: Module, UnaryLayer {
     public let bias: Tensor?
 
     /// - Precondition: both dimensions ≥ 1.
-    public init(inputDimensions: Int, outputDimensions: Int, bias: Bool = true,
-                generator: inout SeededGenerator) {
-        precondition(inputDimensions >= 1 && outputDimensions >= 1,
-                     "Linear: inputDimensions=\(inputDimensions) outputDimensions=\(outputDimensions) must be >= 1")
+    public init(
+        inputDimensions: Int, outputDimensions: Int, bias: Bool = true,
+        generator: inout SeededGenerator
+    ) {
+        precondition(
+            inputDimensions >= 1 && outputDimensions >= 1,
+            "Linear: inputDimensions=\(inputDimensions) outputDimensions=\(outputDimensions) must be >= 1")
         self.inputDimensions = inputDimensions
         self.outputDimensions = outputDimensions
-        weight = Initialization.kaimingUniform([outputDimensions, inputDimensions], fanIn: inputDimensions,
-                                               generator: &generator)
+        weight = Initialization.kaimingUniform(
+            [outputDimensions, inputDimensions], fanIn: inputDimensions,
+            generator: &generator)
         self.bias = bias ? Tensor.zeros([outputDimensions], requiresGrad: true) : nil
         super.init()
     }
@@ -35,8 +39,9 @@ public final class Linear: Module, UnaryLayer {
 
     /// - Precondition: `x` is `[B, inputDimensions]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 2 && x.shape[1] == inputDimensions,
-                     "Linear(\(inputDimensions) → \(outputDimensions)): input \(x.shape) must be [B, \(inputDimensions)]")
+        precondition(
+            x.rank == 2 && x.shape[1] == inputDimensions,
+            "Linear(\(inputDimensions) → \(outputDimensions)): input \(x.shape) must be [B, \(inputDimensions)]")
         let y = x.matmul(weight, transposeB: true)
         return bias.map { y + $0 } ?? y
     }

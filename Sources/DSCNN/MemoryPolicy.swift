@@ -1,15 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 #if canImport(Glibc)
-/// glibc's `mallopt(param, value)`, looked up at run time (`<malloc.h>` is not part of Swift's
-/// Glibc module). Parameters from `<malloc.h>`: `M_TRIM_THRESHOLD = -1`, `M_MMAP_THRESHOLD = -3`.
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) {
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(nil, "mallopt") else { return }
-    _ = unsafeBitCast(symbol, to: Mallopt.self)(parameter, value)
-}
+    /// glibc's `mallopt(param, value)`, looked up at run time (`<malloc.h>` is not part of Swift's
+    /// Glibc module). Parameters from `<malloc.h>`: `M_TRIM_THRESHOLD = -1`, `M_MMAP_THRESHOLD = -3`.
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(parameter, value)
+    }
 #endif
 
 /// How a training process keeps the memory it frees.
@@ -25,11 +25,11 @@ private func glibcMallopt(_ parameter: Int32, _ value: Int32) {
 public enum MemoryPolicy {
     private static let applied: Bool = {
         #if canImport(Glibc)
-        glibcMallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD
-        glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
-        return true
+            glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+            glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+            return true
         #else
-        return false
+            return false
         #endif
     }()
 

@@ -50,8 +50,10 @@ open class Optimizer {
     open var summary: String { "\(type(of: self))(learningRate: \(learningRate))" }
 
     /// Updates one parameter in place from its gradient; `step` is the 1-based number of this update.
-    open func applyUpdate(to parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                          state: ParameterState, learningRate: Float, step: Int) {
+    open func applyUpdate(
+        to parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+        state: ParameterState, learningRate: Float, step: Int
+    ) {
         fatalError("\(type(of: self)) must override applyUpdate(to:gradient:state:learningRate:step:)")
     }
 
@@ -77,8 +79,9 @@ open class Optimizer {
         stepCount += 1
         for (name, parameter) in named {
             guard let grad = parameter.grad else { continue }
-            precondition(grad.count == parameter.count,
-                         "Optimizer: gradient of \"\(name)\" has \(grad.count) values for shape \(parameter.shape)")
+            precondition(
+                grad.count == parameter.count,
+                "Optimizer: gradient of \"\(name)\" has \(grad.count) values for shape \(parameter.shape)")
             let slots: ParameterState
             if let existing = state[name] {
                 slots = existing
@@ -86,8 +89,9 @@ open class Optimizer {
                 slots = ParameterState(names: slotNames, count: parameter.count)
                 state[name] = slots
             }
-            precondition(slots.count == parameter.count,
-                         "Optimizer: state of \"\(name)\" has \(slots.count) values, the parameter \(parameter.count)")
+            precondition(
+                slots.count == parameter.count,
+                "Optimizer: state of \"\(name)\" has \(slots.count) values, the parameter \(parameter.count)")
             grad.data.withUnsafeBufferPointer { g in
                 parameter.data.withUnsafeMutableBufferPointer { p in
                     applyUpdate(to: p, gradient: g, state: slots, learningRate: lr, step: stepCount)
@@ -136,8 +140,10 @@ public final class ParameterState {
     }
 
     /// Runs `body` with two different slots writable in place.
-    public func withSlots<R>(_ a: String, _ b: String,
-                             _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> R) -> R {
+    public func withSlots<R>(
+        _ a: String, _ b: String,
+        _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> R
+    ) -> R {
         precondition(a != b, "ParameterState.withSlots: the same slot \"\(a)\" twice")
         return withSlot(a) { pa in withSlot(b) { pb in body(pa, pb) } }
     }

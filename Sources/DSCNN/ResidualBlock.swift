@@ -22,16 +22,19 @@ public final class ResidualBlock: Module, UnaryLayer {
 
     /// - Precondition: channel counts ≥ 1, `stride ≥ 1`.
     public init(inputChannels: Int, outputChannels: Int, stride: Int = 1, generator: inout SeededGenerator) {
-        conv1 = Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3,
-                       stride: stride, padding: 1, bias: false, generator: &generator)
+        conv1 = Conv2d(
+            inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3,
+            stride: stride, padding: 1, bias: false, generator: &generator)
         bn1 = BatchNorm(features: outputChannels, relu: true)
-        conv2 = Conv2d(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3,
-                       stride: 1, padding: 1, bias: false, generator: &generator)
+        conv2 = Conv2d(
+            inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3,
+            stride: 1, padding: 1, bias: false, generator: &generator)
         bn2 = BatchNorm(features: outputChannels, relu: true)
         if stride != 1 || inputChannels != outputChannels {
             shortcut = Sequential([
-                Conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1,
-                       stride: stride, padding: 0, bias: false, generator: &generator),
+                Conv2d(
+                    inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1,
+                    stride: stride, padding: 0, bias: false, generator: &generator),
                 BatchNorm(features: outputChannels),
             ])
         } else {

@@ -15,9 +15,12 @@ public final class SGD: Optimizer {
     public var weightDecay: Float
 
     /// - Precondition: `momentum ≥ 0`, `weightDecay ≥ 0`; Nesterov needs `momentum > 0`.
-    public init(learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
-                schedule: LRSchedule? = nil) {
-        precondition(momentum >= 0 && weightDecay >= 0, "SGD: momentum=\(momentum) weightDecay=\(weightDecay) must be >= 0")
+    public init(
+        learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
+        schedule: LRSchedule? = nil
+    ) {
+        precondition(
+            momentum >= 0 && weightDecay >= 0, "SGD: momentum=\(momentum) weightDecay=\(weightDecay) must be >= 0")
         precondition(!nesterov || momentum > 0, "SGD: nesterov needs momentum > 0 (momentum=\(momentum))")
         self.momentum = momentum
         self.nesterov = nesterov
@@ -31,9 +34,12 @@ public final class SGD: Optimizer {
         "SGD(learningRate: \(learningRate), momentum: \(momentum), nesterov: \(nesterov), weightDecay: \(weightDecay))"
     }
 
-    public override func applyUpdate(to p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
-                                     state: ParameterState, learningRate lr: Float, step: Int) {
-        let wd = weightDecay, mu = momentum
+    public override func applyUpdate(
+        to p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+        state: ParameterState, learningRate lr: Float, step: Int
+    ) {
+        let wd = weightDecay
+        let mu = momentum
         guard mu > 0 else {
             for i in 0..<p.count { p[i] -= lr * (g[i] + wd * p[i]) }
             return

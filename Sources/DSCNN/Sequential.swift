@@ -43,18 +43,23 @@ public final class MLP: Sequential {
     public let dimensions: [Int]
 
     /// - Precondition: at least two dimensions, each ≥ 1; `0 ≤ dropout < 1`.
-    public init(dimensions: [Int], activation: Activation = .relu, batchNorm: Bool = false,
-                dropout: Float = 0, seed: UInt64 = 0) {
-        precondition(dimensions.count >= 2 && dimensions.allSatisfy { $0 >= 1 },
-                     "MLP: dimensions \(dimensions) need at least an input and an output size, each >= 1")
+    public init(
+        dimensions: [Int], activation: Activation = .relu, batchNorm: Bool = false,
+        dropout: Float = 0, seed: UInt64 = 0
+    ) {
+        precondition(
+            dimensions.count >= 2 && dimensions.allSatisfy { $0 >= 1 },
+            "MLP: dimensions \(dimensions) need at least an input and an output size, each >= 1")
         precondition(dropout >= 0 && dropout < 1, "MLP: dropout=\(dropout) outside [0, 1)")
         self.dimensions = dimensions
         var generator = SeededGenerator(seed: seed)
         var layers: [any Module & UnaryLayer] = []
         for i in 0..<(dimensions.count - 1) {
             let hidden = i < dimensions.count - 2
-            layers.append(Linear(inputDimensions: dimensions[i], outputDimensions: dimensions[i + 1],
-                                 bias: !(hidden && batchNorm), generator: &generator))
+            layers.append(
+                Linear(
+                    inputDimensions: dimensions[i], outputDimensions: dimensions[i + 1],
+                    bias: !(hidden && batchNorm), generator: &generator))
             guard hidden else { continue }
             if batchNorm { layers.append(BatchNorm(features: dimensions[i + 1])) }
             layers.append(activation.makeLayer())

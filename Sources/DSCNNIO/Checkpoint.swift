@@ -29,8 +29,10 @@ public enum Checkpoint {
     ///
     /// - Throws: `HDF5Error` when the file cannot be written (the destination is then untouched).
     /// - Precondition: the model's parameter and buffer names are unique.
-    public static func save(_ model: Module, optimizer: Optimizer? = nil, to path: String,
-                            configuration: String = "", step: Int = 0, epoch: Int = 0) throws {
+    public static func save(
+        _ model: Module, optimizer: Optimizer? = nil, to path: String,
+        configuration: String = "", step: Int = 0, epoch: Int = 0
+    ) throws {
         let tensors = model.namedParameters() + model.namedBuffers()
         let names = tensors.map(\.0)
         precondition(Set(names).count == names.count, "Checkpoint.save: duplicate tensor names in \(names)")
@@ -103,15 +105,20 @@ public enum Checkpoint {
         guard (try? file.stringAttribute("format")) == format else {
             throw CheckpointError.notACheckpoint(file: file.path)
         }
-        return CheckpointInfo(configuration: (try? file.stringAttribute("configuration")) ?? "",
-                              step: (try? file.attribute("step").intValue) ?? 0,
-                              epoch: (try? file.attribute("epoch").intValue) ?? 0)
+        return CheckpointInfo(
+            configuration: (try? file.stringAttribute("configuration")) ?? "",
+            step: (try? file.attribute("step").intValue) ?? 0,
+            epoch: (try? file.attribute("epoch").intValue) ?? 0)
     }
 
     /// Checks and reads the optimizer state stored in `file` for `optimizer`.
-    private static func readOptimizerState(_ file: HDF5Reader, for optimizer: Optimizer) throws
-        -> (step: Int, state: [String: ParameterState]) {
-        let path = file.path, expectedType = optimizerType(optimizer)
+    private static func readOptimizerState(
+        _ file: HDF5Reader, for optimizer: Optimizer
+    ) throws
+        -> (step: Int, state: [String: ParameterState])
+    {
+        let path = file.path
+        let expectedType = optimizerType(optimizer)
         guard let type = try? file.stringAttribute("type", of: "optimizer") else {
             throw CheckpointError.noOptimizerState(file: path)
         }
@@ -123,7 +130,8 @@ public enum Checkpoint {
         for dataset in file.datasetNames where dataset.hasPrefix("optimizer/") {
             let rest = dataset.dropFirst("optimizer/".count)
             guard let slash = rest.firstIndex(of: "/") else { continue }
-            let slot = String(rest[..<slash]), name = String(rest[rest.index(after: slash)...])
+            let slot = String(rest[..<slash])
+            let name = String(rest[rest.index(after: slash)...])
             guard optimizer.slotNames.contains(slot) else {
                 throw CheckpointError.unexpected(file: path, name: dataset)
             }
@@ -138,8 +146,9 @@ public enum Checkpoint {
                     throw CheckpointError.missing(file: path, name: "optimizer/\(slot)/\(name)", expected: [count])
                 }
                 guard values.count == count else {
-                    throw CheckpointError.shapeMismatch(file: path, name: "optimizer/\(slot)/\(name)",
-                                                        stored: [values.count], expected: [count])
+                    throw CheckpointError.shapeMismatch(
+                        file: path, name: "optimizer/\(slot)/\(name)",
+                        stored: [values.count], expected: [count])
                 }
                 parameterState.set(slot, values)
             }
@@ -182,17 +191,17 @@ public enum CheckpointError: Error, LocalizedError, Equatable, Sendable {
 
     public var errorDescription: String? {
         switch self {
-        case let .missing(file, name, expected):
+        case .missing(let file, let name, let expected):
             return "\(file): \"\(name)\" is missing (the model expects shape \(shapeText(expected)))"
-        case let .shapeMismatch(file, name, stored, expected):
+        case .shapeMismatch(let file, let name, let stored, let expected):
             return "\(file): \"\(name)\" has shape \(shapeText(stored)), the model expects \(shapeText(expected))"
-        case let .unexpected(file, name):
+        case .unexpected(let file, let name):
             return "\(file): \"\(name)\" is in the file but not in the model"
-        case let .notACheckpoint(file):
+        case .notACheckpoint(let file):
             return "\(file): not a DeepSubspace checkpoint (no format attribute \"\(Checkpoint.format)\")"
-        case let .noOptimizerState(file):
+        case .noOptimizerState(let file):
             return "\(file): holds no optimizer state (saved without an optimizer)"
-        case let .optimizerMismatch(file, stored, expected):
+        case .optimizerMismatch(let file, let stored, let expected):
             return "\(file): optimizer state is for \(stored), not \(expected)"
         }
     }

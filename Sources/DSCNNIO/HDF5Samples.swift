@@ -46,9 +46,11 @@ public struct HDF5Samples: SampleSource {
     /// - Precondition: `blockRows ≥ 1`, `windowBlocks ≥ 1`.
     /// - Throws: `HDF5Error` — missing file or dataset, wrong rank or type, no rows, a non-finite
     ///   value (naming row and column), labels of the wrong count.
-    public init(path: String, dataset: String = "features", labels: String? = nil,
-                inMemoryLimit: Int = HDF5Samples.defaultInMemoryLimit, checkFinite: Bool = true,
-                blockRows: Int = 1024, windowBlocks: Int = 8) throws {
+    public init(
+        path: String, dataset: String = "features", labels: String? = nil,
+        inMemoryLimit: Int = HDF5Samples.defaultInMemoryLimit, checkFinite: Bool = true,
+        blockRows: Int = 1024, windowBlocks: Int = 8
+    ) throws {
         let blocks = ShuffleBlocks(rows: blockRows, window: windowBlocks)
         let reader = try HDF5Reader(path: path)
         let (n, d, shape) = try reader.matrixShape(dataset)
@@ -145,12 +147,15 @@ extension DataLoader {
     /// streamed by row blocks beyond).
     ///
     /// - Throws: the `HDF5Error`s of ``HDF5Samples``.
-    public convenience init(hdf5 path: String, dataset: String = "features", labels: String? = nil,
-                            batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
-                            prefetch: Int = 2, inMemoryLimit: Int = HDF5Samples.defaultInMemoryLimit,
-                            transform: Transform? = nil) throws {
+    public convenience init(
+        hdf5 path: String, dataset: String = "features", labels: String? = nil,
+        batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, seed: UInt64 = 0,
+        prefetch: Int = 2, inMemoryLimit: Int = HDF5Samples.defaultInMemoryLimit,
+        transform: Transform? = nil
+    ) throws {
         let samples = try HDF5Samples(path: path, dataset: dataset, labels: labels, inMemoryLimit: inMemoryLimit)
-        self.init(samples, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
-                  prefetch: prefetch, transform: transform)
+        self.init(
+            samples, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
+            prefetch: prefetch, transform: transform)
     }
 }

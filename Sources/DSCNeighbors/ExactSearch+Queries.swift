@@ -16,17 +16,23 @@ extension ExactSearch {
     ///   - progress: the fraction of the queries done, after each block.
     /// - Precondition: `k ≥ 1`, `dimension ≥ 1`, `queryBlock ≥ 1`, both arrays whole rows, and
     ///   `Q == M` when `excludingSelf`.
-    public func search(queries: [Float], database: [Float], dimension d: Int, excludingSelf: Bool = false,
-                       progress: ((Double) -> Void)? = nil) -> QueryResults {
+    public func search(
+        queries: [Float], database: [Float], dimension d: Int, excludingSelf: Bool = false,
+        progress: ((Double) -> Void)? = nil
+    ) -> QueryResults {
         precondition(k >= 1 && d >= 1 && queryBlock >= 1, "ExactSearch: k=\(k) dimension=\(d) queryBlock=\(queryBlock)")
-        precondition(queries.count % d == 0 && database.count % d == 0,
-                     "ExactSearch: \(queries.count) query and \(database.count) database floats are not rows of \(d)")
-        let n = queries.count / d, m = database.count / d
+        precondition(
+            queries.count % d == 0 && database.count % d == 0,
+            "ExactSearch: \(queries.count) query and \(database.count) database floats are not rows of \(d)")
+        let n = queries.count / d
+        let m = database.count / d
         precondition(!excludingSelf || n == m, "ExactSearch: excludingSelf needs as many queries (\(n)) as rows (\(m))")
         let kept = min(k, max(1, excludingSelf ? m - 1 : m))
         let heaps = TopKHeaps(rows: n, k: kept)
         defer { heaps.deallocate() }
-        let databaseNorms = metric == .cosine || metric == .euclidean ? squaredNorms(database, dimension: d) : [Double](repeating: 0, count: m)
+        let databaseNorms =
+            metric == .cosine || metric == .euclidean
+            ? squaredNorms(database, dimension: d) : [Double](repeating: 0, count: m)
         let factors = scoreFactors(squaredNorms: databaseNorms)
         let rowsPerBlock = min(queryBlock, max(1, n))
         var gram = [Float](repeating: 0, count: rowsPerBlock * m)
@@ -38,14 +44,16 @@ extension ExactSearch {
                         var start = 0
                         while start < n {
                             let rows = min(rowsPerBlock, n - start)
-                            BLAS.sgemm(transposeB: true, m: rows, n: m, k: d, a: q.baseAddress! + start * d, lda: d,
-                                       b: y.baseAddress!, ldb: d, c: gp, ldc: m)
+                            BLAS.sgemm(
+                                transposeB: true, m: rows, n: m, k: d, a: q.baseAddress! + start * d, lda: d,
+                                b: y.baseAddress!, ldb: d, c: gp, ldc: m)
                             let offset = start
                             let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows))
                             DispatchQueue.concurrentPerform(iterations: workers) { w in
                                 let range = (rows * w / workers)..<(rows * (w + 1) / workers)
-                                scanQueryRows(heaps, gram: UnsafePointer(gp), ldg: m, rowRange: range, columns: m,
-                                              factors: f.baseAddress!, rowOffset: offset, excludeSelf: excludingSelf)
+                                scanQueryRows(
+                                    heaps, gram: UnsafePointer(gp), ldg: m, rowRange: range, columns: m,
+                                    factors: f.baseAddress!, rowOffset: offset, excludeSelf: excludingSelf)
                             }
                             start += rows
                             progress?(Double(start) / Double(n))
@@ -58,11 +66,14 @@ extension ExactSearch {
     }
 
     /// ``scanRows`` under this search's metric, for rows `rowRange` of a `[rows, columns]` block.
-    private func scanQueryRows(_ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int, rowRange: Range<Int>,
-                               columns: Int, factors: UnsafePointer<Float>, rowOffset: Int, excludeSelf: Bool) {
+    private func scanQueryRows(
+        _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int, rowRange: Range<Int>,
+        columns: Int, factors: UnsafePointer<Float>, rowOffset: Int, excludeSelf: Bool
+    ) {
         func scan<S: GramScore>(_ rule: S.Type) {
-            scanRows(rule, heaps, gram: gram, ldg: ldg, rowRange: rowRange, columnRange: 0..<columns, factors: factors,
-                     rowOffset: rowOffset, columnOffset: 0, excludeSelf: excludeSelf)
+            scanRows(
+                rule, heaps, gram: gram, ldg: ldg, rowRange: rowRange, columnRange: 0..<columns, factors: factors,
+                rowOffset: rowOffset, columnOffset: 0, excludeSelf: excludeSelf)
         }
         switch metric {
         case .cosine: scan(CosineScore.self)
@@ -76,13 +87,18 @@ extension ExactSearch {
     private func squaredNorms(_ rows: [Float], dimension d: Int) -> [Double] {
         (0..<(rows.count / d)).map { i in
             var s = 0.0
-            for c in 0..<d { let v = Double(rows[i * d + c]); s += v * v }
+            for c in 0..<d {
+                let v = Double(rows[i * d + c])
+                s += v * v
+            }
             return s
         }
     }
 
     /// The heaps as ``QueryResults`` of `k` columns, scores converted back to the metric's own.
-    private func results(_ heaps: TopKHeaps, queries: [Float], dimension d: Int, databaseNorms: [Double]) -> QueryResults {
+    private func results(
+        _ heaps: TopKHeaps, queries: [Float], dimension d: Int, databaseNorms: [Double]
+    ) -> QueryResults {
         let n = heaps.rows
         var ids = [Int32](repeating: -1, count: n * k)
         var scores = [Float](repeating: .nan, count: n * k)

@@ -15,14 +15,18 @@ final class RowBlockAccess {
 
     /// Rows are already in memory at `resident` (not owned).
     init(source: any SampleSource, resident: UnsafePointer<Float>) {
-        self.source = source; rowCount = source.rowCount; dimension = source.dimension
+        self.source = source
+        rowCount = source.rowCount
+        dimension = source.dimension
         self.resident = resident
     }
 
     /// Reads the whole source into one buffer when it fits `cacheLimitBytes`, otherwise prepares
     /// two block buffers of `blockSize` rows.
     init(source: any SampleSource, blockSize: Int, cacheLimitBytes: Int) throws {
-        self.source = source; rowCount = source.rowCount; dimension = source.dimension
+        self.source = source
+        rowCount = source.rowCount
+        dimension = source.dimension
         let total = rowCount * dimension
         if total * MemoryLayout<Float>.size <= cacheLimitBytes {
             let all = UnsafeMutablePointer<Float>.allocate(capacity: total)
@@ -37,7 +41,8 @@ final class RowBlockAccess {
         } else {
             for _ in 0..<2 {
                 let p = UnsafeMutablePointer<Float>.allocate(capacity: blockSize * dimension)
-                owned.append(p); slots.append(p)
+                owned.append(p)
+                slots.append(p)
             }
         }
     }
@@ -67,23 +72,29 @@ extension ExactSearch {
     ///
     /// - Precondition: `1 ≤ k < N`, `blockSize ≥ 1`.
     /// - Throws: ``NeighborSearchError/nonFiniteValue(row:)``, and whatever the source throws.
-    public func neighbors(within source: any SampleSource, progress: ProgressHandler? = nil) throws
+    public func neighbors(
+        within source: any SampleSource, progress: ProgressHandler? = nil
+    ) throws
         -> (NeighborLists, SearchStats)
     {
-        precondition(k >= 1 && k < source.rowCount && blockSize >= 1,
-                     "ExactSearch: k=\(k) must be in 1..<N=\(source.rowCount), blockSize=\(blockSize) >= 1")
+        precondition(
+            k >= 1 && k < source.rowCount && blockSize >= 1,
+            "ExactSearch: k=\(k) must be in 1..<N=\(source.rowCount), blockSize=\(blockSize) >= 1")
         let start = ContinuousClock.now
         var (lists, stats) = try searchWithin(source, progress: progress)
         stats.seconds = seconds(since: start)
         return (lists, stats)
     }
 
-    private func searchWithin(_ source: any SampleSource, progress: ProgressHandler?) throws -> (NeighborLists, SearchStats) {
+    private func searchWithin(
+        _ source: any SampleSource, progress: ProgressHandler?
+    ) throws -> (NeighborLists, SearchStats) {
         let block = min(blockSize, source.rowCount)
         if let memory = source as? ArraySamples {
             return try memory.values.withUnsafeBufferPointer { buffer in
-                try searchBlocks(RowBlockAccess(source: source, resident: buffer.baseAddress!), block: block,
-                                 progress: progress)
+                try searchBlocks(
+                    RowBlockAccess(source: source, resident: buffer.baseAddress!), block: block,
+                    progress: progress)
             }
         }
         let access = try RowBlockAccess(source: source, blockSize: block, cacheLimitBytes: cacheLimitBytes)
@@ -92,7 +103,8 @@ extension ExactSearch {
 
     /// Squared norms of all rows, in one pass over the blocks; throws on a non-finite value.
     private func squaredNorms(_ rows: RowBlockAccess, block: Int) throws -> [Double] {
-        let n = rows.rowCount, d = rows.dimension
+        let n = rows.rowCount
+        let d = rows.dimension
         var norms = [Double](repeating: 0, count: n)
         for lo in stride(from: 0, to: n, by: block) {
             let range = lo..<min(n, lo + block)
@@ -100,7 +112,10 @@ extension ExactSearch {
             for i in range {
                 let x = p + (i - lo) * d
                 var s = 0.0
-                for c in 0..<d { let v = Double(x[c]); s += v * v }
+                for c in 0..<d {
+                    let v = Double(x[c])
+                    s += v * v
+                }
                 if !s.isFinite { throw NeighborSearchError.nonFiniteValue(row: i) }
                 norms[i] = s
             }
@@ -109,10 +124,13 @@ extension ExactSearch {
     }
 
     /// The block loop: Gram blocks `X_I X_Jᵀ` for `J ≥ I` by sgemm, each scanned both ways.
-    private func searchBlocks(_ rows: RowBlockAccess, block: Int, progress: ProgressHandler?) throws
+    private func searchBlocks(
+        _ rows: RowBlockAccess, block: Int, progress: ProgressHandler?
+    ) throws
         -> (NeighborLists, SearchStats)
     {
-        let n = rows.rowCount, d = rows.dimension
+        let n = rows.rowCount
+        let d = rows.dimension
         let norms = try squaredNorms(rows, block: block)
         let factors = scoreFactors(squaredNorms: norms)
         let heaps = TopKHeaps(rows: n, k: k)
@@ -135,21 +153,29 @@ extension ExactSearch {
                     let rowsJ = range(bj)
                     let r = bj == bi ? q : try rows.rows(rowsJ, slot: 1)
                     let t0 = ContinuousClock.now
-                    BLAS.sgemm(transposeB: true, m: rowsI.count, n: rowsJ.count, k: d,
-                               a: q, lda: d, b: r, ldb: d, c: gram, ldc: rowsJ.count)
+                    BLAS.sgemm(
+                        transposeB: true, m: rowsI.count, n: rowsJ.count, k: d,
+                        a: q, lda: d, b: r, ldb: d, c: gram, ldc: rowsJ.count)
                     stats.gemmSeconds += seconds(since: t0)
                     stats.gemmFlops += 2 * Double(rowsI.count) * Double(rowsJ.count) * Double(d)
                     let t1 = ContinuousClock.now
                     switch metric {
-                    case .cosine: scanBlock(CosineScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
-                                            factors: f.baseAddress!)
-                    case .euclidean: scanBlock(EuclideanScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
-                                               factors: f.baseAddress!)
-                    case .innerProduct: scanBlock(InnerProductScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
-                                                  factors: f.baseAddress!)
+                    case .cosine:
+                        scanBlock(
+                            CosineScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
+                            factors: f.baseAddress!)
+                    case .euclidean:
+                        scanBlock(
+                            EuclideanScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
+                            factors: f.baseAddress!)
+                    case .innerProduct:
+                        scanBlock(
+                            InnerProductScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
+                            factors: f.baseAddress!)
                     case .absoluteInnerProduct:
-                        scanBlock(AbsoluteInnerProductScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
-                                  factors: f.baseAddress!)
+                        scanBlock(
+                            AbsoluteInnerProductScore.self, heaps, gram: gram, rowsI: rowsI, rowsJ: rowsJ,
+                            factors: f.baseAddress!)
                     }
                     stats.scanSeconds += seconds(since: t1)
                     stats.blockPairs += 1
@@ -168,16 +194,21 @@ extension ExactSearch {
     /// into `P × P` tiles (about 256 × 256, so a tile stays in cache for both directions) and scanned
     /// in `P` waves: in wave `s` task `p` takes tile `(p, (p + s) mod P)`, so within a wave no two
     /// tasks share a row chunk of `I` or a column chunk of `J`, and each heap row has one writer.
-    private func scanBlock<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>,
-                                         rowsI: Range<Int>, rowsJ: Range<Int>, factors: UnsafePointer<Float>) {
-        let m = rowsI.count, n = rowsJ.count
-        let fI = factors + rowsI.lowerBound, fJ = factors + rowsJ.lowerBound
+    private func scanBlock<S: GramScore>(
+        _ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>,
+        rowsI: Range<Int>, rowsJ: Range<Int>, factors: UnsafePointer<Float>
+    ) {
+        let m = rowsI.count
+        let n = rowsJ.count
+        let fI = factors + rowsI.lowerBound
+        let fJ = factors + rowsJ.lowerBound
         if rowsI == rowsJ {
             let pieces = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
             let step = (m + pieces - 1) / pieces
             DispatchQueue.concurrentPerform(iterations: (m + step - 1) / step) { t in
-                scanRows(S.self, heaps, gram: gram, ldg: n, rowRange: (t * step)..<min(m, (t + 1) * step),
-                         columnRange: 0..<n, factors: fJ, rowOffset: rowsI.lowerBound, columnOffset: rowsJ.lowerBound)
+                scanRows(
+                    S.self, heaps, gram: gram, ldg: n, rowRange: (t * step)..<min(m, (t + 1) * step),
+                    columnRange: 0..<n, factors: fJ, rowOffset: rowsI.lowerBound, columnOffset: rowsJ.lowerBound)
             }
             return
         }
@@ -190,24 +221,28 @@ extension ExactSearch {
                 let rowRange = min(m, p * rowStep)..<min(m, (p + 1) * rowStep)
                 let columnRange = min(n, q * columnStep)..<min(n, (q + 1) * columnStep)
                 if rowRange.isEmpty || columnRange.isEmpty { return }
-                scanRows(S.self, heaps, gram: gram, ldg: n, rowRange: rowRange, columnRange: columnRange,
-                         factors: fJ, rowOffset: rowsI.lowerBound, columnOffset: rowsJ.lowerBound)
-                scanColumns(S.self, heaps, gram: gram, ldg: n, rowRange: rowRange, columnRange: columnRange,
-                            factors: fI, rowOffset: rowsI.lowerBound, columnOffset: rowsJ.lowerBound)
+                scanRows(
+                    S.self, heaps, gram: gram, ldg: n, rowRange: rowRange, columnRange: columnRange,
+                    factors: fJ, rowOffset: rowsI.lowerBound, columnOffset: rowsJ.lowerBound)
+                scanColumns(
+                    S.self, heaps, gram: gram, ldg: n, rowRange: rowRange, columnRange: columnRange,
+                    factors: fI, rowOffset: rowsI.lowerBound, columnOffset: rowsJ.lowerBound)
             }
         }
     }
 
     /// Sorts every heap and converts its scores back to squared distances and cosines.
     private func neighborLists(_ heaps: TopKHeaps, norms: [Double]) -> NeighborLists {
-        let n = heaps.rows, k = heaps.k
+        let n = heaps.rows
+        let k = heaps.k
         var ids = [Int32](repeating: -1, count: n * k)
         var squared = [Float](repeating: 0, count: n * k)
         var cosines = [Float](repeating: 0, count: n * k)
         for i in 0..<n {
             let ni = norms[i].squareRoot()
             for (slot, entry) in heaps.sortedRow(i).enumerated() {
-                let j = Int(entry.id), p = i * k + slot
+                let j = Int(entry.id)
+                let p = i * k + slot
                 let nj = norms[j].squareRoot()
                 ids[p] = entry.id
                 switch metric {
@@ -229,8 +264,9 @@ extension ExactSearch {
                 }
             }
         }
-        return NeighborLists(rows: n, neighbors: k, metric: metric, indices: ids,
-                             squaredDistances: squared, cosineSimilarities: cosines)
+        return NeighborLists(
+            rows: n, neighbors: k, metric: metric, indices: ids,
+            squaredDistances: squared, cosineSimilarities: cosines)
     }
 
     /// Per-sample factor of the score (see GramScore): cosine `1/‖x‖`, Euclidean `−‖x‖²/2`, none

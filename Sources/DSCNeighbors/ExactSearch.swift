@@ -108,7 +108,8 @@ public struct ExactSearch: Sendable {
     public var queryBlock: Int = 256
 
     public init(k: Int, metric: KNNMetric = .cosine) {
-        self.k = k; self.metric = metric
+        self.k = k
+        self.metric = metric
     }
 }
 

@@ -23,22 +23,31 @@ public struct TopKHeaps: @unchecked Sendable {
     /// Empty heaps. - Precondition: `k ≥ 1`, `rows ≥ 0`.
     public init(rows: Int, k: Int) {
         precondition(k >= 1 && rows >= 0, "TopKHeaps: rows=\(rows) k=\(k)")
-        self.rows = rows; self.k = k
-        scores = .allocate(capacity: rows * k); scores.initialize(repeating: -.infinity, count: rows * k)
-        ids = .allocate(capacity: rows * k); ids.initialize(repeating: -1, count: rows * k)
-        counts = .allocate(capacity: rows); counts.initialize(repeating: 0, count: rows)
-        threshold = .allocate(capacity: rows); threshold.initialize(repeating: -.infinity, count: rows)
+        self.rows = rows
+        self.k = k
+        scores = .allocate(capacity: rows * k)
+        scores.initialize(repeating: -.infinity, count: rows * k)
+        ids = .allocate(capacity: rows * k)
+        ids.initialize(repeating: -1, count: rows * k)
+        counts = .allocate(capacity: rows)
+        counts.initialize(repeating: 0, count: rows)
+        threshold = .allocate(capacity: rows)
+        threshold.initialize(repeating: -.infinity, count: rows)
     }
 
     public func deallocate() {
-        scores.deallocate(); ids.deallocate(); counts.deallocate(); threshold.deallocate()
+        scores.deallocate()
+        ids.deallocate()
+        counts.deallocate()
+        threshold.deallocate()
     }
 
     /// Offers candidate `id` with `score` to row `r`; returns the row's new threshold.
     /// The caller has checked `score > threshold[r]`.
     @inline(__always) @discardableResult
     public func insert(row r: Int, score: Float, id: Int32) -> Float {
-        let s = scores + r * k, d = ids + r * k
+        let s = scores + r * k
+        let d = ids + r * k
         let n = Int(counts[r])
         if n < k {
             // Sift up from the new leaf.
@@ -46,9 +55,12 @@ public struct TopKHeaps: @unchecked Sendable {
             while c > 0 {
                 let p = (c - 1) >> 1
                 if s[p] <= score { break }
-                s[c] = s[p]; d[c] = d[p]; c = p
+                s[c] = s[p]
+                d[c] = d[p]
+                c = p
             }
-            s[c] = score; d[c] = id
+            s[c] = score
+            d[c] = id
             counts[r] = Int32(n + 1)
             let t: Float = n + 1 == k ? s[0] : -.infinity
             threshold[r] = t
@@ -62,9 +74,12 @@ public struct TopKHeaps: @unchecked Sendable {
             var c = l
             if l + 1 < k && s[l + 1] < s[l] { c = l + 1 }
             if s[c] >= score { break }
-            s[p] = s[c]; d[p] = d[c]; p = c
+            s[p] = s[c]
+            d[p] = d[c]
+            p = c
         }
-        s[p] = score; d[p] = id
+        s[p] = score
+        d[p] = id
         threshold[r] = s[0]
         return s[0]
     }
@@ -123,13 +138,16 @@ private func loadLanes(_ p: UnsafePointer<Float>) -> ScoreLanes {
 /// `S.score(G[i, j], factors[j])` to heap row `rowOffset + i`, candidate id `columnOffset + j`.
 /// `factors` are those of the reference block's samples. With `excludeSelf`, a candidate equal to
 /// the row itself (`rowOffset + i == columnOffset + j`) is skipped.
-func scanRows<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int,
-                            rowRange: Range<Int>, columnRange: Range<Int>, factors f: UnsafePointer<Float>,
-                            rowOffset: Int, columnOffset: Int, excludeSelf: Bool = true) {
+func scanRows<S: GramScore>(
+    _ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int,
+    rowRange: Range<Int>, columnRange: Range<Int>, factors f: UnsafePointer<Float>,
+    rowOffset: Int, columnOffset: Int, excludeSelf: Bool = true
+) {
     let n = columnRange.upperBound
     let vectorEnd = columnRange.lowerBound + (columnRange.count & ~15)
     for i in rowRange {
-        let r = rowOffset + i, own = excludeSelf ? r : -1
+        let r = rowOffset + i
+        let own = excludeSelf ? r : -1
         let g = gram + i * ldg
         var t = heaps.threshold[r]
         var j = columnRange.lowerBound
@@ -159,15 +177,19 @@ func scanRows<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePoin
 /// candidate id `rowOffset + i`; `factors` are those of the query block's samples. Reads `G` row
 /// by row (contiguous) against the 16-wide threshold vector of the columns. Used for off-diagonal
 /// blocks only, so no candidate equals its row.
-func scanColumns<S: GramScore>(_ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int,
-                               rowRange: Range<Int>, columnRange: Range<Int>, factors f: UnsafePointer<Float>,
-                               rowOffset: Int, columnOffset: Int) {
+func scanColumns<S: GramScore>(
+    _ rule: S.Type, _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int,
+    rowRange: Range<Int>, columnRange: Range<Int>, factors f: UnsafePointer<Float>,
+    rowOffset: Int, columnOffset: Int
+) {
     let thr = heaps.threshold + columnOffset
-    let lo = columnRange.lowerBound, hi = columnRange.upperBound
+    let lo = columnRange.lowerBound
+    let hi = columnRange.upperBound
     let vectorEnd = lo + ((hi - lo) & ~15)
     for i in rowRange {
         let g = gram + i * ldg
-        let fi = f[i], fv = ScoreLanes(repeating: f[i])
+        let fi = f[i]
+        let fv = ScoreLanes(repeating: f[i])
         let id = Int32(rowOffset + i)
         var j = lo
         while j < vectorEnd {

@@ -1,8 +1,8 @@
 import DSCCluster
 import DSCDeep
-import DSCNN
 import DSCIO
 import DSCMetrics
+import DSCNN
 import DSCNNIO
 import DSCTensor
 import Foundation
@@ -100,14 +100,18 @@ public struct ClusterJob: Sendable {
     /// Labels for every sample of `source` from the fitted `result`, read and coded in blocks of
     /// 4,096 (each sample is coded on its own, so the blocks do not change the labels).
     static func predict(_ source: HDF5RowSource, with result: EBSCResult, progress: ProgressHandler?) throws -> [Int] {
-        let n = source.rowCount, d = source.dimension, block = 4096
+        let n = source.rowCount
+        let d = source.dimension
+        let block = 4096
         var labels: [Int] = []
         labels.reserveCapacity(n)
         var buffer = [Float](repeating: 0, count: min(n, block) * d)
         progress?("predict", 0)
         for start in stride(from: 0, to: n, by: block) {
             let rows = min(block, n - start)
-            try buffer.withUnsafeMutableBufferPointer { try source.readRows(start..<(start + rows), into: $0.baseAddress!) }
+            try buffer.withUnsafeMutableBufferPointer {
+                try source.readRows(start..<(start + rows), into: $0.baseAddress!)
+            }
             labels += result.predict(Array(buffer[0..<(rows * d)]), count: rows)
             progress?("predict", Double(start + rows) / Double(n))
         }
@@ -124,9 +128,12 @@ public struct ClusterJob: Sendable {
         switch method {
         case .ebsc:
             if let modelPath {
-                p += [("model", modelPath), ("keep", String(deep.keep)), ("candidates", deep.candidates?.rawValue ?? "auto"),
-                      ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
-                      ("calibration_batches", deep.calibrationBatches.map(String.init) ?? "auto")]
+                p += [
+                    ("model", modelPath), ("keep", String(deep.keep)),
+                    ("candidates", deep.candidates?.rawValue ?? "auto"),
+                    ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
+                    ("calibration_batches", deep.calibrationBatches.map(String.init) ?? "auto"),
+                ]
             } else {
                 p += deep.architecture.filter { $0.0 != "input" } + deep.training.filter { $0.0 != "seed" }
             }
@@ -141,15 +148,18 @@ public struct ClusterJob: Sendable {
             p += [("max_atoms", String(ompAtoms))]
         }
         if method != .spectral { p.append(("row_normalization", rowNormalization.rawValue)) }
-        return p + [("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
-                    ("kmeans_restarts", restarts.map(String.init) ?? "auto")]
+        return p + [
+            ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
+            ("kmeans_restarts", restarts.map(String.init) ?? "auto"),
+        ]
     }
 
     /// The spectral stage's settings for `n` samples: ``eigenSolver``, ``layoutEpochs`` and the
     /// k-means restarts (``restarts``, or ``defaultRestarts(for:samples:)``).
     func spectralSettings(samples n: Int) -> SpectralSettings {
-        SpectralSettings(eigenSolver: eigenSolver, kmeansRestarts: restarts ?? Self.defaultRestarts(for: method, samples: n),
-                         layoutEpochs: layoutEpochs)
+        SpectralSettings(
+            eigenSolver: eigenSolver, kmeansRestarts: restarts ?? Self.defaultRestarts(for: method, samples: n),
+            layoutEpochs: layoutEpochs)
     }
 
     /// The estimator of ``method`` for `n` samples, configured from this job: the one place a
@@ -166,12 +176,14 @@ public struct ClusterJob: Sendable {
             ebsc.trainingProgress = trainingProgress
             return ebsc
         case .spectral:
-            return SpectralClustering(clusters: clusters, neighbors: neighbors, weighting: weighting, mutual: mutual,
-                                      spectral: spectral, seed: seed)
+            return SpectralClustering(
+                clusters: clusters, neighbors: neighbors, weighting: weighting, mutual: mutual,
+                spectral: spectral, seed: seed)
         case .kmeans:
             return KMeans(clusters: clusters, restarts: spectral.kmeansRestarts, seed: seed)
         case .ensc:
-            var ensc = ElasticNetSubspaceClustering(clusters: clusters, lambda: enscLambda, gamma: enscGamma, seed: seed)
+            var ensc = ElasticNetSubspaceClustering(
+                clusters: clusters, lambda: enscLambda, gamma: enscGamma, seed: seed)
             ensc.spectral = spectral
             ensc.normalization = rowNormalization
             return ensc
@@ -193,16 +205,20 @@ public struct ClusterJob: Sendable {
     }
 
     /// ``validate()``, also returning the ``predictInput`` file's samples and labels.
-    func validateInputs() throws -> (source: HDF5RowSource, truth: [Int]?,
-                                     prediction: (source: HDF5RowSource, truth: [Int]?)?) {
+    func validateInputs() throws -> (
+        source: HDF5RowSource, truth: [Int]?,
+        prediction: (source: HDF5RowSource, truth: [Int]?)?
+    ) {
         try validateSettings()
         let (source, truth) = try checkedSamples(in: input) { source in
             let n = source.rowCount
             if clusters > n {
-                throw PipelineError.tooManyClusters(file: input, dataset: featuresDataset, clusters: clusters, samples: n)
+                throw PipelineError.tooManyClusters(
+                    file: input, dataset: featuresDataset, clusters: clusters, samples: n)
             }
             if method == .spectral && (neighbors < 1 || neighbors >= n) {
-                throw PipelineError.badNeighbors(file: input, dataset: featuresDataset, neighbors: neighbors, samples: n)
+                throw PipelineError.badNeighbors(
+                    file: input, dataset: featuresDataset, neighbors: neighbors, samples: n)
             }
         }
         return (source, truth, try validatePrediction(like: source))
@@ -216,9 +232,10 @@ public struct ClusterJob: Sendable {
         guard method == .ebsc else { throw PipelineError.predictNeedsEBSC(method: method.rawValue) }
         return try checkedSamples(in: predictInput) { other in
             if Array(other.shape.dropFirst()) != Array(source.shape.dropFirst()) {
-                throw PipelineError.predictShapeMismatch(file: predictInput, dataset: featuresDataset,
-                                                         shape: Array(other.shape.dropFirst()),
-                                                         expected: Array(source.shape.dropFirst()), clusteredFile: input)
+                throw PipelineError.predictShapeMismatch(
+                    file: predictInput, dataset: featuresDataset,
+                    shape: Array(other.shape.dropFirst()),
+                    expected: Array(source.shape.dropFirst()), clusteredFile: input)
             }
         }
     }
@@ -226,7 +243,9 @@ public struct ClusterJob: Sendable {
     /// Opens ``featuresDataset`` of `path`, runs the cheap `check` on it, then reads
     /// ``labelsDataset`` (when present, or required) and makes one streamed pass for non-finite
     /// values.
-    private func checkedSamples(in path: String, check: (HDF5RowSource) throws -> Void) throws
+    private func checkedSamples(
+        in path: String, check: (HDF5RowSource) throws -> Void
+    ) throws
         -> (source: HDF5RowSource, truth: [Int]?)
     {
         let reader = try HDF5Reader(path: path)
@@ -246,9 +265,10 @@ public struct ClusterJob: Sendable {
         var timings = StageTimings()
         let (source, truth, toPredict) = try timings.measure("read") { try validateInputs() }
         let restarts = self.restarts ?? Self.defaultRestarts(for: method, samples: source.rowCount)
-        var outcome = ClusterOutcome(input: input, featuresDataset: featuresDataset, samples: source.rowCount,
-                                     dimension: source.dimension, clusters: clusters, method: method, seed: seed,
-                                     parameters: parameters.map { $0.0.hasSuffix("restarts") ? ($0.0, String(restarts)) : $0 })
+        var outcome = ClusterOutcome(
+            input: input, featuresDataset: featuresDataset, samples: source.rowCount,
+            dimension: source.dimension, clusters: clusters, method: method, seed: seed,
+            parameters: parameters.map { $0.0.hasSuffix("restarts") ? ($0.0, String(restarts)) : $0 })
         let estimator = estimator(samples: source.rowCount)
         if let ebsc = estimator as? EBSC {
             // EBSC reads its samples as a loader does (in memory up to 1 GiB) and may take a model file.
@@ -259,7 +279,9 @@ public struct ClusterJob: Sendable {
             let fitted = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
             outcome.take(fitted, into: &timings)
             if let (other, otherTruth) = toPredict {
-                let labels = try timings.measure("predict") { try Self.predict(other, with: fitted, progress: progress) }
+                let labels = try timings.measure("predict") {
+                    try Self.predict(other, with: fitted, progress: progress)
+                }
                 outcome.prediction = ClusterOutcome.Prediction(input: other.path, labels: labels, truth: otherTruth)
             }
         } else {

@@ -55,7 +55,9 @@ public struct ClusterOutcome: Sendable {
 
         /// Scores the labels against `truth`, when given.
         public init(input: String, labels: [Int], truth: [Int]? = nil) {
-            self.input = input; self.labels = labels; self.truth = truth
+            self.input = input
+            self.labels = labels
+            self.truth = truth
             metrics = truth.map { ClusteringMetrics(truth: $0, predicted: labels) }
         }
     }

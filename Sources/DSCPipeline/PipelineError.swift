@@ -29,7 +29,8 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
         case .invalidSetting(let flag, let value, let requirement):
             return "\(flag) \(value) must be \(requirement)"
         case .badNeighbors(let file, let dataset, let neighbors, let samples):
-            return "\(file): --neighbors \(neighbors) must be between 1 and \(samples - 1) (dataset \"\(dataset)\" has \(samples) samples)"
+            return
+                "\(file): --neighbors \(neighbors) must be between 1 and \(samples - 1) (dataset \"\(dataset)\" has \(samples) samples)"
         case .outputNotWritable(let path, let reason):
             return "\(path): cannot write output (\(reason))"
         case .badReference(let text):
@@ -37,9 +38,11 @@ public enum PipelineError: Error, LocalizedError, Equatable, Sendable {
         case .missingInResult(let file, let dataset):
             return "\(file): dataset \"\(dataset)\" not found; is this a result file written by dsc cluster?"
         case .predictNeedsEBSC(let method):
-            return "--predict labels new samples through an EBSC fit; --method \(method) has no out-of-sample step (use --method ebsc)"
+            return
+                "--predict labels new samples through an EBSC fit; --method \(method) has no out-of-sample step (use --method ebsc)"
         case .predictShapeMismatch(let file, let dataset, let shape, let expected, let clusteredFile):
-            return "\(file): dataset \"\(dataset)\" holds samples of shape \(shape), but those of \(clusteredFile) are \(expected)"
+            return
+                "\(file): dataset \"\(dataset)\" holds samples of shape \(shape), but those of \(clusteredFile) are \(expected)"
         }
     }
 }
@@ -51,7 +54,8 @@ public func checkWritable(_ path: String, isDirectory: Bool = false) throws {
     var isDir: ObjCBool = false
     if fm.fileExists(atPath: path, isDirectory: &isDir) {
         if isDir.boolValue != isDirectory {
-            throw PipelineError.outputNotWritable(path: path, reason: isDir.boolValue ? "it is a folder" : "it is a file")
+            throw PipelineError.outputNotWritable(
+                path: path, reason: isDir.boolValue ? "it is a folder" : "it is a file")
         }
         if !fm.isWritableFile(atPath: path) {
             throw PipelineError.outputNotWritable(path: path, reason: "permission denied")
@@ -75,15 +79,20 @@ public struct DatasetReference: Equatable, Sendable {
     public var file: String
     public var dataset: String
 
-    public init(file: String, dataset: String) { self.file = file; self.dataset = dataset }
+    public init(file: String, dataset: String) {
+        self.file = file
+        self.dataset = dataset
+    }
 
     /// Parses `FILE[:DATASET]`; the last `:` separates the two unless what follows contains a `/`
     /// that makes it look like a path (so `C:/x.h5`-like names still work as files).
     public init(parsing text: String, defaultDataset: String) throws {
         if let colon = text.lastIndex(of: ":"), colon != text.startIndex {
-            let file = String(text[..<colon]), dataset = String(text[text.index(after: colon)...])
+            let file = String(text[..<colon])
+            let dataset = String(text[text.index(after: colon)...])
             if !dataset.isEmpty {
-                self.init(file: file, dataset: dataset); return
+                self.init(file: file, dataset: dataset)
+                return
             }
             throw PipelineError.badReference(text)
         }

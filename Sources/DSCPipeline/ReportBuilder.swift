@@ -20,7 +20,9 @@ public enum ReportBuilder {
         report.peakMemoryBytes = peakMemoryBytes
         report.seed = outcome.seed
         report.parameters = outcome.parameters.map { ReportInput.Setting($0.0, $0.1) }
-        if let gflops = outcome.graphGFLOPS { report.parameters.append(.init("graph_gflops", String(format: "%.1f", gflops))) }
+        if let gflops = outcome.graphGFLOPS {
+            report.parameters.append(.init("graph_gflops", String(format: "%.1f", gflops)))
+        }
         if let solver = outcome.eigenSolver { report.parameters.append(.init("eigen_solver_used", solver)) }
         if let residuals = outcome.eigenResiduals, let worst = residuals.max() {
             report.parameters.append(.init("max_eigen_residual", String(format: "%.2e", worst)))
@@ -30,18 +32,23 @@ public enum ReportBuilder {
         if let truth = outcome.truth, truth.count == outcome.labels.count {
             let table = ContingencyTable(truth: truth, predicted: outcome.labels)
             let m = ClusteringMetrics(table)
-            report.metrics = [.init("acc", m.acc), .init("nmi", m.nmi), .init("nmi_geometric", m.nmiGeometric),
-                              .init("ari", m.ari), .init("ami", m.ami)]
+            report.metrics = [
+                .init("acc", m.acc), .init("nmi", m.nmi), .init("nmi_geometric", m.nmiGeometric),
+                .init("ari", m.ari), .init("ami", m.ami),
+            ]
             let matching = Metrics.accuracyMatching(table)
-            report.confusion = .init(counts: matching.reorderedCounts,
-                                     classNames: matching.reorderedClasses.map(String.init),
-                                     clusterNames: matching.reorderedClusters.map(String.init))
+            report.confusion = .init(
+                counts: matching.reorderedCounts,
+                classNames: matching.reorderedClasses.map(String.init),
+                clusterNames: matching.reorderedClusters.map(String.init))
         }
         if let p = outcome.prediction {
             report.parameters.append(.init("predicted_samples", String(p.labels.count)))
             if let m = p.metrics {
-                report.metrics = (report.metrics ?? []) + [
-                    .init("predicted_acc", m.acc), .init("predicted_nmi", m.nmi), .init("predicted_ari", m.ari)]
+                report.metrics =
+                    (report.metrics ?? []) + [
+                        .init("predicted_acc", m.acc), .init("predicted_nmi", m.nmi), .init("predicted_ari", m.ari),
+                    ]
             }
         }
         return report
@@ -51,11 +58,11 @@ public enum ReportBuilder {
     public static func versions() -> [ReportInput.Setting] {
         var v: [ReportInput.Setting] = [.init("deepsubspace", deepSubspaceVersion)]
         #if compiler(>=6.3)
-        v.append(.init("swift compiler", "≥ 6.3"))
+            v.append(.init("swift compiler", "≥ 6.3"))
         #elseif compiler(>=6.1)
-        v.append(.init("swift compiler", "6.1–6.2"))
+            v.append(.init("swift compiler", "6.1–6.2"))
         #else
-        v.append(.init("swift compiler", "< 6.1"))
+            v.append(.init("swift compiler", "< 6.1"))
         #endif
         v.append(.init("os", ProcessInfo.processInfo.operatingSystemVersionString))
         v.append(.init("cores", String(ProcessInfo.processInfo.activeProcessorCount)))

@@ -41,7 +41,8 @@ public enum ResultFile {
                 if let truth = p.truth { try out.write(truth.map(Int64.init), to: "predicted/truth") }
             }
             try out.setAttribute("method", outcome.method.rawValue)
-            try out.setAttribute("parameters", JSONValue.object(outcome.parameters.map { ($0.0, .string($0.1)) }).serialized)
+            try out.setAttribute(
+                "parameters", JSONValue.object(outcome.parameters.map { ($0.0, .string($0.1)) }).serialized)
             try out.setAttribute("seed", Int(truncatingIfNeeded: outcome.seed))
             try out.setAttribute("version", deepSubspaceVersion)
             try out.setAttribute("input", outcome.input)
@@ -49,7 +50,8 @@ public enum ResultFile {
             try out.setAttribute("samples", outcome.samples)
             try out.setAttribute("dimension", outcome.dimension)
             try out.setAttribute("clusters", outcome.clusters)
-            try out.setAttribute("timings", JSONValue.object(outcome.timings.stages.map { ($0.name, .number($0.seconds)) }).serialized)
+            try out.setAttribute(
+                "timings", JSONValue.object(outcome.timings.stages.map { ($0.name, .number($0.seconds)) }).serialized)
             if let solver = outcome.eigenSolver { try out.setAttribute("eigen_solver", solver) }
             if let peak = peakMemoryBytes { try out.setAttribute("peak_memory_bytes", peak) }
             if !outcome.warnings.isEmpty { try out.setAttribute("warnings", outcome.warnings.joined(separator: "\n")) }
@@ -81,7 +83,9 @@ public enum ResultFile {
             default: break
             }
         }
-        if reader.contains("embedding") { outcome.embedding = try reader.readMatrix("embedding", checkFinite: false).values }
+        if reader.contains("embedding") {
+            outcome.embedding = try reader.readMatrix("embedding", checkFinite: false).values
+        }
         outcome.eigenSolver = string("eigen_solver")
         for (name, value) in parseJSONObject(string("timings") ?? "{}") {
             if let seconds = Double(value) { outcome.timings.record(name, seconds: seconds) }
@@ -89,10 +93,12 @@ public enum ResultFile {
         if let w = string("warnings") { outcome.warnings = w.split(separator: "\n").map(String.init) }
         if reader.contains("predicted/labels") {
             let labels = try reader.readLabels("predicted/labels")
-            let truth = reader.contains("predicted/truth")
+            let truth =
+                reader.contains("predicted/truth")
                 ? try reader.readLabels("predicted/truth", matchingRowsOf: "predicted/labels") : nil
-            outcome.prediction = .init(input: (try? reader.stringAttribute("input", of: "predicted/labels")) ?? path,
-                                       labels: labels, truth: truth)
+            outcome.prediction = .init(
+                input: (try? reader.stringAttribute("input", of: "predicted/labels")) ?? path,
+                labels: labels, truth: truth)
         }
         return (outcome, int("peak_memory_bytes"))
     }
@@ -100,9 +106,13 @@ public enum ResultFile {
     /// Key/value pairs of a flat JSON object, values as text, in the file's key order.
     private static func parseJSONObject(_ text: String) -> [(String, String)] {
         guard let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [] }
         // JSONSerialization loses key order; recover it from the text.
-        let keys = object.keys.sorted { (text.range(of: "\"\($0)\"")?.lowerBound ?? text.endIndex) < (text.range(of: "\"\($1)\"")?.lowerBound ?? text.endIndex) }
+        let keys = object.keys.sorted {
+            (text.range(of: "\"\($0)\"")?.lowerBound ?? text.endIndex)
+                < (text.range(of: "\"\($1)\"")?.lowerBound ?? text.endIndex)
+        }
         return keys.map { key in
             let value = object[key]!
             if let s = value as? String { return (key, s) }

@@ -16,7 +16,8 @@ extension EBSCConfiguration {
         do {
             try validate()
         } catch EBSCError.invalidSetting(let name, let value, let requirement) {
-            throw PipelineError.invalidSetting(flag: flagOfDeepSetting[name] ?? name, value: value, requirement: requirement)
+            throw PipelineError.invalidSetting(
+                flag: flagOfDeepSetting[name] ?? name, value: value, requirement: requirement)
         }
     }
 }

@@ -20,7 +20,9 @@ public struct TrainJob: Sendable {
     public var progress: (@Sendable (TrainingProgress) -> Void)?
 
     public init(input: String, output: String, configuration: EBSCConfiguration) {
-        self.input = input; self.output = output; self.configuration = configuration
+        self.input = input
+        self.output = output
+        self.configuration = configuration
     }
 
     /// Trains and writes ``output``.
@@ -45,10 +47,12 @@ public struct TrainJob: Sendable {
         try trainer.train()
         // Training saves after every epoch; a resumed run that had nothing left to do saves here.
         if trainer.history.isEmpty { try trainer.saveCheckpoint() }
-        return TrainOutcome(input: input, output: output, samples: samples.count, kind: model.kind,
-                            steps: trainer.step, resumedAt: resumedAt, history: trainer.history,
-                            seconds: Date().timeIntervalSince(start), parameters: model.configuration.architecture
-                                + configuration.training)
+        return TrainOutcome(
+            input: input, output: output, samples: samples.count, kind: model.kind,
+            steps: trainer.step, resumedAt: resumedAt, history: trainer.history,
+            seconds: Date().timeIntervalSince(start),
+            parameters: model.configuration.architecture
+                + configuration.training)
     }
 }
 

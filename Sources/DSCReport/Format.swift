@@ -102,7 +102,10 @@ enum Format {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var value = Double(count)
         var unit = 0
-        while abs(value) >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        while abs(value) >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
         return unit == 0 ? "\(count) B" : "\(compact(value)) \(units[unit])"
     }
 
@@ -113,7 +116,9 @@ enum Format {
         let prefix = "predicted_"
         if name.lowercased().hasPrefix(prefix) {
             let base = metricLabel(String(name.dropFirst(prefix.count)))
-            if !base.detail.isEmpty { return (base.label + ", out of sample", base.detail + ", of the predicted samples") }
+            if !base.detail.isEmpty {
+                return (base.label + ", out of sample", base.detail + ", of the predicted samples")
+            }
         }
         switch name.lowercased() {
         case "acc": return ("ACC", "accuracy after Hungarian matching")

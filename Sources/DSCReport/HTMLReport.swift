@@ -28,24 +28,24 @@ enum HTMLReport {
         body.append("<div class=\"grid\">" + [timings(input), details(input)].compactMap { $0 }.joined() + "</div>")
         body.append("<footer>DeepSubspace report · the same numbers are in metrics.json and report.md</footer>")
         return """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(Format.html(input.title))</title>
-        <style>
-        \(HTMLStyle.css)
-        </style>
-        </head>
-        <body>
-        <main>
-        \(body.joined(separator: "\n"))
-        </main>
-        </body>
-        </html>
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(Format.html(input.title))</title>
+            <style>
+            \(HTMLStyle.css)
+            </style>
+            </head>
+            <body>
+            <main>
+            \(body.joined(separator: "\n"))
+            </main>
+            </body>
+            </html>
 
-        """
+            """
     }
 
     private static func card(_ title: String, note: String? = nil, _ content: String) -> String {
@@ -54,9 +54,11 @@ enum HTMLReport {
     }
 
     private static func header(_ input: ReportInput) -> String {
-        var run = ["method <b>\(Format.html(input.method))</b>",
-                   "<b>\(Format.grouped(input.samples))</b> samples",
-                   "<b>\(input.clusters)</b> clusters", "seed <b>\(input.seed)</b>"]
+        var run = [
+            "method <b>\(Format.html(input.method))</b>",
+            "<b>\(Format.grouped(input.samples))</b> samples",
+            "<b>\(input.clusters)</b> clusters", "seed <b>\(input.seed)</b>",
+        ]
         if !input.timings.isEmpty { run.append("total <b>\(Format.html(Format.duration(input.totalSeconds)))</b>") }
         return "<header><div class=\"eyebrow\">DeepSubspace · clustering report</div>"
             + "<h1>\(Format.html(input.title))</h1><p class=\"run\">\(run.joined(separator: " · "))</p></header>"
@@ -84,9 +86,12 @@ enum HTMLReport {
     private static func confusion(_ c: ReportInput.ConfusionMatrix) -> String {
         let matched = (0..<min(c.classCount, c.clusterCount)).reduce(0) { $0 + c.counts[$1][$1] }
         let total = c.counts.reduce(0) { $0 + $1.reduce(0, +) }
-        let share = total > 0 ? " — \(Format.grouped(matched)) of \(Format.grouped(total)) samples"
-            + " (\(Format.fixed(100 * Double(matched) / Double(total), 1)) %) on the diagonal" : ""
-        let note = "Rows: true classes; columns: predicted clusters, reordered by Hungarian matching so"
+        let share =
+            total > 0
+            ? " — \(Format.grouped(matched)) of \(Format.grouped(total)) samples"
+                + " (\(Format.fixed(100 * Double(matched) / Double(total), 1)) %) on the diagonal" : ""
+        let note =
+            "Rows: true classes; columns: predicted clusters, reordered by Hungarian matching so"
             + " matched pairs lie on the diagonal. Colour = share of the class\(share)."
         let svg = SVGChart.heatmap(counts: c.counts, rowNames: c.classNames, columnNames: c.clusterNames)
         return card("Confusion matrix", note: note, "<div class=\"chart\">\(svg)</div>")
@@ -95,13 +100,15 @@ enum HTMLReport {
     private static func sizes(_ input: ReportInput) -> String? {
         let sizes = input.clusterSizes
         guard !sizes.isEmpty else { return nil }
-        let total = sizes.reduce(0, +), empty = sizes.filter { $0 == 0 }.count
+        let total = sizes.reduce(0, +)
+        let empty = sizes.filter { $0 == 0 }.count
         let uniform = Double(total) / Double(sizes.count)
         var note = "Smallest \(Format.grouped(sizes.min()!)), largest \(Format.grouped(sizes.max()!))"
         note += empty > 0 ? ", \(empty) empty." : "."
-        let svg = SVGChart.verticalBars(values: sizes, labels: sizes.indices.map(String.init), reference: uniform,
-                                        referenceLabel: "uniform N/K = \(Format.number(uniform.rounded()))",
-                                        xTitle: "cluster", label: "Cluster sizes")
+        let svg = SVGChart.verticalBars(
+            values: sizes, labels: sizes.indices.map(String.init), reference: uniform,
+            referenceLabel: "uniform N/K = \(Format.number(uniform.rounded()))",
+            xTitle: "cluster", label: "Cluster sizes")
         return card("Cluster sizes", note: note, "<div class=\"chart\">\(svg)</div>")
     }
 
@@ -114,28 +121,33 @@ enum HTMLReport {
         if let g = input.largestEigengap, g != input.markedEigengap {
             note += " The largest gap, after λ\(g), would suggest K = \(g)."
         }
-        let svg = SVGChart.eigenvalues(values, markedGap: input.markedEigengap, largestGap: input.largestEigengap,
-                                       label: "Laplacian eigenvalues")
+        let svg = SVGChart.eigenvalues(
+            values, markedGap: input.markedEigengap, largestGap: input.largestEigengap,
+            label: "Laplacian eigenvalues")
         return card("Eigenvalues", note: note, "<div class=\"chart\">\(svg)</div>")
     }
 
     private static func timings(_ input: ReportInput) -> String? {
         guard !input.timings.isEmpty || input.peakMemoryBytes != nil else { return nil }
         var content = ""
-        let stages = input.stageTimings, total = input.totalSeconds
+        let stages = input.stageTimings
+        let total = input.totalSeconds
         if !stages.isEmpty {
             let items = stages.map { t -> (name: String, value: Double, valueText: String) in
                 let share = total > 0 ? " · " + Format.percent(t.seconds, of: total) : ""
                 return (t.stage, t.seconds, Format.duration(t.seconds) + share)
             }
-            content += "<div class=\"chart\">" + SVGChart.horizontalBars(items: items, label: "Stage timings") + "</div>"
+            content +=
+                "<div class=\"chart\">" + SVGChart.horizontalBars(items: items, label: "Stage timings") + "</div>"
         }
         if !input.timings.isEmpty {
-            content += "<div class=\"stat\"><span class=\"big\">\(Format.html(Format.duration(total)))</span>"
+            content +=
+                "<div class=\"stat\"><span class=\"big\">\(Format.html(Format.duration(total)))</span>"
                 + "<span class=\"label\">total wall-clock time</span></div>"
         }
         if let peak = input.peakMemoryBytes {
-            content += "<div class=\"stat\"><span class=\"big\">\(Format.html(Format.bytes(peak)))</span>"
+            content +=
+                "<div class=\"stat\"><span class=\"big\">\(Format.html(Format.bytes(peak)))</span>"
                 + "<span class=\"label\">peak memory (\(Format.grouped(peak)) bytes)</span></div>"
         }
         return card(input.timings.isEmpty ? "Resources" : "Timings", content)
@@ -143,11 +155,14 @@ enum HTMLReport {
 
     private static func details(_ input: ReportInput) -> String {
         func table(_ rows: [ReportInput.Setting]) -> String {
-            "<table class=\"kv\">" + rows.map { "<tr><th>\(Format.html($0.key))</th><td>\(Format.html($0.value))</td></tr>" }
+            "<table class=\"kv\">"
+                + rows.map { "<tr><th>\(Format.html($0.key))</th><td>\(Format.html($0.value))</td></tr>" }
                 .joined() + "</table>"
         }
-        var content = table([.init("seed", String(input.seed)), .init("method", input.method),
-                             .init("samples", Format.grouped(input.samples)), .init("clusters", String(input.clusters))])
+        var content = table([
+            .init("seed", String(input.seed)), .init("method", input.method),
+            .init("samples", Format.grouped(input.samples)), .init("clusters", String(input.clusters)),
+        ])
         if !input.parameters.isEmpty { content += "<h3>Parameters</h3>" + table(input.parameters) }
         if !input.versions.isEmpty { content += "<h3>Versions</h3>" + table(input.versions) }
         return card("Run details", content)

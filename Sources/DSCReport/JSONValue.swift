@@ -24,7 +24,8 @@ public indirect enum JSONValue: Sendable {
         case .string(let s): return JSONValue.quote(s)
         case .bool(let b): return b ? "true" : "false"
         case .array(let a): return "[" + a.map(\.serialized).joined(separator: ",") + "]"
-        case .object(let o): return "{" + o.map { JSONValue.quote($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
+        case .object(let o):
+            return "{" + o.map { JSONValue.quote($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
         }
     }
 

@@ -12,8 +12,9 @@ enum MarkdownReport {
 
     static func render(_ input: ReportInput) -> String {
         var lines: [String] = ["# \(Format.markdown(input.title))", ""]
-        lines.append("**Method** \(Format.markdown(input.method)) · **samples** \(Format.grouped(input.samples))"
-                     + " · **clusters** \(input.clusters) · **seed** \(input.seed)")
+        lines.append(
+            "**Method** \(Format.markdown(input.method)) · **samples** \(Format.grouped(input.samples))"
+                + " · **clusters** \(input.clusters) · **seed** \(input.seed)")
         lines.append("")
         if !input.warnings.isEmpty {
             lines += input.warnings.map { "> **Warning:** \(Format.markdown($0))" }.joined(separator: "\n>\n")
@@ -44,9 +45,11 @@ enum MarkdownReport {
     }
 
     private static func confusionSection(_ c: ReportInput.ConfusionMatrix) -> [String] {
-        var lines = ["## Confusion matrix", "",
-                     "Rows are true classes, columns predicted clusters, matched by the Hungarian method"
-                     + " (matched pairs on the diagonal).", ""]
+        var lines = [
+            "## Confusion matrix", "",
+            "Rows are true classes, columns predicted clusters, matched by the Hungarian method"
+                + " (matched pairs on the diagonal).", "",
+        ]
         guard c.clusterCount <= maxConfusionColumns else {
             return lines + ["(\(c.classCount) × \(c.clusterCount): too wide for a table; see report.html.)", ""]
         }
@@ -65,17 +68,21 @@ enum MarkdownReport {
             [String(i), Format.grouped(n), total > 0 ? Format.fixed(100 * Double(n) / Double(total), 1) + " %" : "–"]
         }
         let empty = sizes.filter { $0 == 0 }.count
-        let summary = "Smallest \(Format.grouped(sizes.min()!)), largest \(Format.grouped(sizes.max()!))"
+        let summary =
+            "Smallest \(Format.grouped(sizes.min()!)), largest \(Format.grouped(sizes.max()!))"
             + (empty > 0 ? ", \(empty) empty." : ".")
         return ["## Cluster sizes", "", summary, ""]
             + table(["Cluster", "Size", "Share"], ["---:", "---:", "---:"], rows) + [""]
     }
 
     private static func eigenSection(_ input: ReportInput, _ values: [Double]) -> [String] {
-        var lines = ["## Eigenvalues", "",
-                     "Smallest eigenvalues of the normalised Laplacian, ascending."]
+        var lines = [
+            "## Eigenvalues", "",
+            "Smallest eigenvalues of the normalised Laplacian, ascending.",
+        ]
         if let k = input.markedEigengap {
-            lines[2] += " The eigengap after λ\(k) (K = \(input.clusters)) is"
+            lines[2] +=
+                " The eigengap after λ\(k) (K = \(input.clusters)) is"
                 + " \(Format.compact(values[k] - values[k - 1]))."
         }
         if let best = input.largestEigengap, best != input.markedEigengap {
@@ -95,8 +102,10 @@ enum MarkdownReport {
         let total = input.totalSeconds
         if !input.timings.isEmpty {
             var rows = input.stageTimings.map { t -> [String] in
-                [Format.markdown(t.stage), Format.fixed(t.seconds, 3),
-                 total > 0 ? Format.fixed(100 * t.seconds / total, 1) + " %" : "–"]
+                [
+                    Format.markdown(t.stage), Format.fixed(t.seconds, 3),
+                    total > 0 ? Format.fixed(100 * t.seconds / total, 1) + " %" : "–",
+                ]
             }
             rows.append(["**total**", "**\(Format.fixed(total, 3))**", ""])
             lines += table(["Stage", "Seconds", "Share"], ["---", "---:", "---:"], rows)

@@ -26,7 +26,8 @@ enum MetricsJSON {
             ("cluster_sizes", .array(input.clusterSizes.map { .integer($0) })),
         ]
         if let metrics = input.metrics {
-            object.append(("metrics", .object(metrics.sorted { $0.name < $1.name }.map { ($0.name, .number($0.value)) })))
+            object.append(
+                ("metrics", .object(metrics.sorted { $0.name < $1.name }.map { ($0.name, .number($0.value)) })))
         }
         if let peak = input.peakMemoryBytes { object.append(("peak_memory_bytes", .integer(peak))) }
         object.sort { $0.0 < $1.0 }

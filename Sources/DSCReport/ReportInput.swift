@@ -14,7 +14,10 @@ public struct ReportInput: Codable, Equatable, Sendable {
     public struct Metric: Codable, Equatable, Sendable {
         public var name: String
         public var value: Double
-        public init(_ name: String, _ value: Double) { self.name = name; self.value = value }
+        public init(_ name: String, _ value: Double) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// Wall-clock time of one pipeline stage. A stage named `total` (any case) is taken as the
@@ -22,14 +25,20 @@ public struct ReportInput: Codable, Equatable, Sendable {
     public struct StageTiming: Codable, Equatable, Sendable {
         public var stage: String
         public var seconds: Double
-        public init(_ stage: String, _ seconds: Double) { self.stage = stage; self.seconds = seconds }
+        public init(_ stage: String, _ seconds: Double) {
+            self.stage = stage
+            self.seconds = seconds
+        }
     }
 
     /// A free-form `key = value` line (parameters, library versions).
     public struct Setting: Codable, Equatable, Sendable {
         public var key: String
         public var value: String
-        public init(_ key: String, _ value: String) { self.key = key; self.value = value }
+        public init(_ key: String, _ value: String) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// Contingency counts `[classes, clusters]`: rows are true classes, columns predicted clusters,
@@ -48,16 +57,21 @@ public struct ReportInput: Codable, Equatable, Sendable {
         public init(counts: [[Int]], classNames: [String]? = nil, clusterNames: [String]? = nil) {
             let columns = counts.first?.count ?? 0
             for (i, row) in counts.enumerated() {
-                precondition(row.count == columns,
-                             "ConfusionMatrix: row \(i) has \(row.count) entries, row 0 has \(columns)")
+                precondition(
+                    row.count == columns,
+                    "ConfusionMatrix: row \(i) has \(row.count) entries, row 0 has \(columns)")
             }
             let rowNames = classNames ?? counts.indices.map(String.init)
             let columnNames = clusterNames ?? (0..<columns).map(String.init)
-            precondition(rowNames.count == counts.count,
-                         "ConfusionMatrix: classNames.count=\(rowNames.count) != rows=\(counts.count)")
-            precondition(columnNames.count == columns,
-                         "ConfusionMatrix: clusterNames.count=\(columnNames.count) != columns=\(columns)")
-            self.counts = counts; self.classNames = rowNames; self.clusterNames = columnNames
+            precondition(
+                rowNames.count == counts.count,
+                "ConfusionMatrix: classNames.count=\(rowNames.count) != rows=\(counts.count)")
+            precondition(
+                columnNames.count == columns,
+                "ConfusionMatrix: clusterNames.count=\(columnNames.count) != columns=\(columns)")
+            self.counts = counts
+            self.classNames = rowNames
+            self.clusterNames = columnNames
         }
 
         /// Decodes a table and checks the same shape rules as ``init(counts:classNames:clusterNames:)``,
@@ -69,13 +83,19 @@ public struct ReportInput: Codable, Equatable, Sendable {
             let columnNames = try c.decode([String].self, forKey: .clusterNames)
             let columns = counts.first?.count ?? 0
             guard counts.allSatisfy({ $0.count == columns }), rowNames.count == counts.count,
-                  columnNames.count == columns else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                    "confusion matrix: rows of \(Set(counts.map(\.count)).sorted()) entries, "
-                    + "\(rowNames.count) class names for \(counts.count) rows, "
-                    + "\(columnNames.count) cluster names for \(columns) columns"))
+                columnNames.count == columns
+            else {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription:
+                            "confusion matrix: rows of \(Set(counts.map(\.count)).sorted()) entries, "
+                            + "\(rowNames.count) class names for \(counts.count) rows, "
+                            + "\(columnNames.count) cluster names for \(columns) columns"))
             }
-            self.counts = counts; self.classNames = rowNames; self.clusterNames = columnNames
+            self.counts = counts
+            self.classNames = rowNames
+            self.clusterNames = columnNames
         }
 
         /// Number of true classes (rows).
@@ -114,16 +134,27 @@ public struct ReportInput: Codable, Equatable, Sendable {
     /// Things the reader should know (non-convergence, empty clusters, …), one sentence each.
     public var warnings: [String]
 
-    public init(title: String, method: String, samples: Int, clusters: Int,
-                metrics: [Metric]? = nil, confusion: ConfusionMatrix? = nil,
-                clusterSizes: [Int] = [], eigenvalues: [Double]? = nil,
-                timings: [StageTiming] = [], peakMemoryBytes: Int? = nil, seed: UInt64 = 0,
-                parameters: [Setting] = [], versions: [Setting] = [], warnings: [String] = []) {
-        self.title = title; self.method = method; self.samples = samples; self.clusters = clusters
-        self.metrics = metrics; self.confusion = confusion
-        self.clusterSizes = clusterSizes; self.eigenvalues = eigenvalues
-        self.timings = timings; self.peakMemoryBytes = peakMemoryBytes; self.seed = seed
-        self.parameters = parameters; self.versions = versions; self.warnings = warnings
+    public init(
+        title: String, method: String, samples: Int, clusters: Int,
+        metrics: [Metric]? = nil, confusion: ConfusionMatrix? = nil,
+        clusterSizes: [Int] = [], eigenvalues: [Double]? = nil,
+        timings: [StageTiming] = [], peakMemoryBytes: Int? = nil, seed: UInt64 = 0,
+        parameters: [Setting] = [], versions: [Setting] = [], warnings: [String] = []
+    ) {
+        self.title = title
+        self.method = method
+        self.samples = samples
+        self.clusters = clusters
+        self.metrics = metrics
+        self.confusion = confusion
+        self.clusterSizes = clusterSizes
+        self.eigenvalues = eigenvalues
+        self.timings = timings
+        self.peakMemoryBytes = peakMemoryBytes
+        self.seed = seed
+        self.parameters = parameters
+        self.versions = versions
+        self.warnings = warnings
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A report that could not be written. The message is one line and names the path.
@@ -14,8 +15,8 @@ public enum ReportError: LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case let .cannotWrite(path, reason): return "cannot write report to \(path): \(oneLine(reason))"
-        case let .cannotEncode(file, reason): return "cannot encode \(file): \(oneLine(reason))"
+        case .cannotWrite(let path, let reason): return "cannot write report to \(path): \(oneLine(reason))"
+        case .cannotEncode(let file, let reason): return "cannot encode \(file): \(oneLine(reason))"
         }
     }
 
@@ -117,7 +118,8 @@ public enum ReportWriter {
     private static func describe(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain, let code = Int32(exactly: underlying.code) {
+            underlying.domain == NSPOSIXErrorDomain, let code = Int32(exactly: underlying.code)
+        {
             return String(cString: strerror(code))
         }
         if ns.domain == NSPOSIXErrorDomain, let code = Int32(exactly: ns.code) {

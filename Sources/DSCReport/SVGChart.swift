@@ -12,7 +12,10 @@ struct SVGCanvas {
     let width: Double, height: Double
     private var elements: [String] = []
 
-    init(width: Double, height: Double) { self.width = width; self.height = height }
+    init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
 
     /// A number for an attribute: at most two decimals, no trailing zeros (`12`, `3.5`, `0.25`).
     static func n(_ v: Double) -> String {
@@ -42,10 +45,14 @@ struct SVGCanvas {
     }
 
     /// A filled rectangle, optionally with rounded corners `radius`, a CSS `className`, a tooltip.
-    mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String,
-                       radius: Double = 0, stroke: String? = nil, className: String? = nil, title: String? = nil) {
-        var a = [("x", Self.n(x)), ("y", Self.n(y)), ("width", Self.n(max(width, 0))),
-                 ("height", Self.n(max(height, 0))), ("fill", fill)]
+    mutating func rect(
+        x: Double, y: Double, width: Double, height: Double, fill: String,
+        radius: Double = 0, stroke: String? = nil, className: String? = nil, title: String? = nil
+    ) {
+        var a = [
+            ("x", Self.n(x)), ("y", Self.n(y)), ("width", Self.n(max(width, 0))),
+            ("height", Self.n(max(height, 0))), ("fill", fill),
+        ]
         if radius > 0 { a.append(("rx", Self.n(radius))) }
         if let stroke { a += [("stroke", stroke), ("stroke-width", "1")] }
         if let className { a.append(("class", className)) }
@@ -53,10 +60,14 @@ struct SVGCanvas {
     }
 
     /// A straight line; `dash` is an SVG dash array such as `"4 3"`.
-    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String,
-                       width: Double = 1, dash: String? = nil) {
-        var a = [("x1", Self.n(x1)), ("y1", Self.n(y1)), ("x2", Self.n(x2)), ("y2", Self.n(y2)),
-                 ("stroke", stroke), ("stroke-width", Self.n(width))]
+    mutating func line(
+        x1: Double, y1: Double, x2: Double, y2: Double, stroke: String,
+        width: Double = 1, dash: String? = nil
+    ) {
+        var a = [
+            ("x1", Self.n(x1)), ("y1", Self.n(y1)), ("x2", Self.n(x2)), ("y2", Self.n(y2)),
+            ("stroke", stroke), ("stroke-width", Self.n(width)),
+        ]
         if let dash { a.append(("stroke-dasharray", dash)) }
         element("line", a)
     }
@@ -64,22 +75,34 @@ struct SVGCanvas {
     /// An open polyline through `points` (non-finite points must be removed by the caller).
     mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2) {
         let p = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
-        element("polyline", [("points", p), ("fill", "none"), ("stroke", stroke),
-                             ("stroke-width", Self.n(width)), ("stroke-linejoin", "round")])
+        element(
+            "polyline",
+            [
+                ("points", p), ("fill", "none"), ("stroke", stroke),
+                ("stroke-width", Self.n(width)), ("stroke-linejoin", "round"),
+            ])
     }
 
     /// A filled circle with an optional white outline and tooltip.
     mutating func circle(x: Double, y: Double, radius: Double, fill: String, title: String? = nil) {
-        element("circle", [("cx", Self.n(x)), ("cy", Self.n(y)), ("r", Self.n(radius)), ("fill", fill),
-                           ("stroke", "#ffffff"), ("stroke-width", "1.5")], title: title)
+        element(
+            "circle",
+            [
+                ("cx", Self.n(x)), ("cy", Self.n(y)), ("r", Self.n(radius)), ("fill", fill),
+                ("stroke", "#ffffff"), ("stroke-width", "1.5"),
+            ], title: title)
     }
 
     /// Text at (x, y) (baseline-left for `anchor: "start"`). `rotate` turns it about (x, y), in degrees.
-    mutating func text(_ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start",
-                       fill: String = SVGStyle.ink, weight: String? = nil, rotate: Double = 0,
-                       baseline: String? = nil, title: String? = nil) {
-        var a = [("x", Self.n(x)), ("y", Self.n(y)), ("font-size", Self.n(size)), ("fill", fill),
-                 ("text-anchor", anchor)]
+    mutating func text(
+        _ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start",
+        fill: String = SVGStyle.ink, weight: String? = nil, rotate: Double = 0,
+        baseline: String? = nil, title: String? = nil
+    ) {
+        var a = [
+            ("x", Self.n(x)), ("y", Self.n(y)), ("font-size", Self.n(size)), ("fill", fill),
+            ("text-anchor", anchor),
+        ]
         if let weight { a.append(("font-weight", weight)) }
         if let baseline { a.append(("dominant-baseline", baseline)) }
         if rotate != 0 { a.append(("transform", "rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))")) }
@@ -119,11 +142,15 @@ enum SVGStyle {
     /// A sequential white-to-blue colour for `t` in [0, 1] (clamped; NaN → 0), linear in RGB
     /// between five stops. Perceptually ordered light → dark, legible for colour-blind readers.
     static func sequential(_ t: Double) -> String {
-        let stops: [(Double, Double, Double)] = [(246, 248, 252), (190, 212, 236), (112, 160, 214),
-                                                  (45, 106, 178), (16, 56, 112)]
+        let stops: [(Double, Double, Double)] = [
+            (246, 248, 252), (190, 212, 236), (112, 160, 214),
+            (45, 106, 178), (16, 56, 112),
+        ]
         let x = t.isNaN ? 0 : min(max(t, 0), 1) * Double(stops.count - 1)
-        let i = min(Int(x), stops.count - 2), f = x - Double(i)
-        let a = stops[i], b = stops[i + 1]
+        let i = min(Int(x), stops.count - 2)
+        let f = x - Double(i)
+        let a = stops[i]
+        let b = stops[i + 1]
         func c(_ u: Double, _ v: Double) -> Int { Int((u + (v - u) * f).rounded()) }
         return String(format: "#%02x%02x%02x", c(a.0, b.0), c(a.1, b.1), c(a.2, b.2))
     }
@@ -142,7 +169,10 @@ enum SVGStyle {
         let first = ceil(lo / step - 1e-9)
         var out: [Double] = []
         var k = first
-        while k * step <= hi + step * 1e-9 { out.append(k * step); k += 1 }
+        while k * step <= hi + step * 1e-9 {
+            out.append(k * step)
+            k += 1
+        }
         return out
     }
 }

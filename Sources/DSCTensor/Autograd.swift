@@ -7,6 +7,8 @@
 /// the closures from the loss back to the leaves. Composite operations (softmax, losses) are built
 /// from primitives and have no backward of their own.
 
+import Foundation
+
 /// One recorded operation.
 ///
 /// The closure must not capture the output tensor (that would be a reference cycle through
@@ -45,8 +47,10 @@ extension Tensor {
     /// Attaches the backward closure of the primitive that produced `self` from `inputs`, if grad
     /// mode is on and some input requires a gradient; otherwise the closure is dropped unrun.
     /// Returns `self` so primitives can end with `return out.recorded(...)`.
-    func recorded(_ name: String, _ inputs: [Tensor],
-                  _ backward: @escaping (UnsafeBufferPointer<Float>) -> Void) -> Tensor {
+    func recorded(
+        _ name: String, _ inputs: [Tensor],
+        _ backward: @escaping (UnsafeBufferPointer<Float>) -> Void
+    ) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
         requiresGrad = true
         node = Node(name: name, inputs: inputs, backward: backward)
@@ -125,8 +129,6 @@ extension Tensor {
 }
 
 // MARK: - Teardown without recursion
-
-import Foundation
 
 /// Releases the nodes of a dying graph one at a time.
 ///

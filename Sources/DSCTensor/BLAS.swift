@@ -29,11 +29,12 @@ public enum BLAS {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m=\(m) n=\(n) k=\(k)")
         if m == 0 || n == 0 { return }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// Double-precision `C = alpha · op(A) · op(B) + beta · C`, row-major; see ``sgemm``.
@@ -47,11 +48,12 @@ public enum BLAS {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "dgemm: negative size m=\(m) n=\(n) k=\(k)")
         if m == 0 || n == 0 { return }
-        cblas_dgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        cblas_dgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// `y = alpha · op(A) · x + beta · y` with `A` stored `[m, n]` row-major.
@@ -62,8 +64,9 @@ public enum BLAS {
         beta: Float = 0, y: UnsafeMutablePointer<Float>
     ) {
         if m == 0 || n == 0 { return }
-        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
+        cblas_sgemv(
+            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     /// `y = alpha · op(A) · x + beta · y` with `A` stored `[m, n]` row-major (double).
@@ -74,8 +77,9 @@ public enum BLAS {
         beta: Double = 0, y: UnsafeMutablePointer<Double>
     ) {
         if m == 0 || n == 0 { return }
-        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
+        cblas_dgemv(
+            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     /// Dot product of two contiguous vectors of length `n`.
@@ -87,11 +91,15 @@ public enum BLAS {
         cblas_ddot(Int32(n), x, 1, y, 1)
     }
     /// `y += alpha · x` for contiguous vectors of length `n`.
-    @inlinable public static func saxpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    @inlinable public static func saxpy(
+        _ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+    ) {
         cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
     }
     /// `y += alpha · x` for contiguous vectors of length `n` (double).
-    @inlinable public static func daxpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+    @inlinable public static func daxpy(
+        _ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>
+    ) {
         cblas_daxpy(Int32(n), alpha, x, 1, y, 1)
     }
     /// Euclidean norm of a contiguous vector of length `n`.
@@ -99,7 +107,11 @@ public enum BLAS {
     /// Euclidean norm of a contiguous vector of length `n` (double).
     @inlinable public static func dnrm2(_ n: Int, _ x: UnsafePointer<Double>) -> Double { cblas_dnrm2(Int32(n), x, 1) }
     /// `x *= alpha` for a contiguous vector of length `n`.
-    @inlinable public static func sscal(_ n: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>) { cblas_sscal(Int32(n), alpha, x, 1) }
+    @inlinable public static func sscal(_ n: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>) {
+        cblas_sscal(Int32(n), alpha, x, 1)
+    }
     /// `x *= alpha` for a contiguous vector of length `n` (double).
-    @inlinable public static func dscal(_ n: Int, _ alpha: Double, _ x: UnsafeMutablePointer<Double>) { cblas_dscal(Int32(n), alpha, x, 1) }
+    @inlinable public static func dscal(_ n: Int, _ alpha: Double, _ x: UnsafeMutablePointer<Double>) {
+        cblas_dscal(Int32(n), alpha, x, 1)
+    }
 }

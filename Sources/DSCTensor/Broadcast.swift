@@ -39,33 +39,49 @@ struct Broadcast {
             for i in 0..<padded.count where padded[i] == 1 { st[i] = 0 }
             return st
         }
-        let sa = paddedStrides(a), sb = paddedStrides(b)
-        var d: [Int] = [], da: [Int] = [], db: [Int] = []
+        let sa = paddedStrides(a)
+        let sb = paddedStrides(b)
+        var d: [Int] = []
+        var da: [Int] = []
+        var db: [Int] = []
         for i in 0..<out.count where out[i] != 1 {
             if let last = d.last, da.last! == sa[i] * out[i], db.last! == sb[i] * out[i] {
                 d[d.count - 1] = last * out[i]
                 da[da.count - 1] = sa[i]
                 db[db.count - 1] = sb[i]
             } else {
-                d.append(out[i]); da.append(sa[i]); db.append(sb[i])
+                d.append(out[i])
+                da.append(sa[i])
+                db.append(sb[i])
             }
         }
-        if d.isEmpty { d = [1]; da = [0]; db = [0] }
-        dims = d; aStrides = da; bStrides = db
+        if d.isEmpty {
+            d = [1]
+            da = [0]
+            db = [0]
+        }
+        dims = d
+        aStrides = da
+        bStrides = db
     }
 
     /// Calls `body(outOffset, aOffset, bOffset, n, aStep, bStep)` for consecutive spans covering
     /// result elements `range`: result element `outOffset + i` reads `a[aOffset + i·aStep]` and
     /// `b[bOffset + i·bStep]` for `i < n`, with steps 0 or 1.
-    func forEachSpan(_ range: Range<Int>,
-                     _ body: (_ o: Int, _ a: Int, _ b: Int, _ n: Int, _ sa: Int, _ sb: Int) -> Void) {
+    func forEachSpan(
+        _ range: Range<Int>,
+        _ body: (_ o: Int, _ a: Int, _ b: Int, _ n: Int, _ sa: Int, _ sb: Int) -> Void
+    ) {
         if range.isEmpty { return }
         let last = dims.count - 1
-        let inner = dims[last], sa = aStrides[last], sb = bStrides[last]
+        let inner = dims[last]
+        let sa = aStrides[last]
+        let sb = bStrides[last]
         var index = [Int](repeating: 0, count: last)
         var rest = range.lowerBound / inner
         var j = range.lowerBound % inner
-        var baseA = 0, baseB = 0
+        var baseA = 0
+        var baseB = 0
         for d in stride(from: last - 1, through: 0, by: -1) {
             index[d] = rest % dims[d]
             rest /= dims[d]

@@ -17,14 +17,17 @@ struct MomentAccumulator {
     private(set) var squares: [Double]
 
     init(channels: Int) {
-        count = [Double](repeating: 0, count: channels); mean = count; squares = count
+        count = [Double](repeating: 0, count: channels)
+        mean = count
+        squares = count
     }
 
     /// Adds the `n` values from `p` to channel `c`.
     mutating func add(channel c: Int, _ p: UnsafePointer<Float>, _ n: Int) {
         guard n > 0 else { return }
         let (s1, s2) = runCentredSums(p, p[0], n)
-        let m = Double(n), runMean = Double(p[0]) + s1 / m
+        let m = Double(n)
+        let runMean = Double(p[0]) + s1 / m
         merge(channel: c, count: m, mean: runMean, squares: Swift.max(0, s2 - s1 * s1 / m))
     }
 
@@ -36,7 +39,9 @@ struct MomentAccumulator {
     }
 
     private mutating func merge(channel c: Int, count nb: Double, mean mb: Double, squares qb: Double) {
-        let na = count[c], n = na + nb, delta = mb - mean[c]
+        let na = count[c]
+        let n = na + nb
+        let delta = mb - mean[c]
         mean[c] += delta * nb / n
         squares[c] += qb + delta * delta * na * nb / n
         count[c] = n
@@ -46,7 +51,8 @@ struct MomentAccumulator {
     /// variances; channels with no values get 0 and 0.
     func moments(offset: [Float]? = nil) -> ChannelMoments {
         let channels = count.count
-        var m = [Float](repeating: 0, count: channels), v = m
+        var m = [Float](repeating: 0, count: channels)
+        var v = m
         for c in 0..<channels where count[c] > 0 {
             m[c] = Float(mean[c] + Double(offset?[c] ?? 0))
             v[c] = Float(squares[c] / count[c])

@@ -47,8 +47,9 @@ public enum Loss {
     /// `−(1/N) Σ_i log softmax(logits_i)[targets_i]`. Stable for large logits (log-softmax).
     /// - Precondition: `targets.count == N` and every target in `0..<K`.
     public static func crossEntropy(logits: Tensor, targets: [Int]) -> Tensor {
-        precondition(logits.rank == 2 && logits.shape[0] == targets.count,
-                     "crossEntropy: logits \(logits.shape) for \(targets.count) targets (need [N, K] with N = targets)")
+        precondition(
+            logits.rank == 2 && logits.shape[0] == targets.count,
+            "crossEntropy: logits \(logits.shape) for \(targets.count) targets (need [N, K] with N = targets)")
         let (n, k) = (logits.shape[0], logits.shape[1])
         for t in targets { precondition(t >= 0 && t < k, "crossEntropy: target \(t) outside 0..<\(k)") }
         let picked = logits.logSoftmax(axis: 1).reshaped([n * k, 1])
@@ -70,14 +71,15 @@ public enum Loss {
     /// `L = (1/2N) Σ_i −log( exp(s_{i,p(i)}) / Σ_{j≠i} exp(s_ij) )`.
     /// - Precondition: equal shapes `[N, d]` with `N ≥ 1`; `temperature > 0`.
     public static func ntXent(_ z1: Tensor, _ z2: Tensor, temperature: Float = 0.5) -> Tensor {
-        precondition(z1.rank == 2 && z1.shape == z2.shape && z1.shape[0] >= 1,
-                     "ntXent: views \(z1.shape) and \(z2.shape) must both be [N, d]")
+        precondition(
+            z1.rank == 2 && z1.shape == z2.shape && z1.shape[0] >= 1,
+            "ntXent: views \(z1.shape) and \(z2.shape) must both be [N, d]")
         precondition(temperature > 0, "ntXent: temperature=\(temperature) must be > 0")
         let n = z1.shape[0]
         let z = Tensor.concat([z1, z2], axis: 0).l2Normalized(axis: 1)
         let logits = z.matmul(z, transposeB: true) / temperature
         var mask = [Float](repeating: 0, count: 4 * n * n)
-        for i in 0..<(2 * n) { mask[i * 2 * n + i] = -1e9 }   // a sample is not its own negative
+        for i in 0..<(2 * n) { mask[i * 2 * n + i] = -1e9 }  // a sample is not its own negative
         let targets = (0..<(2 * n)).map { $0 < n ? $0 + n : $0 - n }
         return crossEntropy(logits: logits + Tensor(mask, shape: [2 * n, 2 * n]), targets: targets)
     }
@@ -89,12 +91,14 @@ public enum Loss {
     /// Gradients flow to whichever of `q`, `k`, `queue` require them (MoCo detaches `k` and `queue`).
     /// - Precondition: `q`, `k` of equal shape `[N, d]`; `queue` `[K, d]`; `temperature > 0`.
     public static func infoNCE(query: Tensor, key: Tensor, queue: Tensor, temperature: Float = 0.07) -> Tensor {
-        precondition(query.rank == 2 && query.shape == key.shape && queue.rank == 2 && queue.shape[1] == query.shape[1],
-                     "infoNCE: query \(query.shape), key \(key.shape), queue \(queue.shape) (need [N, d], [N, d], [K, d])")
+        precondition(
+            query.rank == 2 && query.shape == key.shape && queue.rank == 2 && queue.shape[1] == query.shape[1],
+            "infoNCE: query \(query.shape), key \(key.shape), queue \(queue.shape) (need [N, d], [N, d], [K, d])")
         precondition(temperature > 0, "infoNCE: temperature=\(temperature) must be > 0")
-        let q = query.l2Normalized(axis: 1), k = key.l2Normalized(axis: 1)
-        let positive = (q * k).sum(axes: [1], keepDims: true)            // [N, 1]
-        let negative = q.matmul(queue, transposeB: true)                  // [N, K]
+        let q = query.l2Normalized(axis: 1)
+        let k = key.l2Normalized(axis: 1)
+        let positive = (q * k).sum(axes: [1], keepDims: true)  // [N, 1]
+        let negative = q.matmul(queue, transposeB: true)  // [N, K]
         let logits = Tensor.concat([positive, negative], axis: 1) / temperature
         return crossEntropy(logits: logits, targets: [Int](repeating: 0, count: query.shape[0]))
     }

@@ -3,9 +3,9 @@
 /// col2im (its adjoint, adding columns back into an image gradient). Each kernel offset's reads
 /// are worked out once per call (``KernelOffsetPlan``) and applied to every channel.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension ConvGeometry {
@@ -17,8 +17,9 @@ extension ConvGeometry {
     /// Fills `col [patch, tile.columns]` from the images of `tile` (`x` is the whole batch).
     func fillColumns(_ x: UnsafePointer<Float>, _ tile: ConvTile, _ col: UnsafeMutablePointer<Float>) {
         for t in 0..<tile.images {
-            im2col(x + (tile.first + t) * imageSize, col + t * tile.rows.count * outW,
-                   outputRows: tile.rows, ld: tile.columns)
+            im2col(
+                x + (tile.first + t) * imageSize, col + t * tile.rows.count * outW,
+                outputRows: tile.rows, ld: tile.columns)
         }
     }
 
@@ -29,13 +30,18 @@ extension ConvGeometry {
     /// What each kernel offset `(i, j)` reads (valid rows and columns, where its first value lies)
     /// is worked out once per call (``KernelOffsetPlan``) and applied to every channel, so the
     /// channel loop only copies and zeroes.
-    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, outputRows block: Range<Int>,
-                ld: Int) {
+    func im2col(
+        _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, outputRows block: Range<Int>,
+        ld: Int
+    ) {
         if block == 0..<outH && hasPhaseColumns {
             im2colFromPhases(x, col, ld: ld)
             return
         }
-        let offsets = kernelH * kernelW, plane = height * width, wo = outW, np = block.count * wo
+        let offsets = kernelH * kernelW
+        let plane = height * width
+        let wo = outW
+        let np = block.count * wo
         withUnsafeTemporaryAllocation(of: KernelOffsetPlan.self, capacity: offsets) { plans in
             for i in 0..<kernelH {
                 for j in 0..<kernelW { plans[i * kernelW + j] = plan(i, j, outputRows: block) }
@@ -43,11 +49,16 @@ extension ConvGeometry {
             for c in 0..<channels {
                 let xc = x + c * plane
                 for k in 0..<offsets {
-                    let p = plans[k], dst = col + (c * offsets + k) * ld
-                    if p.isEmpty { zero(dst, np); continue }
+                    let p = plans[k]
+                    let dst = col + (c * offsets + k) * ld
+                    if p.isEmpty {
+                        zero(dst, np)
+                        continue
+                    }
                     zero(dst, p.rowsBefore * wo)
                     zero(dst + (p.rowsBefore + p.rows) * wo, p.rowsAfter * wo)
-                    let d = dst + p.rowsBefore * wo, src = xc + p.source
+                    let d = dst + p.rowsBefore * wo
+                    let src = xc + p.source
                     if isSameWidth {
                         // One run for all valid rows (input and output rows are equally wide), then
                         // the edge columns that fall outside the image zeroed.
@@ -56,7 +67,8 @@ extension ConvGeometry {
                         continue
                     }
                     for r in 0..<p.rows {
-                        let dr = d + r * wo, sr = src + r * stride * width
+                        let dr = d + r * wo
+                        let sr = src + r * stride * width
                         zero(dr, p.columns.lowerBound)
                         if stride == 1 {
                             copyRun(dr + p.columns.lowerBound, sr + p.columns.lowerBound, p.columns.count)
@@ -84,15 +96,19 @@ extension ConvGeometry {
     /// stride-1 "same"-width read (one contiguous run per offset and channel, edges zeroed) where
     /// a direct stride-2 read gathers every value. Only the phases some offset reads are built.
     func im2colFromPhases(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int) {
-        let (hp, wp) = (outH, outW), phasePlane = hp * wp, offsets = kernelH * kernelW
+        let (hp, wp) = (outH, outW)
+        let phasePlane = hp * wp
+        let offsets = kernelH * kernelW
         // The same-width stride-1 geometry of one phase: offset (i', j') reads row p − 1 + i'.
-        let phaseGeometry = ConvGeometry(batch: 1, channels: 1, height: hp, width: wp, outChannels: 1,
-                                         kernelH: 3, kernelW: 3, stride: 1, padding: 1)
+        let phaseGeometry = ConvGeometry(
+            batch: 1, channels: 1, height: hp, width: wp, outChannels: 1,
+            kernelH: 3, kernelW: 3, stride: 1, padding: 1)
         func split(_ k: Int) -> (phase: Int, shift: Int) {
-            let d = k - padding, phase = d & 1
+            let d = k - padding
+            let phase = d & 1
             return (phase, (d - phase) / 2)
         }
-        var needed = 0   // bit a·2 + b: phase (a, b) is read
+        var needed = 0  // bit a·2 + b: phase (a, b) is read
         for i in 0..<kernelH { for j in 0..<kernelW { needed |= 1 << (split(i).phase * 2 + split(j).phase) } }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: channels * 4 * phasePlane) { phases in
             let ph = phases.baseAddress!
@@ -105,17 +121,24 @@ extension ConvGeometry {
                 for i in 0..<kernelH {
                     for j in 0..<kernelW {
                         let (ri, rj) = (split(i), split(j))
-                        plans[i * kernelW + j] = (phaseGeometry.plan(ri.shift + 1, rj.shift + 1, outputRows: 0..<hp),
-                                                  ri.phase * 2 + rj.phase)
+                        plans[i * kernelW + j] = (
+                            phaseGeometry.plan(ri.shift + 1, rj.shift + 1, outputRows: 0..<hp),
+                            ri.phase * 2 + rj.phase
+                        )
                     }
                 }
                 for c in 0..<channels {
                     for k in 0..<offsets {
-                        let (p, ab) = plans[k], dst = col + (c * offsets + k) * ld
-                        if p.isEmpty { zero(dst, phasePlane); continue }
+                        let (p, ab) = plans[k]
+                        let dst = col + (c * offsets + k) * ld
+                        if p.isEmpty {
+                            zero(dst, phasePlane)
+                            continue
+                        }
                         zero(dst, p.rowsBefore * wp)
                         zero(dst + (p.rowsBefore + p.rows) * wp, p.rowsAfter * wp)
-                        let d = dst + p.rowsBefore * wp, src = ph + (c * 4 + ab) * phasePlane + p.source
+                        let d = dst + p.rowsBefore * wp
+                        let src = ph + (c * 4 + ab) * phasePlane + p.source
                         copyRun(d + p.runStart, src + p.runStart, p.runEnd - p.runStart)
                         p.zeroEdges(d, width: wp)
                     }
@@ -128,18 +151,26 @@ extension ConvGeometry {
     private func splitPhase(_ x: UnsafePointer<Float>, a: Int, b: Int, into out: UnsafeMutablePointer<Float>) {
         let (hp, wp) = (outH, outW)
         for u in 0..<hp {
-            let h = 2 * u + a, o = out + u * wp
-            guard h < height else { zero(o, wp); continue }
+            let h = 2 * u + a
+            let o = out + u * wp
+            guard h < height else {
+                zero(o, wp)
+                continue
+            }
             let row = x + h * width
             var v = 0
-            let raw = UnsafeRawPointer(row), dst = UnsafeMutableRawPointer(o)
+            let raw = UnsafeRawPointer(row)
+            let dst = UnsafeMutableRawPointer(o)
             // Sixteen values give eight of the phase; never read past the row's last value.
             while 2 * v + 16 <= width {
                 let w16 = raw.loadUnaligned(fromByteOffset: 2 * v * 4, as: SIMD16<Float>.self)
                 dst.storeBytes(of: b == 0 ? w16.evenHalf : w16.oddHalf, toByteOffset: v * 4, as: SIMD8<Float>.self)
                 v += 8
             }
-            while v < wp { o[v] = 2 * v + b < width ? row[2 * v + b] : 0; v += 1 }
+            while v < wp {
+                o[v] = 2 * v + b < width ? row[2 * v + b] : 0
+                v += 1
+            }
         }
     }
 
@@ -150,7 +181,8 @@ extension ConvGeometry {
         let rows = first..<Swift.max(first, Swift.min(valid.upperBound, block.upperBound))
         let cols = validRange(kernelOffset: j, inputExtent: width, outputExtent: outW)
         let before = Swift.max(0, Swift.min(block.count, rows.lowerBound - block.lowerBound))
-        let shift = j - padding, n = rows.count * outW
+        let shift = j - padding
+        let n = rows.count * outW
         return KernelOffsetPlan(
             rowsBefore: before, rows: rows.count, rowsAfter: block.count - before - rows.count, columns: cols,
             source: (rows.lowerBound * stride - padding + i) * width - padding + j,
@@ -162,14 +194,18 @@ extension ConvGeometry {
     @inline(__always) func gather(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ cols: Range<Int>) {
         var q = cols.lowerBound
         if stride == 2 {
-            let raw = UnsafeRawPointer(s), out = UnsafeMutableRawPointer(d)
+            let raw = UnsafeRawPointer(s)
+            let out = UnsafeMutableRawPointer(d)
             while q + 8 < cols.upperBound {
                 let v = raw.loadUnaligned(fromByteOffset: 2 * q * 4, as: SIMD16<Float>.self)
                 out.storeBytes(of: v.evenHalf, toByteOffset: q * 4, as: SIMD8<Float>.self)
                 q += 8
             }
         }
-        while q < cols.upperBound { d[q] = s[q * stride]; q += 1 }
+        while q < cols.upperBound {
+            d[q] = s[q * stride]
+            q += 1
+        }
     }
 
     /// Zeroes the columns outside `cols` in `rows` consecutive output rows starting at `d`.
@@ -185,7 +221,9 @@ extension ConvGeometry {
     /// Adds the columns `col [patch, positions]` back into one image gradient `dx [C, H, W]`.
     /// `col` is scratch: its out-of-image entries may be overwritten with zeros.
     func col2im(_ col: UnsafeMutablePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
-        let ho = outH, wo = outW, np = positions
+        let ho = outH
+        let wo = outW
+        let np = positions
         for c in 0..<channels {
             for i in 0..<kernelH {
                 let rows = validRange(kernelOffset: i, inputExtent: height, outputExtent: ho)
@@ -196,12 +234,17 @@ extension ConvGeometry {
                     let firstRow = dx + (c * height + rows.lowerBound * stride - padding + i) * width - padding + j
                     if isSameWidth {
                         // Zero the edge entries (they belong to no input pixel), then one contiguous add.
-                        let shift = j - padding, n = rows.count * wo
+                        let shift = j - padding
+                        let n = rows.count * wo
                         let s = src + rows.lowerBound * wo
                         if cols.count < wo { zeroEdges(s, rows: rows.count, cols: cols) }
-                        let lo = Swift.max(0, -shift), hi = n - Swift.max(0, shift)
+                        let lo = Swift.max(0, -shift)
+                        let hi = n - Swift.max(0, shift)
                         var k = lo
-                        while k < hi { firstRow[k] += s[k]; k += 1 }
+                        while k < hi {
+                            firstRow[k] += s[k]
+                            k += 1
+                        }
                         continue
                     }
                     for (r, p) in rows.enumerated() {
@@ -246,13 +289,21 @@ struct KernelOffsetPlan {
 /// `n` floats from `s` to `d` (regions do not overlap): eight lanes at a time for the short runs
 /// of small feature maps, `memcpy` for long ones.
 @inline(__always) func copyRun(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ n: Int) {
-    if n >= 256 { memcpy(d, s, n * MemoryLayout<Float>.stride); return }
-    let rs = UnsafeRawPointer(s), rd = UnsafeMutableRawPointer(d)
+    if n >= 256 {
+        memcpy(d, s, n * MemoryLayout<Float>.stride)
+        return
+    }
+    let rs = UnsafeRawPointer(s)
+    let rd = UnsafeMutableRawPointer(d)
     var i = 0
     while i + 8 <= n {
-        rd.storeBytes(of: rs.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4,
-                      as: SIMD8<Float>.self)
+        rd.storeBytes(
+            of: rs.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4,
+            as: SIMD8<Float>.self)
         i += 8
     }
-    while i < n { d[i] = s[i]; i += 1 }
+    while i < n {
+        d[i] = s[i]
+        i += 1
+    }
 }

@@ -44,7 +44,9 @@ public enum LAPACK {
     /// Eigenpairs of the symmetric `[n, n]` row-major matrix `a` (only its upper triangle is read)
     /// by `dsyevr` (MRRR). `indices` selects eigenpairs by ascending rank, 0-based
     /// (`nil`: all of them). Cost O(n³) for the reduction to tridiagonal form.
-    public static func symmetricEigen(_ a: [Double], n: Int, indices: ClosedRange<Int>? = nil) throws
+    public static func symmetricEigen(
+        _ a: [Double], n: Int, indices: ClosedRange<Int>? = nil
+    ) throws
         -> SymmetricEigenDecomposition<Double>
     {
         precondition(a.count == n * n, "symmetricEigen: a.count=\(a.count) != n*n=\(n * n)")
@@ -57,16 +59,19 @@ public enum LAPACK {
         var vectors = [Double](repeating: 0, count: n * m)
         var isuppz = [lapack_int](repeating: 0, count: 2 * max(1, m))
         var found: lapack_int = 0
-        let info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "I")),
-                                  Int8(UInt8(ascii: "U")), lapack_int(n), &work, lapack_int(n), 0, 0,
-                                  lapack_int(range.lowerBound + 1), lapack_int(range.upperBound + 1),
-                                  0, &found, &values, &vectors, lapack_int(m), &isuppz)
+        let info = LAPACKE_dsyevr(
+            LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "I")),
+            Int8(UInt8(ascii: "U")), lapack_int(n), &work, lapack_int(n), 0, 0,
+            lapack_int(range.lowerBound + 1), lapack_int(range.upperBound + 1),
+            0, &found, &values, &vectors, lapack_int(m), &isuppz)
         try check("dsyevr", info)
         return SymmetricEigenDecomposition(values: Array(values.prefix(Int(found))), vectors: vectors, n: n)
     }
 
     /// Single-precision ``symmetricEigen(_:n:indices:)`` by `ssyevr`.
-    public static func symmetricEigen(_ a: [Float], n: Int, indices: ClosedRange<Int>? = nil) throws
+    public static func symmetricEigen(
+        _ a: [Float], n: Int, indices: ClosedRange<Int>? = nil
+    ) throws
         -> SymmetricEigenDecomposition<Float>
     {
         precondition(a.count == n * n, "symmetricEigen: a.count=\(a.count) != n*n=\(n * n)")
@@ -79,10 +84,11 @@ public enum LAPACK {
         var vectors = [Float](repeating: 0, count: n * m)
         var isuppz = [lapack_int](repeating: 0, count: 2 * max(1, m))
         var found: lapack_int = 0
-        let info = LAPACKE_ssyevr(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "I")),
-                                  Int8(UInt8(ascii: "U")), lapack_int(n), &work, lapack_int(n), 0, 0,
-                                  lapack_int(range.lowerBound + 1), lapack_int(range.upperBound + 1),
-                                  0, &found, &values, &vectors, lapack_int(m), &isuppz)
+        let info = LAPACKE_ssyevr(
+            LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "I")),
+            Int8(UInt8(ascii: "U")), lapack_int(n), &work, lapack_int(n), 0, 0,
+            lapack_int(range.lowerBound + 1), lapack_int(range.upperBound + 1),
+            0, &found, &values, &vectors, lapack_int(m), &isuppz)
         try check("ssyevr", info)
         return SymmetricEigenDecomposition(values: Array(values.prefix(Int(found))), vectors: vectors, n: n)
     }
@@ -97,8 +103,9 @@ public enum LAPACK {
         var s = [Float](repeating: 0, count: r)
         var u = [Float](repeating: 0, count: m * r)
         var vt = [Float](repeating: 0, count: r * n)
-        let info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "S")), lapack_int(m), lapack_int(n),
-                                  &work, lapack_int(n), &s, &u, lapack_int(r), &vt, lapack_int(n))
+        let info = LAPACKE_sgesdd(
+            LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "S")), lapack_int(m), lapack_int(n),
+            &work, lapack_int(n), &s, &u, lapack_int(r), &vt, lapack_int(n))
         try check("sgesdd", info)
         return (u, s, vt)
     }
@@ -110,7 +117,8 @@ public enum LAPACK {
     public static func choleskySolve(_ a: [Double], n: Int, _ b: [Double], relativeTolerance: Double = 0) -> [Double]? {
         precondition(a.count == n * n && b.count == n, "choleskySolve: a.count=\(a.count), b.count=\(b.count), n=\(n)")
         if n == 0 { return [] }
-        var factor = a, x = b
+        var factor = a
+        var x = b
         let lower = Int8(UInt8(ascii: "L"))
         if LAPACKE_dpotrf(LAPACK_ROW_MAJOR, lower, lapack_int(n), &factor, lapack_int(n)) != 0 { return nil }
         for i in 0..<n {

@@ -15,7 +15,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitmix(&x); s1 = splitmix(&x); s2 = splitmix(&x); s3 = splitmix(&x)
+        s0 = splitmix(&x)
+        s1 = splitmix(&x)
+        s2 = splitmix(&x)
+        s3 = splitmix(&x)
     }
 
     @inlinable
@@ -24,7 +27,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     public mutating func next() -> UInt64 {
         let result = SeededGenerator.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = SeededGenerator.rotl(s3, 45)
         return result
@@ -51,11 +57,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
-@usableFromInline func _log(_ x: Double) -> Double { Glibc.log(x) }
-@usableFromInline func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+    import Glibc
+    @usableFromInline func _log(_ x: Double) -> Double { Glibc.log(x) }
+    @usableFromInline func _cos(_ x: Double) -> Double { Glibc.cos(x) }
 #else
-import Foundation
-@usableFromInline func _log(_ x: Double) -> Double { Foundation.log(x) }
-@usableFromInline func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+    import Foundation
+    @usableFromInline func _log(_ x: Double) -> Double { Foundation.log(x) }
+    @usableFromInline func _cos(_ x: Double) -> Double { Foundation.cos(x) }
 #endif

@@ -84,8 +84,9 @@ extension SampleSource {
 
     /// Shared checks of ``read(_:into:)``'s preconditions.
     public func checkRead(_ indices: [Int], _ buffer: UnsafeMutableBufferPointer<Float>) {
-        precondition(buffer.count == indices.count * sampleSize,
-                     "\(Self.self).read: buffer of \(buffer.count) floats for \(indices.count) samples of \(sampleSize)")
+        precondition(
+            buffer.count == indices.count * sampleSize,
+            "\(Self.self).read: buffer of \(buffer.count) floats for \(indices.count) samples of \(sampleSize)")
         for i in indices {
             precondition(i >= 0 && i < count, "\(Self.self).read: index \(i) outside 0..<\(count)")
         }
@@ -105,10 +106,12 @@ public struct ArraySamples: SampleSource {
     /// - Precondition: `shape.count ≥ 2`, `values.count == shape.reduce(1, *)`, and `labels`
     ///   (when given) has N entries.
     public init(values: [Float], shape: [Int], labels: [Int]? = nil) {
-        precondition(shape.count >= 2 && shape.allSatisfy { $0 >= 0 },
-                     "ArraySamples: shape \(shape) is not [N, …] with a sample shape")
-        precondition(values.count == shape.reduce(1, *),
-                     "ArraySamples: \(values.count) values do not fill shape \(shape)")
+        precondition(
+            shape.count >= 2 && shape.allSatisfy { $0 >= 0 },
+            "ArraySamples: shape \(shape) is not [N, …] with a sample shape")
+        precondition(
+            values.count == shape.reduce(1, *),
+            "ArraySamples: \(values.count) values do not fill shape \(shape)")
         if let labels {
             precondition(labels.count == shape[0], "ArraySamples: \(labels.count) labels for N=\(shape[0]) samples")
         }
@@ -119,7 +122,8 @@ public struct ArraySamples: SampleSource {
     }
 
     public func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count, "ArraySamples.readRows: \(range) outside 0..<\(count)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= count, "ArraySamples.readRows: \(range) outside 0..<\(count)")
         values.withUnsafeBufferPointer { v in
             buffer.update(from: v.baseAddress! + range.lowerBound * sampleSize, count: range.count * sampleSize)
         }

@@ -11,20 +11,27 @@ struct StridedView {
     /// in row-major order; result element `resultOffset + i` is source element
     /// `sourceOffset + i · sourceStep`. Axes that are contiguous in the source are merged first.
     func forEachRun(_ body: (_ out: Int, _ src: Int, _ n: Int, _ step: Int) -> Void) {
-        var d: [Int] = [], s: [Int] = []
+        var d: [Int] = []
+        var s: [Int] = []
         for (extent, st) in zip(dims, strides) where extent != 1 {
             if extent == 0 { return }
             if let last = s.last, last == st * extent {
                 d[d.count - 1] *= extent
                 s[s.count - 1] = st
             } else {
-                d.append(extent); s.append(st)
+                d.append(extent)
+                s.append(st)
             }
         }
-        if d.isEmpty { body(0, base, 1, 1); return }
-        let inner = d.removeLast(), step = s.removeLast()
+        if d.isEmpty {
+            body(0, base, 1, 1)
+            return
+        }
+        let inner = d.removeLast()
+        let step = s.removeLast()
         var index = [Int](repeating: 0, count: d.count)
-        var offset = base, out = 0
+        var offset = base
+        var out = 0
         let runs = d.reduce(1, *)
         for _ in 0..<runs {
             body(out, offset, inner, step)

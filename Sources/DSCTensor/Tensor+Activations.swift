@@ -10,7 +10,8 @@ extension Tensor {
         let x = self
         return Tensor.build(shape: shape) { y in
             x.data.withUnsafeBufferPointer { px in
-                let src = px.baseAddress!, dst = y.baseAddress!
+                let src = px.baseAddress!
+                let dst = y.baseAddress!
                 Parallel.chunks(x.count, grain: Parallel.elementwiseGrain) { r in
                     for i in r { dst[i] = f(src[i]) }
                 }
@@ -23,7 +24,9 @@ extension Tensor {
     func accumulateGrad(_ g: UnsafeBufferPointer<Float>, _ saved: [Float], _ term: (Float, Float) -> Float) {
         accumulateGrad { dst in
             saved.withUnsafeBufferPointer { ps in
-                let d = dst.baseAddress!, s = ps.baseAddress!, gp = g.baseAddress!
+                let d = dst.baseAddress!
+                let s = ps.baseAddress!
+                let gp = g.baseAddress!
                 Parallel.chunks(dst.count, grain: Parallel.elementwiseGrain) { r in
                     for i in r { d[i] += term(gp[i], s[i]) }
                 }
@@ -51,7 +54,8 @@ extension Tensor {
     /// not the tanh approximation); derivative `Φ(x) + x · φ(x)`.
     public func gelu() -> Tensor {
         let x = self
-        let invSqrt2: Float = 0.707_106_781_186_547_5, invSqrt2Pi: Float = 0.398_942_280_401_432_7
+        let invSqrt2: Float = 0.707_106_781_186_547_5
+        let invSqrt2Pi: Float = 0.398_942_280_401_432_7
         return mapped { $0 * 0.5 * (1 + Foundation.erf($0 * invSqrt2)) }.recorded("gelu", [x]) { g in
             x.accumulateGrad(g, x.data) { gi, xi in
                 gi * (0.5 * (1 + Foundation.erf(xi * invSqrt2)) + xi * invSqrt2Pi * Foundation.exp(-0.5 * xi * xi))

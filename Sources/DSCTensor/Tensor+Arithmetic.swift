@@ -37,8 +37,10 @@ extension Tensor {
                 t.grad = Tensor(Array(g), shape: t.shape)
                 return true
             }
-            let copiedA = copiesGradient(a), copiedB = b !== a && copiesGradient(b)
-            let av = a.data, bv = b.data
+            let copiedA = copiesGradient(a)
+            let copiedB = b !== a && copiesGradient(b)
+            let av = a.data
+            let bv = b.data
             if a.requiresGrad && !copiedA {
                 a.accumulateGrad { ga in
                     binaryBackward(op, wrtA: true, plan, g, av, bv, ga)
@@ -52,20 +54,34 @@ extension Tensor {
         }
     }
 
-    private static func binaryForward(_ op: BinaryOp, _ plan: Broadcast, _ a: UnsafePointer<Float>,
-                                      _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>) {
+    private static func binaryForward(
+        _ op: BinaryOp, _ plan: Broadcast, _ a: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>
+    ) {
         Parallel.chunks(plan.count, grain: Parallel.elementwiseGrain) { range in
             plan.forEachSpan(range) { oo, ao, bo, n, sa, sb in
-                let x = a + ao, y = b + bo, z = o + oo
+                let x = a + ao
+                let y = b + bo
+                let z = o + oo
                 switch (op, sa, sb) {
                 case (.add, 1, 1): for i in 0..<n { z[i] = x[i] + y[i] }
                 case (.mul, 1, 1): for i in 0..<n { z[i] = x[i] * y[i] }
                 case (_, 1, 1): for i in 0..<n { z[i] = op.apply(x[i], y[i]) }
-                case (.add, 1, 0): let c = y[0]; for i in 0..<n { z[i] = x[i] + c }
-                case (.mul, 1, 0): let c = y[0]; for i in 0..<n { z[i] = x[i] * c }
-                case (_, 1, 0): let c = y[0]; for i in 0..<n { z[i] = op.apply(x[i], c) }
-                case (_, 0, 1): let c = x[0]; for i in 0..<n { z[i] = op.apply(c, y[i]) }
-                default: let v = op.apply(x[0], y[0]); for i in 0..<n { z[i] = v }
+                case (.add, 1, 0):
+                    let c = y[0]
+                    for i in 0..<n { z[i] = x[i] + c }
+                case (.mul, 1, 0):
+                    let c = y[0]
+                    for i in 0..<n { z[i] = x[i] * c }
+                case (_, 1, 0):
+                    let c = y[0]
+                    for i in 0..<n { z[i] = op.apply(x[i], c) }
+                case (_, 0, 1):
+                    let c = x[0]
+                    for i in 0..<n { z[i] = op.apply(c, y[i]) }
+                default:
+                    let v = op.apply(x[0], y[0])
+                    for i in 0..<n { z[i] = v }
                 }
             }
         }
@@ -73,28 +89,34 @@ extension Tensor {
 
     /// Adds `∂(op(a, b))/∂a · g` (or `∂/∂b`) into `dst`, summing over repeated positions.
     /// Runs on several threads only when `dst` has one element per output element (no sums).
-    private static func binaryBackward(_ op: BinaryOp, wrtA: Bool, _ plan: Broadcast,
-                                       _ g: UnsafeBufferPointer<Float>, _ av: [Float], _ bv: [Float],
-                                       _ dst: UnsafeMutableBufferPointer<Float>) {
-        let g = g.baseAddress!, d = dst.baseAddress!
+    private static func binaryBackward(
+        _ op: BinaryOp, wrtA: Bool, _ plan: Broadcast,
+        _ g: UnsafeBufferPointer<Float>, _ av: [Float], _ bv: [Float],
+        _ dst: UnsafeMutableBufferPointer<Float>
+    ) {
+        let g = g.baseAddress!
+        let d = dst.baseAddress!
         let grain = dst.count == plan.count ? Parallel.elementwiseGrain : Int.max
         av.withUnsafeBufferPointer { pa in
             bv.withUnsafeBufferPointer { pb in
-                let a = pa.baseAddress!, b = pb.baseAddress!
+                let a = pa.baseAddress!
+                let b = pb.baseAddress!
                 Parallel.chunks(plan.count, grain: grain) { range in
                     plan.forEachSpan(range) { oo, ao, bo, n, sa, sb in
                         // Each case adds term(i), result element oo+i's contribution, to the operand.
-                        let z = d + (wrtA ? ao : bo), step = wrtA ? sa : sb
+                        let z = d + (wrtA ? ao : bo)
+                        let step = wrtA ? sa : sb
                         switch (op, wrtA) {
                         case (.add, _), (.sub, true): spanAccumulate(z, step, n) { g[oo + $0] }
                         case (.sub, false): spanAccumulate(z, step, n) { -g[oo + $0] }
                         case (.mul, true): spanAccumulate(z, step, n) { g[oo + $0] * b[bo + $0 * sb] }
                         case (.mul, false): spanAccumulate(z, step, n) { g[oo + $0] * a[ao + $0 * sa] }
                         case (.div, true): spanAccumulate(z, step, n) { g[oo + $0] / b[bo + $0 * sb] }
-                        case (.div, false): spanAccumulate(z, step, n) { i in
-                            let y = b[bo + i * sb]
-                            return -g[oo + i] * a[ao + i * sa] / (y * y)
-                        }
+                        case (.div, false):
+                            spanAccumulate(z, step, n) { i in
+                                let y = b[bo + i * sb]
+                                return -g[oo + i] * a[ao + i * sa] / (y * y)
+                            }
                         }
                     }
                 }

@@ -14,9 +14,9 @@
 /// `∂bias[o] += Σ g[·, o, ·]`. Images are split over the cores, each worker with its own buffers
 /// and its own partial `∂w`, summed at the end. A 1×1 convolution with stride 1 and no padding uses the image itself as its columns.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `n` zeros from `p` (memset; `update(repeating:)` compiles to a scalar loop here).
@@ -97,7 +97,9 @@ struct ConvGeometry {
         let k = imagesPerTile
         if k > 1 {
             for first in Swift.stride(from: images.lowerBound, to: images.upperBound, by: k) {
-                body(ConvTile(first: first, images: Swift.min(k, images.upperBound - first), rows: 0..<outH, width: outW))
+                body(
+                    ConvTile(first: first, images: Swift.min(k, images.upperBound - first), rows: 0..<outH, width: outW)
+                )
             }
             return
         }
@@ -118,19 +120,27 @@ extension Tensor {
     ///   its own pass over the output). Results are the same either way.
     /// - Precondition: matching channel counts, `stride ≥ 1`, `padding ≥ 0`, and a kernel that fits
     ///   the padded input.
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-                       channelMoments: Bool = false) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4,
-                     "conv2d: input \(shape) and weight \(weight.shape) must both be rank 4")
-        precondition(weight.shape[1] == shape[1],
-                     "conv2d: input has \(shape[1]) channels, weight \(weight.shape) expects \(weight.shape[1])")
+    public func conv2d(
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+        channelMoments: Bool = false
+    ) -> Tensor {
+        precondition(
+            rank == 4 && weight.rank == 4,
+            "conv2d: input \(shape) and weight \(weight.shape) must both be rank 4")
+        precondition(
+            weight.shape[1] == shape[1],
+            "conv2d: input has \(shape[1]) channels, weight \(weight.shape) expects \(weight.shape[1])")
         precondition(stride >= 1 && padding >= 0, "conv2d: stride=\(stride) padding=\(padding)")
-        precondition(shape[2] + 2 * padding >= weight.shape[2] && shape[3] + 2 * padding >= weight.shape[3],
-                     "conv2d: kernel \(weight.shape[2])×\(weight.shape[3]) larger than padded input \(shape)")
-        if let bias { precondition(bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape) for \(weight.shape[0]) filters") }
-        let geo = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
-                               outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
-                               stride: stride, padding: padding)
+        precondition(
+            shape[2] + 2 * padding >= weight.shape[2] && shape[3] + 2 * padding >= weight.shape[3],
+            "conv2d: kernel \(weight.shape[2])×\(weight.shape[3]) larger than padded input \(shape)")
+        if let bias {
+            precondition(bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape) for \(weight.shape[0]) filters")
+        }
+        let geo = ConvGeometry(
+            batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+            outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+            stride: stride, padding: padding)
         let x = self
         var moments: ChannelMoments?
         let out = Tensor.build(shape: [geo.batch, geo.outChannels, geo.outH, geo.outW]) { y in
@@ -139,15 +149,18 @@ extension Tensor {
         out.recordedMoments = moments
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return out.recorded("conv2d", inputs) { g in
-            let xv = x.data, wv = weight.data
+            let xv = x.data
+            let wv = weight.data
             if let bias, bias.requiresGrad {
                 bias.accumulateGrad { gb in
-                    for b in 0..<geo.batch { for o in 0..<geo.outChannels {
-                        let s = g.baseAddress! + (b * geo.outChannels + o) * geo.positions
-                        var acc: Float = 0
-                        for q in 0..<geo.positions { acc += s[q] }
-                        gb[o] += acc
-                    } }
+                    for b in 0..<geo.batch {
+                        for o in 0..<geo.outChannels {
+                            let s = g.baseAddress! + (b * geo.outChannels + o) * geo.positions
+                            var acc: Float = 0
+                            for q in 0..<geo.positions { acc += s[q] }
+                            gb[o] += acc
+                        }
+                    }
                 }
             }
             if x.requiresGrad && geo.hasTransposedCorrelation {
@@ -157,16 +170,20 @@ extension Tensor {
                 // A fresh gradient is written by sgemm directly (no zero fill, no read).
                 if x.grad == nil {
                     x.grad = Tensor.build(shape: x.shape) { gx in
-                        partials = Tensor.convBackwardByCorrelation(geo, xv, wv, g, gx.baseAddress!, beta: 0,
-                                                                    weightGrad: wantWeight)
+                        partials = Tensor.convBackwardByCorrelation(
+                            geo, xv, wv, g, gx.baseAddress!, beta: 0,
+                            weightGrad: wantWeight)
                     }
                 } else {
                     x.accumulateGrad { gx in
-                        partials = Tensor.convBackwardByCorrelation(geo, xv, wv, g, gx.baseAddress!, beta: 1,
-                                                                    weightGrad: wantWeight)
+                        partials = Tensor.convBackwardByCorrelation(
+                            geo, xv, wv, g, gx.baseAddress!, beta: 1,
+                            weightGrad: wantWeight)
                     }
                 }
-                if wantWeight { weight.accumulateGrad { gw in geo.addFlippedPartials(partials, into: gw.baseAddress!) } }
+                if wantWeight {
+                    weight.accumulateGrad { gw in geo.addFlippedPartials(partials, into: gw.baseAddress!) }
+                }
                 return
             }
             if weight.requiresGrad {
@@ -176,7 +193,9 @@ extension Tensor {
                 // A fresh gradient is written image by image (each zeroed just before its col2im),
                 // not zero-filled in a pass of its own first.
                 if x.grad == nil {
-                    x.grad = Tensor.build(shape: x.shape) { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!, fresh: true) }
+                    x.grad = Tensor.build(shape: x.shape) { gx in
+                        Tensor.convInputGrad(geo, wv, g, gx.baseAddress!, fresh: true)
+                    }
                 } else {
                     x.accumulateGrad { gx in Tensor.convInputGrad(geo, wv, g, gx.baseAddress!, fresh: false) }
                 }
@@ -186,13 +205,18 @@ extension Tensor {
 
     /// `y = w · im2col(x) + bias`, tile by tile, images split over the cores; with `moments`,
     /// also the per-channel moments of `y`, each tile's taken right after sgemm wrote it.
-    static func convForward(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float], _ biasv: [Float]?,
-                            _ y: UnsafeMutablePointer<Float>, moments: Bool) -> ChannelMoments? {
+    static func convForward(
+        _ geo: ConvGeometry, _ xv: [Float], _ wv: [Float], _ biasv: [Float]?,
+        _ y: UnsafeMutablePointer<Float>, moments: Bool
+    ) -> ChannelMoments? {
         let outSize = geo.outChannels * geo.positions
         // One accumulator per part (parts run concurrently), merged at the end.
         let acc = UnsafeMutableBufferPointer<MomentAccumulator>.allocate(capacity: moments ? geo.parts : 0)
         acc.initialize(repeating: MomentAccumulator(channels: moments ? geo.outChannels : 0))
-        defer { _ = acc.deinitialize(); acc.deallocate() }
+        defer {
+            _ = acc.deinitialize()
+            acc.deallocate()
+        }
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
                 geo.overImages { part, images in
@@ -201,17 +225,26 @@ extension Tensor {
                     col.withUnsafeMutableBufferPointer { pc in
                         tmp.withUnsafeMutableBufferPointer { pt in
                             geo.forEachTile(images) { tile in
-                                let n = tile.columns, first = y + tile.first * outSize + tile.rows.lowerBound * geo.outW
-                                let (b, ldb) = geo.isPointwise
-                                    ? (px.baseAddress! + tile.first * geo.imageSize + tile.rows.lowerBound * geo.outW, geo.positions)
+                                let n = tile.columns
+                                let first = y + tile.first * outSize + tile.rows.lowerBound * geo.outW
+                                let (b, ldb) =
+                                    geo.isPointwise
+                                    ? (
+                                        px.baseAddress! + tile.first * geo.imageSize + tile.rows.lowerBound * geo.outW,
+                                        geo.positions
+                                    )
                                     : (UnsafePointer(pc.baseAddress!), n)
                                 if !geo.isPointwise { geo.fillColumns(px.baseAddress!, tile, pc.baseAddress!) }
                                 let single = tile.images == 1
-                                BLAS.sgemm(m: geo.outChannels, n: n, k: geo.patch, a: pw.baseAddress!, lda: geo.patch,
-                                           b: b, ldb: ldb, c: single ? first : pt.baseAddress!, ldc: single ? geo.positions : n)
+                                BLAS.sgemm(
+                                    m: geo.outChannels, n: n, k: geo.patch, a: pw.baseAddress!, lda: geo.patch,
+                                    b: b, ldb: ldb, c: single ? first : pt.baseAddress!, ldc: single ? geo.positions : n
+                                )
                                 if moments {
                                     // Channel o of the tile: one run of `n` in tmp, or of the tile's rows in y.
-                                    let (base, ld) = single ? (UnsafePointer(first), geo.positions) : (UnsafePointer(pt.baseAddress!), n)
+                                    let (base, ld) =
+                                        single
+                                        ? (UnsafePointer(first), geo.positions) : (UnsafePointer(pt.baseAddress!), n)
                                     for o in 0..<geo.outChannels { acc[part].add(channel: o, base + o * ld, n) }
                                 }
                                 if !single { tile.scatter(pt.baseAddress!, rows: geo.outChannels, into: y, add: false) }
@@ -219,10 +252,13 @@ extension Tensor {
                         }
                     }
                     if let biasv {
-                        for b in images { for o in 0..<geo.outChannels {
-                            let v = biasv[o], row = y + b * outSize + o * geo.positions
-                            for q in 0..<geo.positions { row[q] += v }
-                        } }
+                        for b in images {
+                            for o in 0..<geo.outChannels {
+                                let v = biasv[o]
+                                let row = y + b * outSize + o * geo.positions
+                                for q in 0..<geo.positions { row[q] += v }
+                            }
+                        }
                     }
                 }
             }
@@ -235,9 +271,12 @@ extension Tensor {
 
     /// `∂w += Σ_b g_b · im2col(x_b)ᵀ`, tile by tile, with one partial sum per part (a tile's
     /// columns are output positions, the inner dimension of this product).
-    static func convWeightGrad(_ geo: ConvGeometry, _ xv: [Float], _ g: UnsafeBufferPointer<Float>,
-                               _ gw: UnsafeMutablePointer<Float>) {
-        let outSize = geo.outChannels * geo.positions, wSize = geo.outChannels * geo.patch
+    static func convWeightGrad(
+        _ geo: ConvGeometry, _ xv: [Float], _ g: UnsafeBufferPointer<Float>,
+        _ gw: UnsafeMutablePointer<Float>
+    ) {
+        let outSize = geo.outChannels * geo.positions
+        let wSize = geo.outChannels * geo.patch
         let workers = geo.parts
         var partial = [Float](repeating: 0, count: workers > 1 ? (workers - 1) * wSize : 0)
         xv.withUnsafeBufferPointer { px in
@@ -250,8 +289,10 @@ extension Tensor {
                     col.withUnsafeMutableBufferPointer { pc in
                         gathered.withUnsafeMutableBufferPointer { pg in
                             geo.forEachTile(images) { tile in
-                                let n = tile.columns, offset = tile.rows.lowerBound * geo.outW
-                                let (b, ldb) = geo.isPointwise
+                                let n = tile.columns
+                                let offset = tile.rows.lowerBound * geo.outW
+                                let (b, ldb) =
+                                    geo.isPointwise
                                     ? (px.baseAddress! + tile.first * geo.imageSize + offset, geo.positions)
                                     : (UnsafePointer(pc.baseAddress!), n)
                                 if !geo.isPointwise { geo.fillColumns(px.baseAddress!, tile, pc.baseAddress!) }
@@ -260,8 +301,9 @@ extension Tensor {
                                     tile.gather(g.baseAddress!, rows: geo.outChannels, into: pg.baseAddress!)
                                     (a, lda) = (UnsafePointer(pg.baseAddress!), n)
                                 }
-                                BLAS.sgemm(transposeB: true, m: geo.outChannels, n: geo.patch, k: n,
-                                           a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: dst, ldc: geo.patch)
+                                BLAS.sgemm(
+                                    transposeB: true, m: geo.outChannels, n: geo.patch, k: n,
+                                    a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: dst, ldc: geo.patch)
                             }
                         }
                     }
@@ -280,8 +322,10 @@ extension Tensor {
 
     /// `∂x_b += col2im(wᵀ · g_b)` for every image (disjoint outputs, so images run in parallel);
     /// with `fresh`, `∂x` is uninitialised and written (`=`).
-    static func convInputGrad(_ geo: ConvGeometry, _ wv: [Float], _ g: UnsafeBufferPointer<Float>,
-                              _ gx: UnsafeMutablePointer<Float>, fresh: Bool) {
+    static func convInputGrad(
+        _ geo: ConvGeometry, _ wv: [Float], _ g: UnsafeBufferPointer<Float>,
+        _ gx: UnsafeMutablePointer<Float>, fresh: Bool
+    ) {
         let outSize = geo.outChannels * geo.positions
         wv.withUnsafeBufferPointer { pw in
             geo.overImages { _, images in
@@ -291,9 +335,10 @@ extension Tensor {
                         let gxb = gx + b * geo.imageSize
                         // Pointwise: ∂x_b is itself the column gradient, accumulated by sgemm.
                         let dst = geo.isPointwise ? gxb : pc.baseAddress!
-                        BLAS.sgemm(transposeA: true, m: geo.patch, n: geo.positions, k: geo.outChannels,
-                                   a: pw.baseAddress!, lda: geo.patch, b: g.baseAddress! + b * outSize,
-                                   ldb: geo.positions, beta: geo.isPointwise && !fresh ? 1 : 0, c: dst, ldc: geo.positions)
+                        BLAS.sgemm(
+                            transposeA: true, m: geo.patch, n: geo.positions, k: geo.outChannels,
+                            a: pw.baseAddress!, lda: geo.patch, b: g.baseAddress! + b * outSize,
+                            ldb: geo.positions, beta: geo.isPointwise && !fresh ? 1 : 0, c: dst, ldc: geo.positions)
                         if !geo.isPointwise {
                             if fresh { zero(gxb, geo.imageSize) }
                             geo.col2im(pc.baseAddress!, gxb)
@@ -318,8 +363,9 @@ extension ConvGeometry {
     /// The geometry of that correlation: input `∂y [B, O, Ho, Wo]`, kernel `[C, O, kh, kw]`,
     /// padding `kh − 1 − padding`; its output is `[B, C, H, W]`, the shape of `x`.
     var transposedCorrelation: ConvGeometry {
-        ConvGeometry(batch: batch, channels: outChannels, height: outH, width: outW, outChannels: channels,
-                     kernelH: kernelH, kernelW: kernelW, stride: 1, padding: kernelH - 1 - padding)
+        ConvGeometry(
+            batch: batch, channels: outChannels, height: outH, width: outW, outChannels: channels,
+            kernelH: kernelH, kernelW: kernelW, stride: 1, padding: kernelH - 1 - padding)
     }
 }
 
@@ -335,16 +381,26 @@ extension Tensor {
     /// `x` itself, so `x · im2col(∂y)ᵀ` needs no column matrix of `x`. With `weightGrad` each part
     /// adds its share into a `[C, O·kh·kw]` block of the returned array (one block per part, to be
     /// summed by ``ConvGeometry/addFlippedPartials(_:into:)``); otherwise it returns `[]`.
-    static func convBackwardByCorrelation(_ geo: ConvGeometry, _ xv: [Float], _ wv: [Float],
-                                          _ g: UnsafeBufferPointer<Float>, _ gx: UnsafeMutablePointer<Float>,
-                                          beta: Float, weightGrad: Bool) -> [Float] {
+    static func convBackwardByCorrelation(
+        _ geo: ConvGeometry, _ xv: [Float], _ wv: [Float],
+        _ g: UnsafeBufferPointer<Float>, _ gx: UnsafeMutablePointer<Float>,
+        beta: Float, weightGrad: Bool
+    ) -> [Float] {
         let back = geo.transposedCorrelation
         let (o, c, kh, kw) = (geo.outChannels, geo.channels, geo.kernelH, geo.kernelW)
         var flipped = [Float](repeating: 0, count: wv.count)
-        for oo in 0..<o { for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
-            flipped[((cc * o + oo) * kh + i) * kw + j] = wv[((oo * c + cc) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
-        } } } }
-        let outSize = geo.imageSize, wSize = c * back.patch
+        for oo in 0..<o {
+            for cc in 0..<c {
+                for i in 0..<kh {
+                    for j in 0..<kw {
+                        flipped[((cc * o + oo) * kh + i) * kw + j] =
+                            wv[((oo * c + cc) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
+                    }
+                }
+            }
+        }
+        let outSize = geo.imageSize
+        let wSize = c * back.patch
         var partials = [Float](repeating: 0, count: weightGrad ? geo.parts * wSize : 0)
         flipped.withUnsafeBufferPointer { pw in
             xv.withUnsafeBufferPointer { px in
@@ -358,12 +414,14 @@ extension Tensor {
                             tmp.withUnsafeMutableBufferPointer { pt in
                                 gathered.withUnsafeMutableBufferPointer { pg in
                                     back.forEachTile(images) { tile in
-                                        let n = tile.columns, single = tile.images == 1
+                                        let n = tile.columns
+                                        let single = tile.images == 1
                                         let offset = tile.first * outSize + tile.rows.lowerBound * back.outW
                                         back.fillColumns(g.baseAddress!, tile, pc.baseAddress!)
-                                        BLAS.sgemm(m: c, n: n, k: back.patch, a: pw.baseAddress!, lda: back.patch,
-                                                   b: pc.baseAddress!, ldb: n, beta: single ? beta : 0,
-                                                   c: single ? gx + offset : pt.baseAddress!, ldc: single ? back.positions : n)
+                                        BLAS.sgemm(
+                                            m: c, n: n, k: back.patch, a: pw.baseAddress!, lda: back.patch,
+                                            b: pc.baseAddress!, ldb: n, beta: single ? beta : 0,
+                                            c: single ? gx + offset : pt.baseAddress!, ldc: single ? back.positions : n)
                                         if !single { tile.scatter(pt.baseAddress!, rows: c, into: gx, add: beta != 0) }
                                         guard weightGrad else { return }
                                         var (a, lda) = (px.baseAddress! + offset, back.positions)
@@ -371,9 +429,10 @@ extension Tensor {
                                             tile.gather(px.baseAddress!, rows: c, into: pg.baseAddress!)
                                             (a, lda) = (UnsafePointer(pg.baseAddress!), n)
                                         }
-                                        BLAS.sgemm(transposeB: true, m: c, n: back.patch, k: n, a: a, lda: lda,
-                                                   b: pc.baseAddress!, ldb: n, beta: 1,
-                                                   c: pp.baseAddress! + part * wSize, ldc: back.patch)
+                                        BLAS.sgemm(
+                                            transposeB: true, m: c, n: back.patch, k: n, a: a, lda: lda,
+                                            b: pc.baseAddress!, ldb: n, beta: 1,
+                                            c: pp.baseAddress! + part * wSize, ldc: back.patch)
                                     }
                                 }
                             }
@@ -390,14 +449,19 @@ extension ConvGeometry {
     /// `∂w[o,c,i,j] += Σ_parts P[c, (o, kh−1−i, kw−1−j)]` for the per-part blocks `P [C, O·kh·kw]`
     /// of ``Tensor/convBackwardByCorrelation(_:_:_:_:_:beta:weightGrad:)`` (square kernels).
     func addFlippedPartials(_ partials: [Float], into gw: UnsafeMutablePointer<Float>) {
-        let kk = kernelH * kernelW, rowLength = outChannels * kk, wSize = channels * rowLength
+        let kk = kernelH * kernelW
+        let rowLength = outChannels * kk
+        let wSize = channels * rowLength
         partials.withUnsafeBufferPointer { pp in
             for part in 0..<(pp.count / Swift.max(1, wSize)) {
                 let block = pp.baseAddress! + part * wSize
-                for oo in 0..<outChannels { for cc in 0..<channels {
-                    let src = block + cc * rowLength + oo * kk, dst = gw + (oo * channels + cc) * kk
-                    for t in 0..<kk { dst[t] += src[kk - 1 - t] }
-                } }
+                for oo in 0..<outChannels {
+                    for cc in 0..<channels {
+                        let src = block + cc * rowLength + oo * kk
+                        let dst = gw + (oo * channels + cc) * kk
+                        for t in 0..<kk { dst[t] += src[kk - 1 - t] }
+                    }
+                }
             }
         }
     }
@@ -417,10 +481,12 @@ struct ConvTile {
     /// Copies (or adds) `tmp [rows, columns]` into the batch tensor `out [B, rows, positions]`
     /// (whole images only).
     func scatter(_ tmp: UnsafePointer<Float>, rows channels: Int, into out: UnsafeMutablePointer<Float>, add: Bool) {
-        let positions = rows.count * width, n = columns
+        let positions = rows.count * width
+        let n = columns
         for t in 0..<images {
             for o in 0..<channels {
-                let src = tmp + o * n + t * positions, dst = out + ((first + t) * channels + o) * positions
+                let src = tmp + o * n + t * positions
+                let dst = out + ((first + t) * channels + o) * positions
                 if add { for i in 0..<positions { dst[i] += src[i] } } else { dst.update(from: src, count: positions) }
             }
         }
@@ -428,10 +494,12 @@ struct ConvTile {
 
     /// Copies the tile's images of the batch tensor `src [B, rows, positions]` into `tmp [rows, columns]`.
     func gather(_ src: UnsafePointer<Float>, rows channels: Int, into tmp: UnsafeMutablePointer<Float>) {
-        let positions = rows.count * width, n = columns
+        let positions = rows.count * width
+        let n = columns
         for t in 0..<images {
             for o in 0..<channels {
-                (tmp + o * n + t * positions).update(from: src + ((first + t) * channels + o) * positions, count: positions)
+                (tmp + o * n + t * positions).update(
+                    from: src + ((first + t) * channels + o) * positions, count: positions)
             }
         }
     }

@@ -49,34 +49,42 @@ extension Tensor {
     /// - Returns: `relu?(γ·x̂ + β + residual)` and the statistics used.
     /// - Precondition: rank 2 or 4; parameter and statistic lengths equal `C`; the residual has
     ///   the input's shape.
-    public func batchNorm(gamma: Tensor? = nil, beta: Tensor? = nil, statistics: BatchNormStatistics = .batch,
-                          epsilon: Float = 1e-5, residual: Tensor? = nil, relu: Bool = false) -> BatchNormResult {
+    public func batchNorm(
+        gamma: Tensor? = nil, beta: Tensor? = nil, statistics: BatchNormStatistics = .batch,
+        epsilon: Float = 1e-5, residual: Tensor? = nil, relu: Bool = false
+    ) -> BatchNormResult {
         precondition(rank == 2 || rank == 4, "batchNorm: input \(shape) must be [B, C] or [B, C, H, W]")
         let (batch, channels) = (shape[0], shape[1])
         let spatial = rank == 4 ? shape[2] * shape[3] : 1
         for (name, p) in [("gamma", gamma), ("beta", beta)] {
             if let p { precondition(p.shape == [channels], "batchNorm: \(name) \(p.shape) for \(channels) channels") }
         }
-        if let residual { precondition(residual.shape == shape, "batchNorm: residual \(residual.shape) for input \(shape)") }
+        if let residual {
+            precondition(residual.shape == shape, "batchNorm: residual \(residual.shape) for input \(shape)")
+        }
         let x = self
-        var mean: [Float], variance: [Float], isBatch = false
+        var mean: [Float]
+        var variance: [Float]
+        var isBatch = false
         switch statistics {
         case .batch:
             if let m = x.recordedMoments, m.mean.count == channels {
-                (mean, variance) = (m.mean, m.variance)   // taken by the producer (a convolution)
+                (mean, variance) = (m.mean, m.variance)  // taken by the producer (a convolution)
             } else {
                 (mean, variance) = x.channelMoments(batch: batch, channels: channels, spatial: spatial)
             }
             isBatch = true
-        case let .running(m, v):
-            precondition(m.count == channels && v.count == channels,
-                         "batchNorm: running statistics of length \(m.count), \(v.count) for \(channels) channels")
+        case .running(let m, let v):
+            precondition(
+                m.count == channels && v.count == channels,
+                "batchNorm: running statistics of length \(m.count), \(v.count) for \(channels) channels")
             (mean, variance) = (m, v)
         }
-        let plan = BatchNormPlan(layout: ChannelLayout(batch: batch, channels: channels, spatial: spatial),
-                                 mean: mean, invStd: variance.map { 1 / ($0 + epsilon).squareRoot() },
-                                 gamma: gamma?.data ?? [Float](repeating: 1, count: channels),
-                                 beta: beta?.data ?? [Float](repeating: 0, count: channels), isBatch: isBatch)
+        let plan = BatchNormPlan(
+            layout: ChannelLayout(batch: batch, channels: channels, spatial: spatial),
+            mean: mean, invStd: variance.map { 1 / ($0 + epsilon).squareRoot() },
+            gamma: gamma?.data ?? [Float](repeating: 1, count: channels),
+            beta: beta?.data ?? [Float](repeating: 0, count: channels), isBatch: isBatch)
         let out = Tensor.build(shape: shape) { y in plan.forward(x.data, residual?.data, relu: relu, y) }
         let inputs = [x] + [gamma, beta, residual].compactMap { $0 }
         // Without a residual the ReLU's mask is `x·scale + shift > 0`, recomputed from x in the
@@ -116,11 +124,15 @@ extension Tensor {
                     while i + 8 <= r.upperBound {
                         let yv = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
                         let gv = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                        ro.storeBytes(of: SIMD8<Float>().replacing(with: gv, where: yv .> 0), toByteOffset: i * 4,
-                                      as: SIMD8<Float>.self)
+                        ro.storeBytes(
+                            of: SIMD8<Float>().replacing(with: gv, where: yv .> 0), toByteOffset: i * 4,
+                            as: SIMD8<Float>.self)
                         i += 8
                     }
-                    while i < r.upperBound { o[i] = yp[i] > 0 ? gp[i] : 0; i += 1 }
+                    while i < r.upperBound {
+                        o[i] = yp[i] > 0 ? gp[i] : 0
+                        i += 1
+                    }
                 }
             }
             initialised = y.count
@@ -132,7 +144,8 @@ extension Tensor {
     /// of the order of the spread, not of the mean), in Float lanes within a feature map and
     /// Double across maps; then `μ = K + S₁/n`, `σ² = S₂/n − (S₁/n)²`.
     func channelMoments(batch: Int, channels: Int, spatial: Int) -> (mean: [Float], variance: [Float]) {
-        var mean = [Float](repeating: 0, count: channels), variance = mean
+        var mean = [Float](repeating: 0, count: channels)
+        var variance = mean
         let layout = ChannelLayout(batch: batch, channels: channels, spatial: spatial)
         let n = Double(batch * spatial)
         guard n > 0 else { return (mean, variance) }
@@ -141,13 +154,16 @@ extension Tensor {
                 variance.withUnsafeMutableBufferPointer { pv in
                     layout.forEachChannel { c, rows in
                         let shift = px[c * spatial]
-                        var s1 = 0.0, s2 = 0.0
+                        var s1 = 0.0
+                        var s2 = 0.0
                         for o in rows {
                             let (a, b) = runCentredSums(px.baseAddress! + o, shift, spatial)
-                            s1 += a; s2 += b
+                            s1 += a
+                            s2 += b
                         }
                         let d = s1 / n
-                        pm[c] = Float(Double(shift) + d); pv[c] = Float(Swift.max(0, s2 / n - d * d))
+                        pm[c] = Float(Double(shift) + d)
+                        pv[c] = Float(Swift.max(0, s2 / n - d * d))
                     }
                 }
             }
@@ -159,52 +175,84 @@ extension Tensor {
 /// `(Σ (x − m), Σ (x − m)²)` over `x[0..<n]`, eight Float lanes, returned in Double.
 @inline(__always)
 func runCentredSums(_ x: UnsafePointer<Float>, _ m: Float, _ n: Int) -> (Double, Double) {
-    var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
-    let raw = UnsafeRawPointer(x), mv = SIMD8<Float>(repeating: m)
+    var a = SIMD8<Float>()
+    var b = SIMD8<Float>()
+    var i = 0
+    let raw = UnsafeRawPointer(x)
+    let mv = SIMD8<Float>(repeating: m)
     while i + 8 <= n {
         let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - mv
-        a += d; b += d * d; i += 8
+        a += d
+        b += d * d
+        i += 8
     }
-    var s1 = Double(a.sum()), s2 = Double(b.sum())
-    while i < n { let d = Double(x[i] - m); s1 += d; s2 += d * d; i += 1 }
+    var s1 = Double(a.sum())
+    var s2 = Double(b.sum())
+    while i < n {
+        let d = Double(x[i] - m)
+        s1 += d
+        s2 += d * d
+        i += 1
+    }
     return (s1, s2)
 }
 
 /// `(Σ g, Σ g·(x − m))` over `[0..<n]`, eight Float lanes, returned in Double.
 @inline(__always)
 func runSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Float, _ n: Int) -> (Double, Double) {
-    var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
-    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), mv = SIMD8<Float>(repeating: m)
+    var a = SIMD8<Float>()
+    var b = SIMD8<Float>()
+    var i = 0
+    let rg = UnsafeRawPointer(g)
+    let rx = UnsafeRawPointer(x)
+    let mv = SIMD8<Float>(repeating: m)
     while i + 8 <= n {
         let gv = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         a += gv
         b += gv * (rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - mv)
         i += 8
     }
-    var s1 = Double(a.sum()), s2 = Double(b.sum())
-    while i < n { s1 += Double(g[i]); s2 += Double(g[i]) * Double(x[i] - m); i += 1 }
+    var s1 = Double(a.sum())
+    var s2 = Double(b.sum())
+    while i < n {
+        s1 += Double(g[i])
+        s2 += Double(g[i]) * Double(x[i] - m)
+        i += 1
+    }
     return (s1, s2)
 }
 
 /// `(Σ g', Σ g'·(x − m))` over `[0..<n]` with `g' = g` where `x·scale + shift > 0`, else 0 (the
 /// ReLU mask of a fused batch norm, computed as its forward loop does), eight Float lanes.
 @inline(__always)
-func runSumsMasked(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Float, scale: Float, shift: Float,
-                   _ n: Int) -> (Double, Double) {
-    var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
-    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), mv = SIMD8<Float>(repeating: m)
-    let sv = SIMD8<Float>(repeating: scale), hv = SIMD8<Float>(repeating: shift)
+func runSumsMasked(
+    _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Float, scale: Float, shift: Float,
+    _ n: Int
+) -> (Double, Double) {
+    var a = SIMD8<Float>()
+    var b = SIMD8<Float>()
+    var i = 0
+    let rg = UnsafeRawPointer(g)
+    let rx = UnsafeRawPointer(x)
+    let mv = SIMD8<Float>(repeating: m)
+    let sv = SIMD8<Float>(repeating: scale)
+    let hv = SIMD8<Float>(repeating: shift)
     while i + 8 <= n {
         let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        let gv = SIMD8<Float>().replacing(with: rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                                          where: xv * sv + hv .> 0)
+        let gv = SIMD8<Float>().replacing(
+            with: rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+            where: xv * sv + hv .> 0)
         a += gv
         b += gv * (xv - mv)
         i += 8
     }
-    var s1 = Double(a.sum()), s2 = Double(b.sum())
+    var s1 = Double(a.sum())
+    var s2 = Double(b.sum())
     while i < n {
-        if x[i] * scale + shift > 0 { s1 += Double(g[i]); s2 += Double(g[i]) * Double(x[i] - m) }
+        if x[i] * scale + shift > 0 {
+            s1 += Double(g[i])
+            s2 += Double(g[i]) * Double(x[i] - m)
+        }
         i += 1
     }
     return (s1, s2)
@@ -213,16 +261,23 @@ func runSumsMasked(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ m: Fl
 /// `dx[i] (+)= k·g'[i] + b·x[i] + a` over `[0..<n]` with `g' = g` where `x·k + shift > 0`, else 0
 /// (the fused ReLU's mask, as in ``runSumsMasked(_:_:_:scale:shift:_:)``), eight Float lanes.
 @inline(__always)
-func maskedGradientRun(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
-                       _ n: Int, k: Float, shift: Float, b: Float, a: Float, add: Bool) {
-    let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), rd = UnsafeMutableRawPointer(dx)
-    let kv = SIMD8<Float>(repeating: k), hv = SIMD8<Float>(repeating: shift)
-    let bv = SIMD8<Float>(repeating: b), av = SIMD8<Float>(repeating: a)
+func maskedGradientRun(
+    _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+    _ n: Int, k: Float, shift: Float, b: Float, a: Float, add: Bool
+) {
+    let rg = UnsafeRawPointer(g)
+    let rx = UnsafeRawPointer(x)
+    let rd = UnsafeMutableRawPointer(dx)
+    let kv = SIMD8<Float>(repeating: k)
+    let hv = SIMD8<Float>(repeating: shift)
+    let bv = SIMD8<Float>(repeating: b)
+    let av = SIMD8<Float>(repeating: a)
     var i = 0
     while i + 8 <= n {
         let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        let gv = SIMD8<Float>().replacing(with: rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                                          where: xv * kv + hv .> 0)
+        let gv = SIMD8<Float>().replacing(
+            with: rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+            where: xv * kv + hv .> 0)
         var v = kv * gv + bv * xv + av
         if add { v += rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) }
         rd.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
@@ -266,13 +321,15 @@ struct BatchNormPlan {
         xv.withUnsafeBufferPointer { px in
             (rv ?? []).withUnsafeBufferPointer { pr in
                 layout.forEachChannel { c, rows in
-                    let scale = gamma[c] * invStd[c], shift = beta[c] - mean[c] * scale
+                    let scale = gamma[c] * invStd[c]
+                    let shift = beta[c] - mean[c] * scale
                     for o in rows {
                         switch (rv != nil, relu) {
                         case (false, false): for s in o..<o + spatial { y[s] = px[s] * scale + shift }
                         case (false, true): for s in o..<o + spatial { y[s] = Swift.max(px[s] * scale + shift, 0) }
                         case (true, false): for s in o..<o + spatial { y[s] = px[s] * scale + shift + pr[s] }
-                        case (true, true): for s in o..<o + spatial { y[s] = Swift.max(px[s] * scale + shift + pr[s], 0) }
+                        case (true, true):
+                            for s in o..<o + spatial { y[s] = Swift.max(px[s] * scale + shift + pr[s], 0) }
                         }
                     }
                 }
@@ -282,47 +339,63 @@ struct BatchNormPlan {
 
     /// Adds `∂γ`, `∂β` and `∂x` for the gradient `g` reaching the normalised output, or, with
     /// `reluMasked`, for the gradient `g` of `relu(output)` (masked here by `x·scale + shift > 0`).
-    func backward(_ g: UnsafeBufferPointer<Float>, x: Tensor, gamma gammaT: Tensor?, beta betaT: Tensor?,
-                  reluMasked: Bool = false) {
+    func backward(
+        _ g: UnsafeBufferPointer<Float>, x: Tensor, gamma gammaT: Tensor?, beta betaT: Tensor?,
+        reluMasked: Bool = false
+    ) {
         let (channels, spatial) = (layout.channels, layout.spatial)
         // Per channel: Σg and Σ g·x̂.
-        var sumG = [Double](repeating: 0, count: channels), sumGX = sumG
+        var sumG = [Double](repeating: 0, count: channels)
+        var sumGX = sumG
         x.data.withUnsafeBufferPointer { px in
             sumG.withUnsafeMutableBufferPointer { sg in
                 sumGX.withUnsafeMutableBufferPointer { sgx in
                     layout.forEachChannel { c, rows in
-                        var a = 0.0, ax = 0.0
-                        let scale = gamma[c] * invStd[c], shift = beta[c] - mean[c] * scale
+                        var a = 0.0
+                        var ax = 0.0
+                        let scale = gamma[c] * invStd[c]
+                        let shift = beta[c] - mean[c] * scale
                         for o in rows {
-                            let (s1, s2) = reluMasked
-                                ? runSumsMasked(g.baseAddress! + o, px.baseAddress! + o, mean[c], scale: scale, shift: shift, spatial)
+                            let (s1, s2) =
+                                reluMasked
+                                ? runSumsMasked(
+                                    g.baseAddress! + o, px.baseAddress! + o, mean[c], scale: scale, shift: shift,
+                                    spatial)
                                 : runSums(g.baseAddress! + o, px.baseAddress! + o, mean[c], spatial)
-                            a += s1; ax += s2
+                            a += s1
+                            ax += s2
                         }
-                        sg[c] = a; sgx[c] = ax * Double(invStd[c])
+                        sg[c] = a
+                        sgx[c] = ax * Double(invStd[c])
                     }
                 }
             }
         }
-        if let gammaT, gammaT.requiresGrad { gammaT.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumGX[c]) } } }
+        if let gammaT, gammaT.requiresGrad {
+            gammaT.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumGX[c]) } }
+        }
         if let betaT, betaT.requiresGrad { betaT.accumulateGrad { for c in 0..<channels { $0[c] += Float(sumG[c]) } } }
         guard x.requiresGrad else { return }
         // A fresh gradient is written (`=`) into an uninitialised buffer; otherwise added to.
-        let fresh = x.grad == nil, n = Double(count)
+        let fresh = x.grad == nil
+        let n = Double(count)
         let write: (UnsafeMutableBufferPointer<Float>) -> Void = { gx in
             x.data.withUnsafeBufferPointer { px in
                 layout.forEachChannel { c, rows in
                     // Batch mode: ∂x = k·(g − Σg/n − x̂·Σ(g·x̂)/n); running mode: ∂x = k·g.
                     // Written as ∂x += k·g + b·x + a with per-channel constants.
                     let k = gamma[c] * invStd[c]
-                    let mg = isBatch ? Float(sumG[c] / n) : 0, mgx = isBatch ? Float(sumGX[c] / n) : 0
-                    let b = -k * invStd[c] * mgx, a = k * (mean[c] * invStd[c] * mgx - mg)
+                    let mg = isBatch ? Float(sumG[c] / n) : 0
+                    let mgx = isBatch ? Float(sumGX[c] / n) : 0
+                    let b = -k * invStd[c] * mgx
+                    let a = k * (mean[c] * invStd[c] * mgx - mg)
                     if reluMasked {
                         // The forward's scale and shift (k is γ/σ, the same product).
                         let shift = beta[c] - mean[c] * k
                         for o in rows {
-                            maskedGradientRun(g.baseAddress! + o, px.baseAddress! + o, gx.baseAddress! + o, spatial,
-                                              k: k, shift: shift, b: b, a: a, add: !fresh)
+                            maskedGradientRun(
+                                g.baseAddress! + o, px.baseAddress! + o, gx.baseAddress! + o, spatial,
+                                k: k, shift: shift, b: b, a: a, add: !fresh)
                         }
                     } else if fresh {
                         for o in rows { for s in o..<o + spatial { gx[s] = k * g[s] + b * px[s] + a } }

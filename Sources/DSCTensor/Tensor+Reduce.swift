@@ -35,7 +35,8 @@ extension Tensor {
         let out = Tensor.zeros(final)
         out.data.withUnsafeMutableBufferPointer { po in
             x.data.withUnsafeBufferPointer { px in
-                let o = po.baseAddress!, src = px.baseAddress!
+                let o = po.baseAddress!
+                let src = px.baseAddress!
                 plan.forEachSpan(0..<count) { xo, _, oo, n, _, so in
                     spanAccumulate(o + oo, so, n) { src[xo + $0] }
                 }
@@ -44,7 +45,8 @@ extension Tensor {
         }
         return out.recorded(name, [x]) { g in
             x.accumulateGrad { gx in
-                let d = gx.baseAddress!, gp = g.baseAddress!
+                let d = gx.baseAddress!
+                let gp = g.baseAddress!
                 plan.forEachSpan(0..<x.count) { xo, _, oo, n, _, so in
                     if so == 0 {
                         let v = scale * gp[oo]
@@ -69,7 +71,9 @@ extension Tensor {
         out.data.withUnsafeMutableBufferPointer { po in
             x.data.withUnsafeBufferPointer { px in
                 argmax.withUnsafeMutableBufferPointer { pa in
-                    let o = po.baseAddress!, src = px.baseAddress!, arg = pa.baseAddress!
+                    let o = po.baseAddress!
+                    let src = px.baseAddress!
+                    let arg = pa.baseAddress!
                     plan.forEachSpan(0..<count) { xo, _, oo, n, _, so in
                         for i in 0..<n where src[xo + i] > o[oo + i * so] {
                             o[oo + i * so] = src[xo + i]

@@ -8,12 +8,14 @@ extension Tensor {
         var target = newShape
         if let hole = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().filter { $0.offset != hole }.map(\.element).reduce(1, *)
-            precondition(known > 0 && count % known == 0,
-                         "reshape: cannot infer -1 in \(newShape) for \(count) elements (shape \(shape))")
+            precondition(
+                known > 0 && count % known == 0,
+                "reshape: cannot infer -1 in \(newShape) for \(count) elements (shape \(shape))")
             target[hole] = count / known
         }
-        precondition(target.allSatisfy { $0 >= 0 } && target.reduce(1, *) == count,
-                     "reshape: \(shape) (\(count) elements) cannot be viewed as \(newShape)")
+        precondition(
+            target.allSatisfy { $0 >= 0 } && target.reduce(1, *) == count,
+            "reshape: \(shape) (\(count) elements) cannot be viewed as \(newShape)")
         let x = self
         let out = Tensor(data, shape: target)
         return out.recorded("reshape", [x]) { g in x.accumulateGrad(adding: g) }
@@ -22,8 +24,9 @@ extension Tensor {
     /// Axes reordered: result axis `i` is axis `permutation[i]` of `self`.
     /// - Precondition: `permutation` is a permutation of `0..<rank`.
     public func permuted(_ permutation: [Int]) -> Tensor {
-        precondition(permutation.sorted() == Array(0..<rank),
-                     "permute: \(permutation) is not a permutation of the \(rank) axes of \(shape)")
+        precondition(
+            permutation.sorted() == Array(0..<rank),
+            "permute: \(permutation) is not a permutation of the \(rank) axes of \(shape)")
         let st = strides
         let view = StridedView(dims: permutation.map { shape[$0] }, strides: permutation.map { st[$0] }, base: 0)
         let x = self
@@ -46,11 +49,13 @@ extension Tensor {
     /// - Precondition: every range lies within its axis.
     public func sliced(_ ranges: [Range<Int>]) -> Tensor {
         precondition(ranges.count <= rank, "slice: \(ranges.count) ranges for shape \(shape)")
-        var dims = shape, base = 0
+        var dims = shape
+        var base = 0
         let st = strides
         for (axis, r) in ranges.enumerated() {
-            precondition(r.lowerBound >= 0 && r.upperBound <= shape[axis],
-                         "slice: range \(r) outside 0..<\(shape[axis]) on axis \(axis) of \(shape)")
+            precondition(
+                r.lowerBound >= 0 && r.upperBound <= shape[axis],
+                "slice: range \(r) outside 0..<\(shape[axis]) on axis \(axis) of \(shape)")
             dims[axis] = r.count
             base += r.lowerBound * st[axis]
         }
@@ -76,12 +81,13 @@ extension Tensor {
         let first = tensors[0]
         let a = first.normalizedAxis(axis)
         for t in tensors {
-            precondition(t.rank == first.rank && (0..<t.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
-                         "concat: shape \(t.shape) does not match \(first.shape) outside axis \(a)")
+            precondition(
+                t.rank == first.rank && (0..<t.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+                "concat: shape \(t.shape) does not match \(first.shape) outside axis \(a)")
         }
         let outer = first.shape[..<a].reduce(1, *)
         let tail = first.shape[(a + 1)...].reduce(1, *)
-        let blocks = tensors.map { $0.shape[a] * tail }   // elements per outer index
+        let blocks = tensors.map { $0.shape[a] * tail }  // elements per outer index
         let rowLength = blocks.reduce(0, +)
         var outShape = first.shape
         outShape[a] = tensors.map { $0.shape[a] }.reduce(0, +)
@@ -90,7 +96,8 @@ extension Tensor {
             for (t, block) in zip(tensors, blocks) {
                 t.data.withUnsafeBufferPointer { src in
                     for r in 0..<outer {
-                        (o.baseAddress! + r * rowLength + start).update(from: src.baseAddress! + r * block, count: block)
+                        (o.baseAddress! + r * rowLength + start).update(
+                            from: src.baseAddress! + r * block, count: block)
                     }
                 }
                 start += block
@@ -102,7 +109,8 @@ extension Tensor {
                 if t.requiresGrad {
                     t.accumulateGrad { gt in
                         for r in 0..<outer {
-                            let s = g.baseAddress! + r * rowLength + start, d = gt.baseAddress! + r * block
+                            let s = g.baseAddress! + r * rowLength + start
+                            let d = gt.baseAddress! + r * block
                             for i in 0..<block { d[i] += s[i] }
                         }
                     }
@@ -117,7 +125,8 @@ extension Tensor {
     /// - Precondition: `0 ≤ index < shape[0]` for every index.
     public func gathered(rows indices: [Int]) -> Tensor {
         precondition(rank >= 1, "gather: scalar tensor has no rows")
-        let n = shape[0], row = shape[1...].reduce(1, *)
+        let n = shape[0]
+        let row = shape[1...].reduce(1, *)
         for i in indices { precondition(i >= 0 && i < n, "gather: row index \(i) outside 0..<\(n)") }
         let x = self
         let out = Tensor.build(shape: [indices.count] + shape[1...]) { o in
@@ -130,7 +139,8 @@ extension Tensor {
         return out.recorded("gather", [x]) { g in
             x.accumulateGrad { gx in
                 for (k, i) in indices.enumerated() {
-                    let s = g.baseAddress! + k * row, d = gx.baseAddress! + i * row
+                    let s = g.baseAddress! + k * row
+                    let d = gx.baseAddress! + i * row
                     for j in 0..<row { d[j] += s[j] }
                 }
             }

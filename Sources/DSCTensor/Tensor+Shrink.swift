@@ -16,11 +16,14 @@ extension Tensor {
         let out = Tensor.build(shape: shape) { y in
             x.data.withUnsafeBufferPointer { px in
                 lambda.data.withUnsafeBufferPointer { pl in
-                    let src = px.baseAddress!, lam = pl.baseAddress!, dst = y.baseAddress!
+                    let src = px.baseAddress!
+                    let lam = pl.baseAddress!
+                    let dst = y.baseAddress!
                     Parallel.chunks(count, grain: Parallel.elementwiseGrain) { range in
                         plan.forEachSpan(range) { o, _, lo, n, _, sl in
                             for i in 0..<n {
-                                let v = src[o + i], t = lam[lo + i * sl]
+                                let v = src[o + i]
+                                let t = lam[lo + i * sl]
                                 dst[o + i] = v > t ? v - t : (v < -t ? v + t : 0)
                             }
                         }
@@ -29,11 +32,13 @@ extension Tensor {
             }
         }
         return out.recorded("shrink", [x, lambda]) { g in
-            let xv = x.data, lv = lambda.data
+            let xv = x.data
+            let lv = lambda.data
             let gp = g.baseAddress!
             xv.withUnsafeBufferPointer { px in
                 lv.withUnsafeBufferPointer { pl in
-                    let src = px.baseAddress!, lam = pl.baseAddress!
+                    let src = px.baseAddress!
+                    let lam = pl.baseAddress!
                     if x.requiresGrad {
                         x.accumulateGrad { gx in
                             let d = gx.baseAddress!
@@ -46,7 +51,8 @@ extension Tensor {
                         lambda.accumulateGrad { gl in
                             plan.forEachSpan(0..<x.count) { o, _, lo, n, _, sl in
                                 spanAccumulate(gl.baseAddress! + lo, sl, n) { i in
-                                    let v = src[o + i], t = lam[lo + i * sl]
+                                    let v = src[o + i]
+                                    let t = lam[lo + i * sl]
                                     return v > t ? -gp[o + i] : (v < -t ? gp[o + i] : 0)
                                 }
                             }

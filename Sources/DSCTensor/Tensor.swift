@@ -18,8 +18,9 @@ public final class Tensor {
     /// needs (e.g. `exp`'s) are kept by the graph and are not affected.
     public var data: [Float] {
         didSet {
-            precondition(data.count == count,
-                         "Tensor.data: \(data.count) elements assigned to a tensor of shape \(shape)")
+            precondition(
+                data.count == count,
+                "Tensor.data: \(data.count) elements assigned to a tensor of shape \(shape)")
             recordedMoments = nil
         }
     }
@@ -45,8 +46,9 @@ public final class Tensor {
     public init(_ data: [Float], shape: [Int], requiresGrad: Bool = false) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
         let n = shape.reduce(1, *)
-        precondition(data.count == n,
-                     "Tensor: \(data.count) elements do not fill shape \(shape) (\(n) needed)")
+        precondition(
+            data.count == n,
+            "Tensor: \(data.count) elements do not fill shape \(shape) (\(n) needed)")
         self.shape = shape
         self.data = data
         self.requiresGrad = requiresGrad
@@ -103,7 +105,8 @@ public final class Tensor {
         precondition(index.count == rank, "Tensor subscript: \(index.count) indices for shape \(shape)")
         var offset = 0
         for (axis, i) in index.enumerated() {
-            precondition(i >= 0 && i < shape[axis], "Tensor subscript: index \(i) out of 0..<\(shape[axis]) on axis \(axis)")
+            precondition(
+                i >= 0 && i < shape[axis], "Tensor subscript: index \(i) out of 0..<\(shape[axis]) on axis \(axis)")
             offset = offset * shape[axis] + i
         }
         return data[offset]
@@ -145,16 +148,19 @@ extension Tensor {
     /// Every element equal to `value`.
     public static func full(_ shape: [Int], value: Float, requiresGrad: Bool = false) -> Tensor {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor.full: negative extent in shape \(shape)")
-        return Tensor([Float](repeating: value, count: shape.reduce(1, *)), shape: shape,
-                      requiresGrad: requiresGrad)
+        return Tensor(
+            [Float](repeating: value, count: shape.reduce(1, *)), shape: shape,
+            requiresGrad: requiresGrad)
     }
 
     /// Zeros with the shape of `other`.
     public static func zeros(like other: Tensor) -> Tensor { zeros(other.shape) }
 
     /// Independent normal samples `mean + std · N(0, 1)` drawn from `generator` in row-major order.
-    public static func randn(_ shape: [Int], mean: Float = 0, std: Float = 1,
-                             generator: inout SeededGenerator, requiresGrad: Bool = false) -> Tensor {
+    public static func randn(
+        _ shape: [Int], mean: Float = 0, std: Float = 1,
+        generator: inout SeededGenerator, requiresGrad: Bool = false
+    ) -> Tensor {
         let n = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: n)
         for i in 0..<n { values[i] = mean + std * Float(generator.nextGaussian()) }
@@ -162,8 +168,10 @@ extension Tensor {
     }
 
     /// Independent uniform samples in `[low, high)` drawn from `generator` in row-major order.
-    public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1,
-                               generator: inout SeededGenerator, requiresGrad: Bool = false) -> Tensor {
+    public static func uniform(
+        _ shape: [Int], low: Float = 0, high: Float = 1,
+        generator: inout SeededGenerator, requiresGrad: Bool = false
+    ) -> Tensor {
         precondition(low <= high, "Tensor.uniform: low=\(low) > high=\(high)")
         let n = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: n)

@@ -9,25 +9,27 @@ struct DSC: ParsableCommand {
         commandName: "dsc",
         abstract: "Cluster samples in an HDF5 file and report ACC, NMI and ARI.",
         discussion: """
-        Samples are the rows of a dataset in an HDF5 file: feature vectors [N, D] or images \
-        [N, H, W] / [N, C, H, W], float or integer. The default method, ebsc, trains a contrastive \
-        encoder and an energy network (an MLP for vectors, a residual CNN with LDFR layers for \
-        images) and clusters their sparse self-expressive coefficients; the classical methods \
-        flatten images. Results are written atomically: \
-        an output file either appears whole or not at all.
+            Samples are the rows of a dataset in an HDF5 file: feature vectors [N, D] or images \
+            [N, H, W] / [N, C, H, W], float or integer. The default method, ebsc, trains a contrastive \
+            encoder and an energy network (an MLP for vectors, a residual CNN with LDFR layers for \
+            images) and clusters their sparse self-expressive coefficients; the classical methods \
+            flatten images. Results are written atomically: \
+            an output file either appears whole or not at all.
 
-        Quick start:
-          dsc demo
-          dsc cluster data.h5 --clusters 10 --output result.h5 --report out/
-          dsc train images.h5 --output model.h5 --epochs 20
-          dsc cluster images.h5 --clusters 10 --model model.h5
-          dsc evaluate --truth data.h5:labels --pred result.h5:labels
-          dsc report result.h5 --output out/
+            Quick start:
+              dsc demo
+              dsc cluster data.h5 --clusters 10 --output result.h5 --report out/
+              dsc train images.h5 --output model.h5 --epochs 20
+              dsc cluster images.h5 --clusters 10 --model model.h5
+              dsc evaluate --truth data.h5:labels --pred result.h5:labels
+              dsc report result.h5 --output out/
 
-        Exit status: 0 on success, 1 when an input or output file is unusable (one line on \
-        stderr names the file, dataset and value), 64 for a command-line usage error.
-        """,
+            Exit status: 0 on success, 1 when an input or output file is unusable (one line on \
+            stderr names the file, dataset and value), 64 for a command-line usage error.
+            """,
         version: version,
-        subcommands: [ClusterCommand.self, TrainCommand.self, EvaluateCommand.self, ReportCommand.self, DemoCommand.self]
+        subcommands: [
+            ClusterCommand.self, TrainCommand.self, EvaluateCommand.self, ReportCommand.self, DemoCommand.self,
+        ]
     )
 }

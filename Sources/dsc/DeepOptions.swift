@@ -18,62 +18,99 @@ struct DeepOptions: ParsableArguments {
     @Option(help: "EBSC: peak learning rate (AdamW, warm-up then cosine decay).")
     var learningRate: Float = 1e-3
 
-    @Option(help: ArgumentHelp("EBSC: contrastive objective (simclr: NT-Xent between two views; moco: InfoNCE against the queue; none).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: contrastive objective (simclr: NT-Xent between two views; moco: InfoNCE against the queue; none).",
+            visibility: .hidden))
     var objective: ContrastiveObjective = .simclr
 
-    @Option(help: ArgumentHelp("EBSC: how strongly the contrastive views are altered (strong: images get crops, affine jitter, noise and cutout, vectors 20% masking and noise; mild: images affine jitter and noise only, vectors 10% masking and noise).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: how strongly the contrastive views are altered (strong: images get crops, affine jitter, noise and cutout, vectors 20% masking and noise; mild: images affine jitter and noise only, vectors 10% masking and noise).",
+            visibility: .hidden))
     var augment: AugmentationStrength = .strong
 
-    @Option(help: ArgumentHelp("EBSC: momentum of MoCo's key encoder (0 copies the encoder every step).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: momentum of MoCo's key encoder (0 copies the encoder every step).", visibility: .hidden))
     var momentum: Float = 0.99
 
-    @Option(help: ArgumentHelp("EBSC: dictionary (queue) size M; memory per step is O(batch × M).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp("EBSC: dictionary (queue) size M; memory per step is O(batch × M).", visibility: .hidden))
     var queue = 4096
 
     @Option(help: ArgumentHelp("EBSC: embedding width of the encoder.", visibility: .hidden))
     var embedding = 64
 
-    @Option(help: ArgumentHelp("EBSC: the encoder for images: the residual CNN with LDFR, or an MLP on the flattened pixels (same augmentations, no LDFR).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: the encoder for images: the residual CNN with LDFR, or an MLP on the flattened pixels (same augmentations, no LDFR).",
+            visibility: .hidden))
     var encoder: ImageEncoder = .cnn
 
-    @Option(help: ArgumentHelp("EBSC: widths of the MLP encoder's hidden layers (feature vectors, or images with --encoder mlp), comma-separated.", valueName: "w,w,…"))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: widths of the MLP encoder's hidden layers (feature vectors, or images with --encoder mlp), comma-separated.",
+            valueName: "w,w,…"))
     var hidden = "512,512"
 
-    @Option(help: ArgumentHelp("EBSC: channel widths of the CNN's stages (images), comma-separated.", valueName: "w,w,…"))
+    @Option(
+        help: ArgumentHelp("EBSC: channel widths of the CNN's stages (images), comma-separated.", valueName: "w,w,…"))
     var widths = "32,64,128"
 
     @Option(help: ArgumentHelp("EBSC: self-expression weight gamma in gamma/2 |z - C D|^2.", visibility: .hidden))
     var seGamma: Float = 50
 
-    @Option(help: ArgumentHelp("EBSC: weight of the self-expression loss against the contrastive loss (default: 0.01 for images, 0.1 for feature vectors).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: weight of the self-expression loss against the contrastive loss (default: 0.01 for images, 0.1 for feature vectors).",
+            visibility: .hidden))
     var seWeight: Float?
 
     @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
     var keep = 5
 
-    @Option(help: ArgumentHelp("EBSC: which pairs get a coefficient when coding all N: the --keep strongest energies, or the --keep nearest samples by the cosine of the embeddings, of the encoder's features before its last layer (the CNN's backbone, the MLP's last hidden layer), or by the mean of that cosine and the samples' own (features+input), weighted by their energies (default: features+input for images, energy for feature vectors).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: which pairs get a coefficient when coding all N: the --keep strongest energies, or the --keep nearest samples by the cosine of the embeddings, of the encoder's features before its last layer (the CNN's backbone, the MLP's last hidden layer), or by the mean of that cosine and the samples' own (features+input), weighted by their energies (default: features+input for images, energy for feature vectors).",
+            visibility: .hidden))
     var candidates: Candidates?
 
-    @Option(help: ArgumentHelp("EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: when clustering, steps fitting the energy network to the final embeddings before all N samples are coded (0: none; default: 100 for images, 0 for feature vectors).",
+            visibility: .hidden))
     var refineSteps: Int?
 
-    @Option(help: ArgumentHelp("EBSC: when clustering, clean batches that first re-estimate the encoder's batch-norm and LDFR statistics (0: keep the training's; default: 50 for images, 0 for feature vectors).", visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: when clustering, clean batches that first re-estimate the encoder's batch-norm and LDFR statistics (0: keep the training's; default: 50 for images, 0 for feature vectors).",
+            visibility: .hidden))
     var calibrationBatches: Int?
 
     @Flag(help: ArgumentHelp("EBSC: no LDFR layers in the CNN encoder (ablation).", visibility: .hidden))
     var noLdfr = false
 
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("EBSC: train the encoder and the energy network together (--joint), or the encoder first and then the energy network on frozen embeddings (--no-joint, twice the epochs). Default: --no-joint for images, --joint for feature vectors.", visibility: .hidden))
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "EBSC: train the encoder and the energy network together (--joint), or the encoder first and then the energy network on frozen embeddings (--no-joint, twice the epochs). Default: --no-joint for images, --joint for feature vectors.",
+            visibility: .hidden))
     var joint: Bool?
 
-    @Flag(help: ArgumentHelp("EBSC: code the standardised raw samples, with no encoder (ablation).", visibility: .hidden))
+    @Flag(
+        help: ArgumentHelp("EBSC: code the standardised raw samples, with no encoder (ablation).", visibility: .hidden))
     var rawFeatures = false
 
     /// Only the lists are checked here (parsing is the command line's job); the ranges of the
     /// settings are checked once, by the library (``EBSCConfiguration/validateAsOptions()``).
     func validate() throws {
-        if parsedWidths == nil { throw ValidationError("--widths \(widths) must be positive integers separated by commas.") }
-        if Self.parse(hidden) == nil { throw ValidationError("--hidden \(hidden) must be positive integers separated by commas.") }
+        if parsedWidths == nil {
+            throw ValidationError("--widths \(widths) must be positive integers separated by commas.")
+        }
+        if Self.parse(hidden) == nil {
+            throw ValidationError("--hidden \(hidden) must be positive integers separated by commas.")
+        }
     }
 
     /// `--widths` as integers, nil when malformed.
@@ -81,7 +118,9 @@ struct DeepOptions: ParsableArguments {
 
     /// Comma-separated positive integers, nil when malformed.
     static func parse(_ list: String) -> [Int]? {
-        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
         return parts.map { $0! }
     }
@@ -119,8 +158,10 @@ struct DeepOptions: ParsableArguments {
 func trainingReporter(_ progress: ProgressLine, quiet: Bool, perEpoch: Bool) -> @Sendable (TrainingProgress) -> Void {
     let box = UncheckedBox(progress)
     return { p in
-        box.value.update("train", Double(p.step) / Double(max(1, p.totalSteps)),
-                         detail: String(format: "epoch %d/%d (%@)  loss %.4f", p.epoch + 1, p.totalEpochs, p.phase, p.loss), eta: p.eta)
+        box.value.update(
+            "train", Double(p.step) / Double(max(1, p.totalSteps)),
+            detail: String(format: "epoch %d/%d (%@)  loss %.4f", p.epoch + 1, p.totalEpochs, p.phase, p.loss),
+            eta: p.eta)
         if perEpoch && !quiet && !box.value.isEnabled { box.value.logEpochIfDone(p) }
     }
 }

@@ -7,16 +7,17 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Cluster the bundled digits (UCI optical digits, 1797 × 64, 10 classes) and print the scores.",
         discussion: """
-        Uses $DSC_DIGITS when set, else datasets/digits.h5 in the current folder or in the \
-        package the executable was built in. For reference, scikit-learn's kNN SpectralClustering reaches ACC 0.809 \
-        and NMI 0.856 on this set, k-means ACC 0.794 and NMI 0.741.
-        """
+            Uses $DSC_DIGITS when set, else datasets/digits.h5 in the current folder or in the \
+            package the executable was built in. For reference, scikit-learn's kNN SpectralClustering reaches ACC 0.809 \
+            and NMI 0.856 on this set, k-means ACC 0.794 and NMI 0.741.
+            """
     )
 
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Also write report.md, report.html and metrics.json into this folder.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Also write report.md, report.html and metrics.json into this folder.", valueName: "dir"))
     var report: String?
 
     @OptionGroup var options: OutputOptions
@@ -28,8 +29,9 @@ struct DemoCommand: ParsableCommand {
             }
             var job = ClusterJob(input: path, clusters: 10, method: .spectral)
             job.seed = seed
-            try execute(job, output: nil, report: report, options: options,
-                        comparison: "  for reference, scikit-learn kNN SpectralClustering: ACC 0.809  NMI 0.856")
+            try execute(
+                job, output: nil, report: report, options: options,
+                comparison: "  for reference, scikit-learn kNN SpectralClustering: ACC 0.809  NMI 0.856")
         }
     }
 

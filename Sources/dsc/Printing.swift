@@ -25,15 +25,19 @@ func outcomeJSON(_ o: ClusterOutcome) -> JSONValue {
 
 /// The metrics object of `--json` and of `dsc evaluate --json`.
 func metricsJSON(_ m: ClusteringMetrics) -> JSONValue {
-    .object([("acc", .number(m.acc)), ("nmi", .number(m.nmi)), ("nmi_geometric", .number(m.nmiGeometric)),
-             ("ari", .number(m.ari)), ("ami", .number(m.ami))])
+    .object([
+        ("acc", .number(m.acc)), ("nmi", .number(m.nmi)), ("nmi_geometric", .number(m.nmiGeometric)),
+        ("ari", .number(m.ari)), ("ami", .number(m.ami)),
+    ])
 }
 
 /// A few human lines: what was clustered, the scores, where the time went, what was written.
 func outcomeSummary(_ o: ClusterOutcome, output: String?, report: String?, peak: Int?) -> String {
     var lines: [String] = []
     let name = (o.input as NSString).lastPathComponent
-    lines.append("\(name): \(o.samples) samples × \(o.dimension) features → \(o.clusters) clusters (\(o.method.rawValue), seed \(o.seed))")
+    lines.append(
+        "\(name): \(o.samples) samples × \(o.dimension) features → \(o.clusters) clusters (\(o.method.rawValue), seed \(o.seed))"
+    )
     if let m = o.metrics {
         lines.append(metricsLine(m))
     } else {
@@ -43,7 +47,9 @@ func outcomeSummary(_ o: ClusterOutcome, output: String?, report: String?, peak:
         lines.append("\((p.input as NSString).lastPathComponent): \(p.labels.count) samples labelled out of sample")
         lines.append(p.metrics.map(metricsLine) ?? "  no labels in the file: scores not computed")
     }
-    let stages = o.timings.stages.filter { $0.name != "total" }.map { "\($0.name) \(String(format: "%.2f", $0.seconds))s" }
+    let stages = o.timings.stages.filter { $0.name != "total" }.map {
+        "\($0.name) \(String(format: "%.2f", $0.seconds))s"
+    }
     var time = "  time   " + stages.joined(separator: " · ")
     if let total = o.timings["total"] { time += "  (total \(String(format: "%.2f", total))s)" }
     lines.append(time)
@@ -54,7 +60,9 @@ func outcomeSummary(_ o: ClusterOutcome, output: String?, report: String?, peak:
 }
 
 func metricsLine(_ m: ClusteringMetrics) -> String {
-    String(format: "  ACC %.4f  NMI %.4f  ARI %.4f  AMI %.4f  (NMI geometric %.4f)", m.acc, m.nmi, m.ari, m.ami, m.nmiGeometric)
+    String(
+        format: "  ACC %.4f  NMI %.4f  ARI %.4f  AMI %.4f  (NMI geometric %.4f)", m.acc, m.nmi, m.ari, m.ami,
+        m.nmiGeometric)
 }
 
 /// The `dsc train --json` object.
@@ -63,12 +71,18 @@ func trainJSON(_ o: TrainOutcome) -> JSONValue {
         ("n", .integer(o.samples)), ("input", .string(o.kind.description)), ("output", .string(o.output)),
         ("steps", .integer(o.steps)), ("resumed_at", .integer(o.resumedAt)),
         ("seconds", .number((o.seconds * 100).rounded() / 100)),
-        ("epochs", .array(o.history.map { e in
-            .object([("epoch", .integer(e.epoch + 1)), ("loss", .number(e.loss)),
-                     ("contrastive", .number(e.contrastiveLoss)), ("self_expression", .number(e.selfExpressionLoss)),
-                     ("nonzeros", .number(e.nonzeros)), ("threshold", .number(Double(e.threshold))),
-                     ("seconds", .number((e.seconds * 100).rounded() / 100))])
-        })),
+        (
+            "epochs",
+            .array(
+                o.history.map { e in
+                    .object([
+                        ("epoch", .integer(e.epoch + 1)), ("loss", .number(e.loss)),
+                        ("contrastive", .number(e.contrastiveLoss)), ("self_expression", .number(e.selfExpressionLoss)),
+                        ("nonzeros", .number(e.nonzeros)), ("threshold", .number(Double(e.threshold))),
+                        ("seconds", .number((e.seconds * 100).rounded() / 100)),
+                    ])
+                })
+        ),
     ])
 }
 
@@ -77,8 +91,10 @@ func trainSummary(_ o: TrainOutcome) -> String {
     var lines = ["\((o.input as NSString).lastPathComponent): \(o.samples) samples (\(o.kind)) → \(o.output)"]
     if o.resumedAt > 0 { lines.append("  resumed at step \(o.resumedAt)") }
     for e in o.history {
-        lines.append(String(format: "  epoch %3d  loss %.4f  contrastive %.4f  self-expression %.4f  nnz/sample %.1f  %.1fs",
-                            e.epoch + 1, e.loss, e.contrastiveLoss, e.selfExpressionLoss, e.nonzeros, e.seconds))
+        lines.append(
+            String(
+                format: "  epoch %3d  loss %.4f  contrastive %.4f  self-expression %.4f  nnz/sample %.1f  %.1fs",
+                e.epoch + 1, e.loss, e.contrastiveLoss, e.selfExpressionLoss, e.nonzeros, e.seconds))
     }
     lines.append(String(format: "  %d steps, %.1fs", o.steps, o.seconds))
     return lines.joined(separator: "\n")

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import DSCDeep
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes a line to stderr.
 func printError(_ message: String) {
@@ -30,7 +31,10 @@ final class ProgressLine {
     func update(_ stage: String, _ fraction: Double, detail: String? = nil, eta given: Double? = nil) {
         guard enabled else { return }
         let now = Date()
-        if stage != self.stage { self.stage = stage; stageStart = now }
+        if stage != self.stage {
+            self.stage = stage
+            stageStart = now
+        }
         guard now.timeIntervalSince(lastDraw) >= 0.1 || fraction >= 1 else { return }
         lastDraw = now
         let f = min(max(fraction, 0), 1)
@@ -39,7 +43,8 @@ final class ProgressLine {
         let width = 24
         let filled = Int(f * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        var line = "\(stage.padding(toLength: 8, withPad: " ", startingAt: 0)) \(bar) \(String(format: "%3.0f%%", f * 100))"
+        var line =
+            "\(stage.padding(toLength: 8, withPad: " ", startingAt: 0)) \(bar) \(String(format: "%3.0f%%", f * 100))"
         line += "  \(formatDuration(elapsed))"
         if let eta, f < 1 { line += "  ETA \(formatDuration(eta))" }
         if let detail { line += "  \(detail)" }
@@ -66,9 +71,11 @@ final class ProgressLine {
         let stepsPerEpoch = max(1, p.totalSteps / max(1, p.totalEpochs))
         guard p.step % stepsPerEpoch == 0 || p.step == p.totalSteps, p.epoch != loggedEpoch else { return }
         loggedEpoch = p.epoch
-        var line = String(format: "epoch %d/%d (%@)  step %d/%d  loss %.4f  contrastive %.4f  self-expression %.4f  threshold %.4f  %@",
-                          p.epoch + 1, p.totalEpochs, p.phase, p.step, p.totalSteps, p.loss, p.contrastiveLoss,
-                          p.selfExpressionLoss, Double(p.threshold), formatDuration(p.seconds))
+        var line = String(
+            format:
+                "epoch %d/%d (%@)  step %d/%d  loss %.4f  contrastive %.4f  self-expression %.4f  threshold %.4f  %@",
+            p.epoch + 1, p.totalEpochs, p.phase, p.step, p.totalSteps, p.loss, p.contrastiveLoss,
+            p.selfExpressionLoss, Double(p.threshold), formatDuration(p.seconds))
         if let eta = p.eta, p.step < p.totalSteps { line += "  ETA \(formatDuration(eta))" }
         printError(line)
     }

@@ -8,29 +8,31 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train an EBSC model (contrastive encoder + energy network) on the samples of an HDF5 file.",
         discussion: """
-        Feature vectors [N, D] get an MLP encoder with masking and noise augmentations; images \
-        [N, H, W] or [N, C, H, W] get the residual CNN with LDFR layers and image augmentations. \
-        The model file is a checkpoint, rewritten atomically every --checkpoint-every seconds and \
-        after every epoch, so an interrupted run (even a kill) loses at most that much work: run \
-        the same command with --resume MODEL.h5 to continue. Then cluster with it:
+            Feature vectors [N, D] get an MLP encoder with masking and noise augmentations; images \
+            [N, H, W] or [N, C, H, W] get the residual CNN with LDFR layers and image augmentations. \
+            The model file is a checkpoint, rewritten atomically every --checkpoint-every seconds and \
+            after every epoch, so an interrupted run (even a kill) loses at most that much work: run \
+            the same command with --resume MODEL.h5 to continue. Then cluster with it:
 
-          dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20
-          dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20 \\
-              --resume model.h5
-          dsc cluster mnist.h5 --features-dataset images -k 10 --model model.h5
-        """
+              dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20
+              dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20 \\
+                  --resume model.h5
+              dsc cluster mnist.h5 --features-dataset images -k 10 --model model.h5
+            """
     )
 
     @Argument(help: ArgumentHelp("HDF5 file whose rows are the samples.", valueName: "input.h5"))
     var input: String
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Model file to write (an HDF5 checkpoint).", valueName: "model.h5"))
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Model file to write (an HDF5 checkpoint).", valueName: "model.h5"))
     var output: String
 
     @Option(help: ArgumentHelp("Dataset holding the samples.", valueName: "name"))
     var featuresDataset = "features"
 
-    @Option(help: ArgumentHelp("Continue the training stored in this checkpoint (same settings).", valueName: "model.h5"))
+    @Option(
+        help: ArgumentHelp("Continue the training stored in this checkpoint (same settings).", valueName: "model.h5"))
     var resume: String?
 
     @Option(help: ArgumentHelp("Seconds between checkpoints within an epoch.", valueName: "s"))

@@ -1,6 +1,7 @@
 import DSCMetrics
 import DSCTensor
 import XCTest
+
 @testable import DSCCluster
 
 /// Every method through one protocol: configure, fit a source of rows, read labels, the spectral
@@ -10,11 +11,14 @@ final class ClusteringMethodTests: XCTestCase {
     /// 40 samples each, with a little noise.
     func lines() -> (ArraySamples, [Int]) {
         var g = SeededGenerator(seed: 12)
-        let d = 6, per = 40
-        var x: [Float] = [], truth: [Int] = []
+        let d = 6
+        let per = 40
+        var x: [Float] = []
+        var truth: [Int] = []
         for c in 0..<3 {
             var dir = [Float](repeating: 0, count: d)
-            dir[2 * c] = 1; dir[2 * c + 1] = 0.5
+            dir[2 * c] = 1
+            dir[2 * c + 1] = 0.5
             for _ in 0..<per {
                 let t = Float(g.nextGaussian()) + (g.nextGaussian() > 0 ? 2 : -2)
                 x += dir.map { $0 * t + 0.01 * Float(g.nextGaussian()) }

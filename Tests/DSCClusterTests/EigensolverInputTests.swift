@@ -1,5 +1,5 @@
-import DSCSynthetic
 import DSCCluster
+import DSCSynthetic
 import Foundation
 import XCTest
 
@@ -41,7 +41,8 @@ final class EigensolverInputTests: XCTestCase {
             }
         }
         let big = 10_001
-        let huge = SparseMatrix(rows: big, columns: big, indptr: [Int](repeating: 0, count: big + 1), indices: [], values: [])
+        let huge = SparseMatrix(
+            rows: big, columns: big, indptr: [Int](repeating: 0, count: big + 1), indices: [], values: [])
         XCTAssertThrowsError(try Eigensolver.laplacianEigenpairs(affinity: huge, count: 2, solver: .dense)) {
             XCTAssertEqual($0 as? EigensolverError, .denseTooLarge(nodes: big, limit: 10_000))
         }
@@ -62,13 +63,19 @@ final class EigensolverInputTests: XCTestCase {
     func testUnsortedRowsWithDuplicatesGiveTheSameAnswer() throws {
         let sorted = EigenTestGraphs.cycle(9)
         // Same matrix with each row reversed and its first weight split into two duplicate entries.
-        var indptr = [0], indices = [Int32](), values = [Float]()
+        var indptr = [0]
+        var indices = [Int32]()
+        var values = [Float]()
         for i in 0..<9 {
             let row = sorted.row(i).reversed()
             for (k, e) in row.enumerated() {
                 if k == 0 {
-                    indices += [Int32(e.column), Int32(e.column)]; values += [e.value / 2, e.value / 2]
-                } else { indices.append(Int32(e.column)); values.append(e.value) }
+                    indices += [Int32(e.column), Int32(e.column)]
+                    values += [e.value / 2, e.value / 2]
+                } else {
+                    indices.append(Int32(e.column))
+                    values.append(e.value)
+                }
             }
             indptr.append(indices.count)
         }
@@ -81,7 +88,8 @@ final class EigensolverInputTests: XCTestCase {
 
 final class EigenSyntheticGraphTests: XCTestCase {
     func testGraphIsSymmetricLoopFreeAndDeterministic() {
-        let n = 2000, k = 10
+        let n = 2000
+        let k = 10
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: k, clusters: 7, seed: 1)
         XCTAssertEqual(w.rows, n)
         XCTAssertEqual(w, w.transposed(), "not symmetric")
@@ -99,14 +107,18 @@ final class EigenSyntheticGraphTests: XCTestCase {
     }
 
     func testPlantedClustersDominateTheSpectrum() throws {
-        let n = 900, c = 6
+        let n = 900
+        let c = 6
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: 10, clusters: c, seed: 8)
         let labels = SyntheticGraphs.syntheticKNNLabels(nodes: n, clusters: c)
-        var inside = 0.0, total = 0.0
-        for i in 0..<n { for e in w.row(i) {
-            total += Double(e.value)
-            if labels[i] == labels[e.column] { inside += Double(e.value) }
-        } }
+        var inside = 0.0
+        var total = 0.0
+        for i in 0..<n {
+            for e in w.row(i) {
+                total += Double(e.value)
+                if labels[i] == labels[e.column] { inside += Double(e.value) }
+            }
+        }
         XCTAssertGreaterThan(inside / total, 0.9)
         XCTAssertLessThan(inside / total, 0.99)
         XCTAssertEqual(w.connectedComponents().count, 1)

@@ -8,14 +8,20 @@ enum EigenTestGraphs {
     /// Unweighted cycle C_n: `L_sym` eigenvalues `1 − cos(2πk/n)`, k = 0..<n.
     static func cycle(_ n: Int) -> SparseMatrix {
         var t = [(row: Int, column: Int, value: Float)]()
-        for i in 0..<n { t.append((i, (i + 1) % n, 1)); t.append(((i + 1) % n, i, 1)) }
+        for i in 0..<n {
+            t.append((i, (i + 1) % n, 1))
+            t.append(((i + 1) % n, i, 1))
+        }
         return SparseMatrix(rows: n, columns: n, triplets: t)
     }
 
     /// Unweighted path P_n: `L_sym` eigenvalues `1 − cos(πk/(n−1))`, k = 0..<n.
     static func path(_ n: Int, isolatedNodes: Int = 0) -> SparseMatrix {
         var t = [(row: Int, column: Int, value: Float)]()
-        for i in 0..<(n - 1) { t.append((i, i + 1, 1)); t.append((i + 1, i, 1)) }
+        for i in 0..<(n - 1) {
+            t.append((i, i + 1, 1))
+            t.append((i + 1, i, 1))
+        }
         return SparseMatrix(rows: n + isolatedNodes, columns: n + isolatedNodes, triplets: t)
     }
 
@@ -55,21 +61,25 @@ enum EigenTestGraphs {
     }
 
     /// Asserts values ascending, finite, unit orthogonal columns and the sign convention.
-    static func assertWellFormed(_ e: LaplacianEigenpairs, n: Int, count: Int,
-                                 file: StaticString = #filePath, line: UInt = #line) {
+    static func assertWellFormed(
+        _ e: LaplacianEigenpairs, n: Int, count: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(e.values.count, count, file: file, line: line)
         XCTAssertEqual(e.vectors.count, n * count, file: file, line: line)
         XCTAssertEqual(e.residuals.count, count, file: file, line: line)
-        XCTAssertTrue(e.values.allSatisfy { $0.isFinite } && e.vectors.allSatisfy { $0.isFinite }
-                      && e.residuals.allSatisfy { $0.isFinite }, "non-finite output", file: file, line: line)
+        XCTAssertTrue(
+            e.values.allSatisfy { $0.isFinite } && e.vectors.allSatisfy { $0.isFinite }
+                && e.residuals.allSatisfy { $0.isFinite }, "non-finite output", file: file, line: line)
         for j in 1..<max(1, count) {
             XCTAssertLessThanOrEqual(e.values[j - 1], e.values[j], "values not ascending", file: file, line: line)
         }
         for a in 0..<count {
             let va = e.vector(a)
             let top = va.indices.max { abs(va[$0]) < abs(va[$1]) }!
-            XCTAssertGreaterThan(va[va.indices.first { abs(va[$0]) == abs(va[top]) }!], 0,
-                                 "sign convention broken for vector \(a)", file: file, line: line)
+            XCTAssertGreaterThan(
+                va[va.indices.first { abs(va[$0]) == abs(va[top]) }!], 0,
+                "sign convention broken for vector \(a)", file: file, line: line)
             for b in a..<count {
                 let dot = zip(va, e.vector(b)).reduce(0) { $0 + $1.0 * $1.1 }
                 XCTAssertEqual(dot, a == b ? 1 : 0, accuracy: 1e-9, "VᵀV[\(a), \(b)]", file: file, line: line)

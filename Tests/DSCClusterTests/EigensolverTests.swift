@@ -1,5 +1,5 @@
-import DSCSynthetic
 import DSCCluster
+import DSCSynthetic
 import DSCTensor
 import Foundation
 import XCTest
@@ -8,7 +8,8 @@ final class EigensolverTests: XCTestCase {
     typealias G = EigenTestGraphs
 
     func testDenseAndLanczosAgreeOnClusteredGraph() throws {
-        let n = 500, count = 8
+        let n = 500
+        let count = 8
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: 8, clusters: 5, seed: 3)
         let dense = try Eigensolver.laplacianEigenpairs(affinity: w, count: count, solver: .dense)
         let lanczos = try Eigensolver.laplacianEigenpairs(affinity: w, count: count, solver: .lanczos, seed: 11)
@@ -58,7 +59,8 @@ final class EigensolverTests: XCTestCase {
     }
 
     func testCycleEigenvaluesMatchAnalyticFormula() throws {
-        let n = 64, count = 9
+        let n = 64
+        let count = 9
         let expected = (0..<n).map { 1 - cos(2 * Double.pi * Double($0) / Double(n)) }.sorted()
         let e = try Eigensolver.laplacianEigenpairs(affinity: G.cycle(n), count: count, solver: .dense)
         G.assertWellFormed(e, n: n, count: count)
@@ -67,7 +69,8 @@ final class EigensolverTests: XCTestCase {
     }
 
     func testPathEigenvaluesMatchAnalyticFormulaWithBothSolvers() throws {
-        let n = 120, count = 6
+        let n = 120
+        let count = 6
         let expected = (0..<count).map { 1 - cos(Double.pi * Double($0) / Double(n - 1)) }
         for solver in [EigenSolverKind.dense, .lanczos] {
             let e = try Eigensolver.laplacianEigenpairs(affinity: G.path(n), count: count, solver: solver)
@@ -77,7 +80,8 @@ final class EigensolverTests: XCTestCase {
     }
 
     func testResidualsAreSmallAndHonest() throws {
-        let n = 3000, count = 10
+        let n = 3000
+        let count = 10
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: 10, clusters: 6, seed: 5)
         let e = try Eigensolver.laplacianEigenpairs(affinity: w, count: count, solver: .lanczos, seed: 2)
         G.assertWellFormed(e, n: n, count: count)
@@ -85,10 +89,12 @@ final class EigensolverTests: XCTestCase {
         for j in 0..<count {
             let recomputed = G.residual(w, e.vector(j), e.values[j])
             XCTAssertLessThanOrEqual(e.residuals[j], 1e-6, "pair \(j)")
-            XCTAssertEqual(e.residuals[j], recomputed, accuracy: 1e-10, "pair \(j): reported residual is not the true one")
+            XCTAssertEqual(
+                e.residuals[j], recomputed, accuracy: 1e-10, "pair \(j): reported residual is not the true one")
         }
         // A looser tolerance is honoured too (and takes no more products).
-        let loose = try Eigensolver.laplacianEigenpairs(affinity: w, count: count, solver: .lanczos, seed: 2, tolerance: 1e-3)
+        let loose = try Eigensolver.laplacianEigenpairs(
+            affinity: w, count: count, solver: .lanczos, seed: 2, tolerance: 1e-3)
         XCTAssertTrue(loose.residuals.allSatisfy { $0 <= 1e-3 }, "\(loose.residuals)")
         XCTAssertLessThanOrEqual(loose.matrixVectorProducts, e.matrixVectorProducts)
     }
@@ -130,8 +136,10 @@ final class EigensolverTests: XCTestCase {
 
     func testNotConvergedIsThrownWhenIterationsRunOut() {
         let w = G.path(1500)
-        XCTAssertThrowsError(try Eigensolver.laplacianEigenpairs(affinity: w, count: 4, solver: .lanczos, maxIterations: 2)) { error in
-            guard case let EigensolverError.notConverged(count, converged, residual) = error else {
+        XCTAssertThrowsError(
+            try Eigensolver.laplacianEigenpairs(affinity: w, count: 4, solver: .lanczos, maxIterations: 2)
+        ) { error in
+            guard case EigensolverError.notConverged(let count, let converged, let residual) = error else {
                 return XCTFail("unexpected error \(error)")
             }
             XCTAssertEqual(count, 4)

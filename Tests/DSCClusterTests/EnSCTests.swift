@@ -1,6 +1,7 @@
-import XCTest
 import DSCMetrics
 import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 final class EnSCTests: XCTestCase {
@@ -12,7 +13,8 @@ final class EnSCTests: XCTestCase {
         let ensc = ElasticNetSubspaceClustering(clusters: 5, lambda: 0.9, gamma: 50, seed: 0)
         let result = try ensc.fit(ArraySamples(values: x, shape: [n, 30]))
         let c = result.coefficients
-        XCTAssertEqual(c.rows, n); XCTAssertEqual(c.columns, n)
+        XCTAssertEqual(c.rows, n)
+        XCTAssertEqual(c.columns, n)
         XCTAssertFalse(F.hasDiagonal(c))
         XCTAssertGreaterThanOrEqual(F.subspacePreservingShare(c, labels: truth), 0.95)
         XCTAssertGreaterThanOrEqual(Metrics.accuracy(truth: truth, predicted: result.labels), 0.95)
@@ -27,10 +29,13 @@ final class EnSCTests: XCTestCase {
     /// all atoms: with `g_k = γ x_kᵀ r − (1−λ) c_k`, `g_k = λ sign(c_k)` on the support and
     /// `|γ x_kᵀ r| ≤ λ` off it. A small support size forces several active-set iterations.
     func testSolutionSatisfiesElasticNetOptimality() throws {
-        let n = 40, d = 10
+        let n = 40
+        let d = 10
         let x = F.gaussian(rows: n, columns: d, seed: 21)
         let unit = F.unitRows(x, columns: d)
-        for (lambda, scale, gamma) in [(0.7, ElasticNetGammaScale.absolute, 20.0), (0.9, .relative, 50), (1.0, .absolute, 8)] {
+        for (lambda, scale, gamma) in [
+            (0.7, ElasticNetGammaScale.absolute, 20.0), (0.9, .relative, 50), (1.0, .absolute, 8),
+        ] {
             var ensc = ElasticNetSubspaceClustering(clusters: 2, lambda: lambda, gamma: gamma)
             ensc.gammaScale = scale
             ensc.supportSize = 3
@@ -55,10 +60,12 @@ final class EnSCTests: XCTestCase {
                     let correlation = g * dot(k, r)
                     if let v = stored[k] {
                         let subgradient = correlation - (1 - lambda) * Double(v)
-                        XCTAssertEqual(subgradient, v > 0 ? lambda : -lambda, accuracy: 1e-4 * lambda,
-                                       "λ=\(lambda) row \(j) atom \(k) on the support")
+                        XCTAssertEqual(
+                            subgradient, v > 0 ? lambda : -lambda, accuracy: 1e-4 * lambda,
+                            "λ=\(lambda) row \(j) atom \(k) on the support")
                     } else {
-                        XCTAssertLessThanOrEqual(abs(correlation), lambda * (1 + 1e-4), "λ=\(lambda) row \(j) atom \(k) off the support")
+                        XCTAssertLessThanOrEqual(
+                            abs(correlation), lambda * (1 + 1e-4), "λ=\(lambda) row \(j) atom \(k) off the support")
                     }
                 }
             }
@@ -73,23 +80,30 @@ final class EnSCTests: XCTestCase {
 
     /// The inner solver reaches the exact optimum of small Gram-form problems.
     func testInnerSolverMeetsOptimalityToRounding() {
-        let t = 12, d = 8
+        let t = 12
+        let d = 8
         let a = SelfExpressiveFixture.gaussian(rows: t + 1, columns: d, seed: 22).map(Double.init)
         var gram = [Double](repeating: 0, count: t * t)
-        for p in 0..<t { for q in 0..<t { gram[p * t + q] = (0..<d).reduce(0.0) { $0 + a[p * d + $1] * a[q * d + $1] } } }
+        for p in 0..<t {
+            for q in 0..<t { gram[p * t + q] = (0..<d).reduce(0.0) { $0 + a[p * d + $1] * a[q * d + $1] } }
+        }
         let rhs = (0..<t).map { p in (0..<d).reduce(0.0) { $0 + a[p * d + $1] * a[t * d + $1] } }
         for lambda in [1.0, 0.5, 0.05] {
             let problem = ElasticNetSubproblem(size: t, gram: gram, rhs: rhs, lambda: lambda, gamma: 3)
-            let s = ElasticNetSolver.solve(problem, start: [Double](repeating: 0, count: t), tolerance: 1e-10,
-                                           maxSweeps: 100_000)
+            let s = ElasticNetSolver.solve(
+                problem, start: [Double](repeating: 0, count: t), tolerance: 1e-10,
+                maxSweeps: 100_000)
             XCTAssertTrue(s.converged)
             let c = s.coefficients
             XCTAssertTrue(c.contains { $0 != 0 })
             for k in 0..<t {
                 let q = rhs[k] - (0..<t).reduce(0.0) { $0 + gram[k * t + $1] * c[$1] }
                 let g = 3 * q - (1 - lambda) * c[k]
-                if c[k] != 0 { XCTAssertEqual(g, c[k] > 0 ? lambda : -lambda, accuracy: 1e-9) }
-                else { XCTAssertLessThanOrEqual(abs(3 * q), lambda + 1e-9) }
+                if c[k] != 0 {
+                    XCTAssertEqual(g, c[k] > 0 ? lambda : -lambda, accuracy: 1e-9)
+                } else {
+                    XCTAssertLessThanOrEqual(abs(3 * q), lambda + 1e-9)
+                }
             }
             // A warm start at the optimum returns it at once.
             let again = ElasticNetSolver.solve(problem, start: c, tolerance: 1e-10, maxSweeps: 100_000)
@@ -109,7 +123,8 @@ final class EnSCTests: XCTestCase {
         let top = try ensc.coefficients(source).matrix
         var checked = 0
         for i in 0..<30 {
-            let all = full.row(i), kept = top.row(i)
+            let all = full.row(i)
+            let kept = top.row(i)
             XCTAssertEqual(kept.count, min(3, all.count))
             let expected = all.sorted { abs($0.value) > abs($1.value) }.prefix(3).map(\.column).sorted()
             XCTAssertEqual(kept.map(\.column), expected)
@@ -122,7 +137,8 @@ final class EnSCTests: XCTestCase {
         let (x, _) = F.unionOfSubspaces(seed: 24)
         let source = ArraySamples(values: x, shape: [200, 30])
         let ensc = ElasticNetSubspaceClustering(clusters: 5, seed: 5)
-        let a = try ensc.fit(source), b = try ensc.fit(source)
+        let a = try ensc.fit(source)
+        let b = try ensc.fit(source)
         XCTAssertEqual(a.coefficients, b.coefficients)
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.embedding, b.embedding)
@@ -131,7 +147,8 @@ final class EnSCTests: XCTestCase {
     func testZeroSampleGetsAnEmptyRow() throws {
         var x = F.gaussian(rows: 12, columns: 5, seed: 25)
         for c in 0..<5 { x[4 * 5 + c] = 0 }
-        let c = try ElasticNetSubspaceClustering(clusters: 2).coefficients(ArraySamples(values: x, shape: [12, 5])).matrix
+        let c = try ElasticNetSubspaceClustering(clusters: 2).coefficients(ArraySamples(values: x, shape: [12, 5]))
+            .matrix
         XCTAssertTrue(c.row(4).isEmpty)
         for i in 0..<12 where i != 4 {
             XCTAssertFalse(c.row(i).isEmpty)
@@ -151,17 +168,30 @@ final class EnSCTests: XCTestCase {
         XCTAssertEqual(message { $0.lambda = 0 }, "lambda=0.0 must be in (0, 1]")
         XCTAssertEqual(message { $0.lambda = 1.5 }, "lambda=1.5 must be in (0, 1]")
         XCTAssertEqual(message { $0.lambda = .nan }, "lambda=nan must be in (0, 1]")
-        XCTAssertEqual(message { $0.gamma = 1 },
-                       "gamma=1.0 must be finite and > 1 with gammaScale=relative (gamma <= 1 gives C = 0)")
-        XCTAssertEqual(message { $0.gammaScale = .absolute; $0.gamma = 0 }, "gamma=0.0 must be finite and > 0")
-        XCTAssertEqual(message { $0.gammaScale = .absolute; $0.gamma = .infinity }, "gamma=inf must be finite and > 0")
+        XCTAssertEqual(
+            message { $0.gamma = 1 },
+            "gamma=1.0 must be finite and > 1 with gammaScale=relative (gamma <= 1 gives C = 0)")
+        XCTAssertEqual(
+            message {
+                $0.gammaScale = .absolute
+                $0.gamma = 0
+            }, "gamma=0.0 must be finite and > 0")
+        XCTAssertEqual(
+            message {
+                $0.gammaScale = .absolute
+                $0.gamma = .infinity
+            }, "gamma=inf must be finite and > 0")
         XCTAssertEqual(message { $0.supportSize = 0 }, "supportSize=0 must be >= 1")
         XCTAssertEqual(message { $0.maxIterations = 0 }, "maxIterations=0 must be >= 1")
         XCTAssertEqual(message { $0.maxNonzeros = 0 }, "maxNonzeros=0 must be >= 1 or nil")
         XCTAssertEqual(message { $0.tolerance = 0 }, "tolerance=0.0 must be finite and > 0")
         XCTAssertEqual(message { $0.maxSweeps = 0 }, "maxSweeps=0 must be >= 1")
         XCTAssertEqual(message { $0.blockSize = -1 }, "blockSize=-1 must be >= 1")
-        XCTAssertNil(message { $0.gammaScale = .absolute; $0.gamma = 5 })
+        XCTAssertNil(
+            message {
+                $0.gammaScale = .absolute
+                $0.gamma = 5
+            })
         var bad = x
         bad[2 * 3] = .infinity
         let nonFinite = ArraySamples(values: bad, shape: [10, 3])

@@ -1,7 +1,8 @@
-import DSCSynthetic
-import XCTest
-import DSCTensor
 import DSCMetrics
+import DSCSynthetic
+import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 final class GraphLayoutTests: XCTestCase {
@@ -23,15 +24,21 @@ final class GraphLayoutTests: XCTestCase {
     /// From a random start, the layout of a planted-cluster graph brings each cluster together
     /// and the clusters apart: k-means on it recovers them, which it cannot on the start.
     func testLayoutGathersPlantedClusters() throws {
-        let n = 2000, c = 8, d = 4
+        let n = 2000
+        let c = 8
+        let d = 4
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: 10, clusters: c, seed: 41)
         let truth = SyntheticGraphs.syntheticKNNLabels(nodes: n, clusters: c)
         let start = randomStart(nodes: n, dimensions: d, seed: 42)
         let y = GraphLayout(epochs: 200, seed: 3).layout(affinity: w, initial: start, dimensions: d)
         XCTAssertEqual(y.count, n * d)
         XCTAssertTrue(y.allSatisfy { $0.isFinite })
-        var within: [(Int, Int)] = [], across: [(Int, Int)] = []
-        for i in stride(from: 0, to: n - c - 1, by: 3) { within.append((i, i + c)); across.append((i, i + 1)) }
+        var within: [(Int, Int)] = []
+        var across: [(Int, Int)] = []
+        for i in stride(from: 0, to: n - c - 1, by: 3) {
+            within.append((i, i + c))
+            across.append((i, i + 1))
+        }
         let ratio = meanDistance(y, d, pairs: within) / meanDistance(y, d, pairs: across)
         XCTAssertLessThan(ratio, 0.2, "within-cluster / across-cluster distance")
         XCTAssertGreaterThan(meanDistance(start, d, pairs: within) / meanDistance(start, d, pairs: across), 0.8)
@@ -62,12 +69,14 @@ final class GraphLayoutTests: XCTestCase {
         let y = layout.layout(affinity: w, initial: start, dimensions: 2)
         XCTAssertLessThan(abs(y[2] - y[0]), 3)
         XCTAssertEqual(y[0] + y[2], 3, accuracy: 1e-5, "the pair's centre stays put")
-        XCTAssertEqual(y[1], 0); XCTAssertEqual(y[3], 0)
+        XCTAssertEqual(y[1], 0)
+        XCTAssertEqual(y[3], 0)
         XCTAssertEqual(Array(y[4...5]), [7, 7], "a node without edges is not moved")
     }
 
     func testEdgesBelowMaxOverEpochsAreNeverSampled() {
-        let w = SparseMatrix(rows: 3, columns: 3, triplets: [(0, 1, 1), (1, 0, 1), (1, 2, 0.05), (2, 1, 0.05), (2, 2, 1)])
+        let w = SparseMatrix(
+            rows: 3, columns: 3, triplets: [(0, 1, 1), (1, 0, 1), (1, 2, 0.05), (2, 1, 0.05), (2, 2, 1)])
         let edges = GraphLayout.sampledEdges(w, epochs: 10)
         XCTAssertEqual(edges.heads, [0, 1])
         XCTAssertEqual(edges.tails, [1, 0])
@@ -84,17 +93,21 @@ final class GraphLayoutTests: XCTestCase {
 
     /// Spectral clustering with a layout: a stage of its own, deterministic, the layout as embedding.
     func testSpectralClusteringWithLayout() throws {
-        let n = 1000, c = 5
+        let n = 1000
+        let c = 5
         let w = SyntheticGraphs.syntheticKNNGraph(nodes: n, neighbors: 10, clusters: c, seed: 45)
         var sc = SpectralClustering(clusters: c, seed: 7)
         sc.spectral.layoutEpochs = 100
-        let a = try sc.fit(affinity: w), b = try sc.fit(affinity: w)
+        let a = try sc.fit(affinity: w)
+        let b = try sc.fit(affinity: w)
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.embedding, b.embedding)
         XCTAssertEqual(a.timings.names, ["eigen", "layout", "kmeans", "total"])
         XCTAssertEqual(a.embedding.count, n * c)
         XCTAssertGreaterThan(a.embedding.map { abs($0) }.max() ?? 0, 1.5, "layout coordinates, not unit rows")
-        XCTAssertGreaterThan(Metrics.accuracy(truth: SyntheticGraphs.syntheticKNNLabels(nodes: n, clusters: c), predicted: a.labels), 0.95)
+        XCTAssertGreaterThan(
+            Metrics.accuracy(truth: SyntheticGraphs.syntheticKNNLabels(nodes: n, clusters: c), predicted: a.labels),
+            0.95)
         sc.spectral.layoutEpochs = -1
         XCTAssertThrowsError(try sc.fit(affinity: w)) { error in
             XCTAssertEqual(error.localizedDescription, "layoutEpochs=-1 must be >= 0")

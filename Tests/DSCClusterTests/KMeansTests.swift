@@ -1,14 +1,17 @@
-import XCTest
 import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 /// Whether two labelings are the same partition (equal up to renaming the clusters).
 func samePartition(_ a: [Int], _ b: [Int]) -> Bool {
     guard a.count == b.count else { return false }
-    var forward = [Int: Int](), backward = [Int: Int]()
+    var forward = [Int: Int]()
+    var backward = [Int: Int]()
     for (x, y) in zip(a, b) {
         if forward[x, default: y] != y || backward[y, default: x] != x { return false }
-        forward[x] = y; backward[y] = x
+        forward[x] = y
+        backward[y] = x
     }
     return true
 }
@@ -17,7 +20,8 @@ func samePartition(_ a: [Int], _ b: [Int]) -> Bool {
 /// returns the samples `[k·perCluster, d]` and their true clusters.
 func blobs(centres: [[Float]], perCluster: Int, spread: Double, seed: UInt64) -> (data: [Float], labels: [Int]) {
     var g = SeededGenerator(seed: seed)
-    var data = [Float](), labels = [Int]()
+    var data = [Float]()
+    var labels = [Int]()
     for i in 0..<(centres.count * perCluster) {
         let c = i % centres.count  // interleaved, so no cluster is a contiguous range
         labels.append(c)
@@ -65,7 +69,8 @@ final class KMeansTests: XCTestCase {
     }
 
     func testAssignmentMatchesBruteForceOnBothPaths() {
-        let n = 3000, k = 12
+        let n = 3000
+        let k = 12
         for d in [3, 32] {
             var g = SeededGenerator(seed: 14)
             let x = (0..<(n * d)).map { _ in Float(g.nextGaussian()) }
@@ -75,7 +80,9 @@ final class KMeansTests: XCTestCase {
                 XCTAssertEqual(data.usesGEMM(k: k), d == 32)
                 let (labels, distances) = data.assign(centroids: c, k: k)
                 for i in stride(from: 0, to: n, by: 7) {
-                    let exact = (0..<k).map { j in (0..<d).reduce(0.0) { $0 + pow(Double(x[i * d + $1] - c[j * d + $1]), 2) } }
+                    let exact = (0..<k).map { j in
+                        (0..<d).reduce(0.0) { $0 + pow(Double(x[i * d + $1] - c[j * d + $1]), 2) }
+                    }
                     let best = exact.indices.min { exact[$0] < exact[$1] }!
                     let second = exact.filter { $0 > exact[best] }.min() ?? .infinity
                     if second - exact[best] > 1e-3 { XCTAssertEqual(Int(labels[i]), best, "d=\(d) row \(i)") }
@@ -87,13 +94,15 @@ final class KMeansTests: XCTestCase {
 
     func testSameSeedSameLabelsAndDifferentSeedsCanDiffer() throws {
         var g = SeededGenerator(seed: 15)
-        let n = 400, d = 2
+        let n = 400
+        let d = 2
         let x = (0..<(n * d)).map { _ in Float(g.nextUniform()) }  // no cluster structure at all
         func run(_ seed: UInt64) throws -> KMeansResult {
             var km = KMeans(clusters: 7, restarts: 1, seed: seed)
             return try km.fit(data: x, rows: n, columns: d)
         }
-        let a = try run(3), b = try run(3)
+        let a = try run(3)
+        let b = try run(3)
         XCTAssertEqual(a, b)
         let others = try (0..<6).map { try run(UInt64(100 + $0)).labels }
         XCTAssertTrue(others.contains { !samePartition($0, a.labels) }, "six seeds gave one partition of uniform noise")
@@ -101,7 +110,8 @@ final class KMeansTests: XCTestCase {
 
     func testRestartsKeepLowestInertia() throws {
         var g = SeededGenerator(seed: 16)
-        let n = 300, d = 3
+        let n = 300
+        let d = 3
         let x = (0..<(n * d)).map { _ in Float(g.nextGaussian()) }
         var single = KMeans(clusters: 9, restarts: 1, seed: 21)
         var many = KMeans(clusters: 9, restarts: 10, seed: 21)

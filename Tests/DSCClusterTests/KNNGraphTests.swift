@@ -1,6 +1,7 @@
 import DSCNeighbors
-import XCTest
 import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 /// A source that is not ``ArraySamples``, so the graph builder must read it block by block;
@@ -8,7 +9,11 @@ import DSCTensor
 final class CountingRows: SampleSource, @unchecked Sendable {
     let count: Int, sampleShape: [Int], data: [Float]
     private(set) var rowsRead = 0
-    init(rows: Int, dimension: Int, data: [Float]) { count = rows; sampleShape = [dimension]; self.data = data }
+    init(rows: Int, dimension: Int, data: [Float]) {
+        count = rows
+        sampleShape = [dimension]
+        self.data = data
+    }
     func readRows(_ range: Range<Int>, into buffer: UnsafeMutablePointer<Float>) throws {
         let d = dimension
         for (o, v) in data[(range.lowerBound * d)..<(range.upperBound * d)].enumerated() { buffer[o] = v }
@@ -24,7 +29,9 @@ func gaussianData(rows: Int, columns: Int, seed: UInt64) -> [Float] {
 final class KNNGraphTests: XCTestCase {
     /// Brute-force neighbour ids of every row, in Double: best first by the metric.
     private func bruteForce(_ x: [Float], rows n: Int, columns d: Int, k: Int, metric: KNNMetric) -> [[Int]] {
-        func dot(_ i: Int, _ j: Int) -> Double { (0..<d).reduce(0.0) { $0 + Double(x[i * d + $1]) * Double(x[j * d + $1]) } }
+        func dot(_ i: Int, _ j: Int) -> Double {
+            (0..<d).reduce(0.0) { $0 + Double(x[i * d + $1]) * Double(x[j * d + $1]) }
+        }
         let sq = (0..<n).map { dot($0, $0) }
         return (0..<n).map { i in
             let others = (0..<n).filter { $0 != i }
@@ -35,8 +42,10 @@ final class KNNGraphTests: XCTestCase {
         }
     }
 
-    private func assertMatchesBruteForce(_ lists: NeighborLists, _ x: [Float], rows n: Int, columns d: Int,
-                                         file: StaticString = #filePath, line: UInt = #line) {
+    private func assertMatchesBruteForce(
+        _ lists: NeighborLists, _ x: [Float], rows n: Int, columns d: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         let truth = bruteForce(x, rows: n, columns: d, k: lists.neighbors, metric: lists.metric)
         for i in 0..<n {
             XCTAssertEqual(lists.neighbors(of: i).map(Int.init), truth[i], "row \(i)", file: file, line: line)
@@ -44,7 +53,8 @@ final class KNNGraphTests: XCTestCase {
     }
 
     func testCosineMatchesBruteForceAcrossBlockSizes() throws {
-        let n = 301, d = 17
+        let n = 301
+        let d = 17
         let x = gaussianData(rows: n, columns: d, seed: 1)
         for block in [1000, 64, 7] {
             var graph = KNNGraph(neighbors: 6, metric: .cosine)
@@ -53,15 +63,20 @@ final class KNNGraphTests: XCTestCase {
             assertMatchesBruteForce(lists, x, rows: n, columns: d)
             let blocks = (n + min(block, n) - 1) / min(block, n)
             XCTAssertEqual(stats.blockPairs, blocks * (blocks + 1) / 2)
-            XCTAssertEqual(stats.gemmFlops, Double(2 * d) * Double((0..<blocks).reduce(0) { acc, bi in
-                let mi = min(n, (bi + 1) * min(block, n)) - bi * min(block, n)
-                return acc + mi * (n - bi * min(block, n))
-            }))
+            XCTAssertEqual(
+                stats.gemmFlops,
+                Double(2 * d)
+                    * Double(
+                        (0..<blocks).reduce(0) { acc, bi in
+                            let mi = min(n, (bi + 1) * min(block, n)) - bi * min(block, n)
+                            return acc + mi * (n - bi * min(block, n))
+                        }))
         }
     }
 
     func testEuclideanMatchesBruteForceWithDistances() throws {
-        let n = 250, d = 9
+        let n = 250
+        let d = 9
         var x = gaussianData(rows: n, columns: d, seed: 2)
         for i in 0..<d { x[7 * d + i] += 5 }  // one row far from the origin
         var graph = KNNGraph(neighbors: 5, metric: .euclidean)
@@ -77,7 +92,8 @@ final class KNNGraphTests: XCTestCase {
     }
 
     func testStreamedSourceReadsBlocksAndMatches() throws {
-        let n = 123, d = 5
+        let n = 123
+        let d = 5
         let x = gaussianData(rows: n, columns: d, seed: 3)
         for metric in [KNNMetric.cosine, .euclidean] {
             let source = CountingRows(rows: n, dimension: d, data: x)
@@ -103,7 +119,8 @@ final class KNNGraphTests: XCTestCase {
         // Rows 0 and 1 coincide; row 1 must be row 0's nearest neighbour at distance 0, never row 0 itself.
         var x = gaussianData(rows: 40, columns: 3, seed: 4)
         for c in 0..<3 { x[3 + c] = x[c] }
-        let (lists, _) = try KNNGraph(neighbors: 3, metric: .euclidean).nearestNeighbors(ArraySamples(values: x, shape: [40, 3]))
+        let (lists, _) = try KNNGraph(neighbors: 3, metric: .euclidean).nearestNeighbors(
+            ArraySamples(values: x, shape: [40, 3]))
         XCTAssertEqual(lists.neighbors(of: 0).first, 1)
         XCTAssertEqual(lists.squaredDistances[0], 0, accuracy: 1e-5)
         for i in 0..<40 { XCTAssertFalse(lists.neighbors(of: i).contains(Int32(i)), "row \(i) lists itself") }
@@ -115,7 +132,8 @@ final class KNNGraphTests: XCTestCase {
     }
 
     func testUnionAndMutualSymmetrisation() throws {
-        let n = 200, d = 6
+        let n = 200
+        let d = 6
         let x = gaussianData(rows: n, columns: d, seed: 5)
         let source = ArraySamples(values: x, shape: [n, d])
         let union = try KNNGraph(neighbors: 5, weighting: .connectivity).build(source)
@@ -141,7 +159,8 @@ final class KNNGraphTests: XCTestCase {
     }
 
     func testGaussianAndCosineWeights() throws {
-        let n = 60, d = 4
+        let n = 60
+        let d = 4
         let x = gaussianData(rows: n, columns: d, seed: 6)
         let source = ArraySamples(values: x, shape: [n, d])
         var graph = KNNGraph(neighbors: 8, metric: .euclidean, weighting: .gaussian, mutual: true)
@@ -159,10 +178,13 @@ final class KNNGraphTests: XCTestCase {
             }
         }
         let cosine = try KNNGraph(neighbors: 8, metric: .cosine, weighting: .cosine).build(source)
-        for (j, w) in cosine.affinity.row(3) where cosine.neighbors.neighbors(of: j).contains(3)
-            && cosine.neighbors.neighbors(of: 3).contains(Int32(j)) {
+        for (j, w) in cosine.affinity.row(3)
+        where cosine.neighbors.neighbors(of: j).contains(3)
+            && cosine.neighbors.neighbors(of: 3).contains(Int32(j))
+        {
             let dot = (0..<d).reduce(0.0) { $0 + Double(x[3 * d + $1]) * Double(x[j * d + $1]) }
-            let norms = (0..<d).reduce(0.0) { $0 + pow(Double(x[3 * d + $1]), 2) }.squareRoot()
+            let norms =
+                (0..<d).reduce(0.0) { $0 + pow(Double(x[3 * d + $1]), 2) }.squareRoot()
                 * (0..<d).reduce(0.0) { $0 + pow(Double(x[j * d + $1]), 2) }.squareRoot()
             XCTAssertEqual(Double(w), max(0, dot / norms), accuracy: 1e-5)
         }

@@ -1,6 +1,7 @@
-import XCTest
 import DSCMetrics
 import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 final class SSCOMPTests: XCTestCase {
@@ -15,7 +16,8 @@ final class SSCOMPTests: XCTestCase {
             if stage == "coefficients" { reported.append(fraction) }
         }
         let c = result.coefficients
-        XCTAssertEqual(c.rows, n); XCTAssertEqual(c.columns, n)
+        XCTAssertEqual(c.rows, n)
+        XCTAssertEqual(c.columns, n)
         XCTAssertFalse(F.hasDiagonal(c))
         for i in 0..<n { XCTAssertLessThanOrEqual(c.row(i).count, 10) }
         XCTAssertGreaterThanOrEqual(F.subspacePreservingShare(c, labels: truth), 0.95)
@@ -51,7 +53,8 @@ final class SSCOMPTests: XCTestCase {
     /// Generic points in R^30 are never reconstructed by fewer than 30 others: every row takes
     /// exactly maxAtoms atoms, and the chosen first atom is the most correlated other sample.
     func testMaxAtomsBoundsEveryRowAndFirstAtomIsMostCorrelated() throws {
-        let n = 25, d = 30
+        let n = 25
+        let d = 30
         let x = F.gaussian(rows: n, columns: d, seed: 12)
         let c = try SSCOMP(clusters: 2, maxAtoms: 3).coefficients(ArraySamples(values: x, shape: [n, d])).matrix
         let unit = F.unitRows(x, columns: d)
@@ -83,7 +86,8 @@ final class SSCOMPTests: XCTestCase {
         let (x, _) = F.unionOfSubspaces(seed: 14)
         let source = ArraySamples(values: x, shape: [200, 30])
         let omp = SSCOMP(clusters: 5, seed: 3)
-        let a = try omp.fit(source), b = try omp.fit(source)
+        let a = try omp.fit(source)
+        let b = try omp.fit(source)
         XCTAssertEqual(a.coefficients, b.coefficients)
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.embedding, b.embedding)
@@ -104,18 +108,23 @@ final class SSCOMPTests: XCTestCase {
         XCTAssertEqual(message(SSCOMP(clusters: 12)), "clusters=12 must be <= n_samples=10")
         XCTAssertEqual(message(SSCOMP(clusters: 1)), "clusters=1 must be >= 2")
         XCTAssertEqual(message(SSCOMP(clusters: 2, maxAtoms: 0)), "maxAtoms=0 must be >= 1")
-        XCTAssertEqual(message(SSCOMP(clusters: 2, residualTolerance: -1)), "residualTolerance=-1.0 must be finite and >= 0")
-        XCTAssertEqual(message(SSCOMP(clusters: 2, residualTolerance: .nan)), "residualTolerance=nan must be finite and >= 0")
+        XCTAssertEqual(
+            message(SSCOMP(clusters: 2, residualTolerance: -1)), "residualTolerance=-1.0 must be finite and >= 0")
+        XCTAssertEqual(
+            message(SSCOMP(clusters: 2, residualTolerance: .nan)), "residualTolerance=nan must be finite and >= 0")
         var omp = SSCOMP(clusters: 2)
         omp.blockSize = 0
         XCTAssertEqual(message(omp), "blockSize=0 must be >= 1")
-        omp.blockSize = 8; omp.spectral.kmeansRestarts = 0
+        omp.blockSize = 8
+        omp.spectral.kmeansRestarts = 0
         XCTAssertEqual(message(omp), "kmeansRestarts=0 must be >= 1")
-        XCTAssertEqual(message(SSCOMP(clusters: 2), ArraySamples(values: [], shape: [0, 3])),
-                       "n_samples=0, n_features=3: the input must hold at least one sample and one feature")
+        XCTAssertEqual(
+            message(SSCOMP(clusters: 2), ArraySamples(values: [], shape: [0, 3])),
+            "n_samples=0, n_features=3: the input must hold at least one sample and one feature")
         let single = ArraySamples(values: [1, 2, 3], shape: [1, 3])
-        XCTAssertEqual(F.message { _ = try SSCOMP(clusters: 2).coefficients(single) },
-                       "n_samples=1 must be >= 2 (a sample never codes itself)")
+        XCTAssertEqual(
+            F.message { _ = try SSCOMP(clusters: 2).coefficients(single) },
+            "n_samples=1 must be >= 2 (a sample never codes itself)")
         var bad = x
         bad[7 * 3 + 1] = .nan
         XCTAssertThrowsError(try SSCOMP(clusters: 2).fit(ArraySamples(values: bad, shape: [10, 3]))) { error in

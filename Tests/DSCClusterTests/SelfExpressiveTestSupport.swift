@@ -1,4 +1,5 @@
 import DSCTensor
+
 @testable import DSCCluster
 
 /// Test data and measures for the self-expressive coders (SSC-OMP, EnSC).
@@ -6,11 +7,14 @@ enum SelfExpressiveFixture {
     /// `subspaces` random `rank`-dimensional subspaces of R^`ambient` (Gaussian bases), `perSubspace`
     /// points each with Gaussian coordinates, plus `noise`·N(0, 1) per entry; points interleaved
     /// (sample i lies on subspace i mod subspaces), so no cluster is a contiguous range.
-    static func unionOfSubspaces(subspaces: Int = 5, rank: Int = 4, ambient: Int = 30, perSubspace: Int = 40,
-                                 noise: Double = 0.01, seed: UInt64 = 7) -> (data: [Float], labels: [Int]) {
+    static func unionOfSubspaces(
+        subspaces: Int = 5, rank: Int = 4, ambient: Int = 30, perSubspace: Int = 40,
+        noise: Double = 0.01, seed: UInt64 = 7
+    ) -> (data: [Float], labels: [Int]) {
         var g = SeededGenerator(seed: seed)
         let bases = (0..<subspaces).map { _ in (0..<(ambient * rank)).map { _ in g.nextGaussian() } }
-        var data = [Float](), labels = [Int]()
+        var data = [Float]()
+        var labels = [Int]()
         for i in 0..<(subspaces * perSubspace) {
             let s = i % subspaces
             let a = (0..<rank).map { _ in g.nextGaussian() }
@@ -42,7 +46,8 @@ enum SelfExpressiveFixture {
 
     /// The share of `Σ|c_ij|` that sits on pairs with `labels[i] == labels[j]`.
     static func subspacePreservingShare(_ c: SparseMatrix, labels: [Int]) -> Double {
-        var same = 0.0, all = 0.0
+        var same = 0.0
+        var all = 0.0
         for i in 0..<c.rows {
             for (j, v) in c.row(i) {
                 all += Double(abs(v))
@@ -66,6 +71,9 @@ enum SelfExpressiveFixture {
 
     /// The thrown error's description, or nil when `body` does not throw.
     static func message(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch { return error.localizedDescription }
+        do {
+            try body()
+            return nil
+        } catch { return error.localizedDescription }
     }
 }

@@ -1,6 +1,7 @@
-import XCTest
 import DSCMetrics
 import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 /// A source that is not ``ArraySamples``, to exercise the block reads.
@@ -18,8 +19,9 @@ final class SelfExpressiveTests: XCTestCase {
 
     /// C = [[0, 3, −4], [1, 0, 0], [0, −2, 5]] (with an explicit zero and a diagonal entry stored).
     private var coefficients: SparseMatrix {
-        SparseMatrix(rows: 3, columns: 3, indptr: [0, 3, 5, 7], indices: [1, 2, 0, 0, 1, 1, 2],
-                     values: [3, -4, 0, 1, 0, -2, 5])
+        SparseMatrix(
+            rows: 3, columns: 3, indptr: [0, 3, 5, 7], indices: [1, 2, 0, 0, 1, 1, 2],
+            values: [3, -4, 0, 1, 0, -2, 5])
     }
 
     private func dense(_ m: SparseMatrix) -> [[Float]] {
@@ -31,8 +33,9 @@ final class SelfExpressiveTests: XCTestCase {
     func testAffinityIsHalfTheSymmetrisedAbsoluteOfNormalisedRows() {
         let c = coefficients
         // Row 1 stores (1, 0) = 0 and row 2 stores its diagonal (2, 2) = 5: both dropped.
-        XCTAssertEqual(dense(c.selfExpressiveAffinity(normalization: .none)),
-                       [[0, 2, 2], [2, 0, 1], [2, 1, 0]])
+        XCTAssertEqual(
+            dense(c.selfExpressiveAffinity(normalization: .none)),
+            [[0, 2, 2], [2, 0, 1], [2, 1, 0]])
         // L2 after dropping: row 0 / 5, row 1 / 1, row 2 = [−2] / 2.
         let l2 = dense(c.selfExpressiveAffinity(normalization: .l2))
         XCTAssertEqual(l2[0][1], (0.6 + 1) / 2, accuracy: 1e-6)
@@ -63,7 +66,9 @@ final class SelfExpressiveTests: XCTestCase {
         // Three groups of 6 interleaved samples, each coded by the others of its group.
         let n = 18
         var triplets: [(row: Int, column: Int, value: Float)] = []
-        for i in 0..<n { for j in 0..<n where i != j && i % 3 == j % 3 { triplets.append((i, j, Float(1 + (i + j) % 4))) } }
+        for i in 0..<n {
+            for j in 0..<n where i != j && i % 3 == j % 3 { triplets.append((i, j, Float(1 + (i + j) % 4))) }
+        }
         let c = SparseMatrix(rows: n, columns: n, triplets: triplets)
         let result = try SelfExpressiveClustering(clusters: 3, seed: 1).fit(coefficients: c)
         XCTAssertTrue(samePartition(result.labels, (0..<n).map { $0 % 3 }))
@@ -75,24 +80,30 @@ final class SelfExpressiveTests: XCTestCase {
         XCTAssertEqual(result.eigenvalues.count, 4)
         // The three groups share no coefficient: the warning names the coding's remedy.
         XCTAssertEqual(result.warnings.count, 1)
-        XCTAssertTrue(result.warnings[0].hasSuffix("(more coefficients per sample connect the graph)"), result.warnings[0])
-        XCTAssertEqual(ElasticNetSubspaceClustering(clusters: 3).coefficientClustering.spectralClustering.connectivityHint,
-                       "try a smaller lambda, whose codes are denser")
-        XCTAssertEqual(SSCOMP(clusters: 3).coefficientClustering.spectralClustering.connectivityHint, "try more atoms per sample")
+        XCTAssertTrue(
+            result.warnings[0].hasSuffix("(more coefficients per sample connect the graph)"), result.warnings[0])
+        XCTAssertEqual(
+            ElasticNetSubspaceClustering(clusters: 3).coefficientClustering.spectralClustering.connectivityHint,
+            "try a smaller lambda, whose codes are denser")
+        XCTAssertEqual(
+            SSCOMP(clusters: 3).coefficientClustering.spectralClustering.connectivityHint, "try more atoms per sample")
     }
 
     func testClusteringValidation() {
         let sec = SelfExpressiveClustering(clusters: 2)
-        XCTAssertEqual(F.message { _ = try sec.fit(coefficients: SparseMatrix(rows: 3, columns: 4, triplets: [])) },
-                       "affinity is [3, 4], it must be square")
-        XCTAssertEqual(F.message { _ = try SelfExpressiveClustering(clusters: 4).fit(coefficients: self.coefficients) },
-                       "clusters=4 must be <= n_samples=3")
+        XCTAssertEqual(
+            F.message { _ = try sec.fit(coefficients: SparseMatrix(rows: 3, columns: 4, triplets: [])) },
+            "affinity is [3, 4], it must be square")
+        XCTAssertEqual(
+            F.message { _ = try SelfExpressiveClustering(clusters: 4).fit(coefficients: self.coefficients) },
+            "clusters=4 must be <= n_samples=3")
         var bad = coefficients
         bad.values[4] = .nan
         XCTAssertEqual(F.message { _ = try sec.fit(coefficients: bad) }, "coefficients[1, 1]=nan must be finite")
         var restarts = sec
         restarts.spectral.kmeansRestarts = 0
-        XCTAssertEqual(F.message { _ = try restarts.fit(coefficients: self.coefficients) }, "kmeansRestarts=0 must be >= 1")
+        XCTAssertEqual(
+            F.message { _ = try restarts.fit(coefficients: self.coefficients) }, "kmeansRestarts=0 must be >= 1")
     }
 
     func testGrowingCholeskySolvesAndRejectsDependentColumns() {
@@ -115,7 +126,8 @@ final class SelfExpressiveTests: XCTestCase {
 
     func testBestCandidatesKeepsTheTopScoresWhateverTheOrder() {
         let scores: [Double] = [0.5, 2, 2, 0.1, 3, 2, 1]
-        var forward = BestCandidates(limit: 3), backward = BestCandidates(limit: 3)
+        var forward = BestCandidates(limit: 3)
+        var backward = BestCandidates(limit: 3)
         for i in scores.indices { forward.offer(Int32(i), score: scores[i]) }
         for i in scores.indices.reversed() { backward.offer(Int32(i), score: scores[i]) }
         XCTAssertEqual(forward.sortedIds(), [4, 1, 2])  // ties at 2: smaller ids first
@@ -138,7 +150,8 @@ final class SelfExpressiveTests: XCTestCase {
         XCTAssertEqual(raw.norms[3], squared.squareRoot(), accuracy: 1e-12)
         var bad = x
         bad[5 * 4 + 2] = -.infinity
-        XCTAssertThrowsError(try SelfExpressiveSamples.load(ArraySamples(values: bad, shape: [9, 4]), normalize: true)) {
+        XCTAssertThrowsError(try SelfExpressiveSamples.load(ArraySamples(values: bad, shape: [9, 4]), normalize: true))
+        {
             XCTAssertEqual($0 as? ClusterError, .nonFiniteValue(row: 5))
         }
         // The chunking of the lock-step driver depends on N alone.

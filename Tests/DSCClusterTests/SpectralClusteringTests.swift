@@ -1,13 +1,15 @@
 import DSCNeighbors
-import XCTest
 import DSCTensor
+import XCTest
+
 @testable import DSCCluster
 
 final class SpectralClusteringTests: XCTestCase {
     /// Two concentric noisy rings in the plane (radii 1 and 4), interleaved.
     private func rings(perRing: Int, seed: UInt64) -> (data: [Float], labels: [Int]) {
         var g = SeededGenerator(seed: seed)
-        var data = [Float](), labels = [Int]()
+        var data = [Float]()
+        var labels = [Int]()
         for i in 0..<(2 * perRing) {
             let ring = i % 2
             let radius = (ring == 0 ? 1.0 : 4.0) + 0.08 * g.nextGaussian()
@@ -58,7 +60,8 @@ final class SpectralClusteringTests: XCTestCase {
         let source = ArraySamples(values: gaussianData(rows: n, columns: 3, seed: 33), shape: [n, 3])
         var sc = SpectralClustering(clusters: 5, neighbors: 6, metric: .euclidean, seed: 9)
         sc.spectral.kmeansRestarts = 3
-        let a = try sc.fit(source), b = try sc.fit(source)
+        let a = try sc.fit(source)
+        let b = try sc.fit(source)
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.embedding, b.embedding)
         XCTAssertEqual(a.components, 1)
@@ -76,8 +79,10 @@ final class SpectralClusteringTests: XCTestCase {
         let result = try SpectralClustering(clusters: 3).fit(affinity: w)
         XCTAssertEqual(result.components, 3)
         XCTAssertEqual(result.warnings.count, 1)
-        XCTAssertEqual(result.warnings[0], "the affinity graph has 3 connected components (the largest 5 samples, the smallest 5); "
-                       + "spectral clustering tends to follow them (try more neighbors or a union graph)")
+        XCTAssertEqual(
+            result.warnings[0],
+            "the affinity graph has 3 connected components (the largest 5 samples, the smallest 5); "
+                + "spectral clustering tends to follow them (try more neighbors or a union graph)")
         var hinted = SpectralClustering(clusters: 3)
         hinted.connectivityHint = "try keeping more coefficients per sample"
         XCTAssertTrue(try hinted.fit(affinity: w).warnings[0].hasSuffix("(try keeping more coefficients per sample)"))
@@ -91,14 +96,21 @@ final class SpectralClusteringTests: XCTestCase {
         let x = gaussianData(rows: 10, columns: 3, seed: 34)
         let source = ArraySamples(values: x, shape: [10, 3])
         func message(_ sc: SpectralClustering, _ s: any SampleSource) -> String? {
-            do { _ = try sc.fit(s); return nil } catch { return error.localizedDescription }
+            do {
+                _ = try sc.fit(s)
+                return nil
+            } catch { return error.localizedDescription }
         }
         XCTAssertEqual(message(SpectralClustering(clusters: 12), source), "clusters=12 must be <= n_samples=10")
         XCTAssertEqual(message(SpectralClustering(clusters: 1), source), "clusters=1 must be >= 2")
-        XCTAssertEqual(message(SpectralClustering(clusters: 2, neighbors: 10), source), "neighbors=10 must be < n_samples=10")
+        XCTAssertEqual(
+            message(SpectralClustering(clusters: 2, neighbors: 10), source), "neighbors=10 must be < n_samples=10")
         XCTAssertEqual(message(SpectralClustering(clusters: 2, neighbors: 0), source), "neighbors=0 must be >= 1")
-        XCTAssertEqual(message(SpectralClustering(clusters: 2, spectral: SpectralSettings(kmeansRestarts: 0)), source), "kmeansRestarts=0 must be >= 1")
-        XCTAssertThrowsError(try SpectralClustering(clusters: 2).fit(ArraySamples(values: [], shape: [0, 3]))) { error in
+        XCTAssertEqual(
+            message(SpectralClustering(clusters: 2, spectral: SpectralSettings(kmeansRestarts: 0)), source),
+            "kmeansRestarts=0 must be >= 1")
+        XCTAssertThrowsError(try SpectralClustering(clusters: 2).fit(ArraySamples(values: [], shape: [0, 3]))) {
+            error in
             XCTAssertEqual(error as? ClusterError, .emptyInput(samples: 0, features: 3))
         }
         let rectangular = SparseMatrix(rows: 3, columns: 4, triplets: [(0, 1, 1)])

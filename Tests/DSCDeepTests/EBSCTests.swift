@@ -1,13 +1,14 @@
 import DSCCluster
-@testable import DSCDeep
 import DSCIO
 import DSCMetrics
 import DSCNN
 import DSCNNIO
 import DSCTensor
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
+
+@testable import DSCDeep
 
 /// The whole method on real and synthetic data, checkpoints and resuming, model files, errors.
 final class EBSCTests: XCTestCase {
@@ -22,12 +23,15 @@ final class EBSCTests: XCTestCase {
 
     /// `clusters` random subspaces of dimension `dim` in R^ambient, `perCluster` points each
     /// (unit-norm coefficients, small noise), interleaved.
-    static func unionOfSubspaces(clusters: Int, dim: Int, ambient: Int, perCluster: Int, seed: UInt64)
+    static func unionOfSubspaces(
+        clusters: Int, dim: Int, ambient: Int, perCluster: Int, seed: UInt64
+    )
         -> (values: [Float], labels: [Int])
     {
         var g = SeededGenerator(seed: seed)
         let bases = (0..<clusters).map { _ in (0..<(ambient * dim)).map { _ in Float(g.nextGaussian()) } }
-        var values: [Float] = [], labels: [Int] = []
+        var values: [Float] = []
+        var labels: [Int] = []
         for i in 0..<(clusters * perCluster) {
             let c = i % clusters
             let w = (0..<dim).map { _ in Float(g.nextGaussian()) }
@@ -97,17 +101,20 @@ final class EBSCTests: XCTestCase {
     func testUnionOfSubspacesIsRecovered() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 5, dim: 3, ambient: 30, perCluster: 80, seed: 11)
         let samples = ArraySamples(values: values, shape: [400, 30], labels: labels)
-        let result = try EBSC(clusters: 5, configuration: smallConfiguration(epochs: 15)).fit(samples, file: "synthetic")
+        let result = try EBSC(clusters: 5, configuration: smallConfiguration(epochs: 15)).fit(
+            samples, file: "synthetic")
         let m = ClusteringMetrics(truth: labels, predicted: result.labels)
         XCTAssertGreaterThanOrEqual(m.acc, 0.95, "union of 5 subspaces: \(m)")
         // Sparse, never N×N, and no sample codes itself.
         XCTAssertLessThanOrEqual(result.coefficients.nonzeroCount, 400 * 5, "keep = 5 per row")
         for i in 0..<400 { XCTAssertFalse(result.coefficients.row(i).contains { $0.column == i }) }
         // Most coefficients stay inside the sample's own subspace.
-        var inside = 0.0, total = 0.0
+        var inside = 0.0
+        var total = 0.0
         for i in 0..<400 {
             for (j, v) in result.coefficients.row(i) {
-                total += Double(abs(v)); if labels[j] == labels[i] { inside += Double(abs(v)) }
+                total += Double(abs(v))
+                if labels[j] == labels[i] { inside += Double(abs(v)) }
             }
         }
         XCTAssertGreaterThan(inside / total, 0.9, "share of |C| within subspaces")
@@ -138,7 +145,7 @@ final class EBSCTests: XCTestCase {
     func testResumeIsExact() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
         let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
-        let config = smallConfiguration(epochs: 3)   // 3 batches per epoch, 9 steps
+        let config = smallConfiguration(epochs: 3)  // 3 batches per epoch, 9 steps
         func fresh() throws -> EBSCTrainer {
             let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
             return EBSCTrainer(model: model, samples: model.standardized(samples))
@@ -154,8 +161,10 @@ final class EBSCTests: XCTestCase {
         try second.resume(from: path)
         XCTAssertEqual(second.step, 4)
         try second.train()
-        for ((name, a), (_, b)) in zip(straight.model.namedParameters() + straight.model.namedBuffers(),
-                                       second.model.namedParameters() + second.model.namedBuffers()) {
+        for ((name, a), (_, b)) in zip(
+            straight.model.namedParameters() + straight.model.namedBuffers(),
+            second.model.namedParameters() + second.model.namedBuffers())
+        {
             XCTAssertEqual(a.data, b.data, name)
         }
     }
@@ -173,7 +182,7 @@ final class EBSCTests: XCTestCase {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
         let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
         func trainer(joint: Bool) throws -> EBSCTrainer {
-            var config = smallConfiguration(epochs: 2)   // 3 batches per epoch
+            var config = smallConfiguration(epochs: 2)  // 3 batches per epoch
             config.joint = joint
             let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
             return EBSCTrainer(model: model, samples: model.standardized(samples))
@@ -193,8 +202,9 @@ final class EBSCTests: XCTestCase {
         try phases.saveCheckpoint()
         XCTAssertTrue(try Checkpoint.info(path).configuration.hasSuffix(";joint=false"))
         XCTAssertThrowsError(try trainer(joint: true).resume(from: path)) { error in
-            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
-                           "\(path): model was built with joint=false, but this run needs joint=(absent)")
+            XCTAssertEqual(
+                (error as? LocalizedError)?.errorDescription,
+                "\(path): model was built with joint=false, but this run needs joint=(absent)")
         }
         let again = try trainer(joint: false)
         try again.resume(from: path)
@@ -212,8 +222,9 @@ final class EBSCTests: XCTestCase {
         joint.checkpointPath = jointPath
         try joint.saveCheckpoint()
         XCTAssertThrowsError(try trainer(joint: false).resume(from: jointPath)) { error in
-            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
-                           "\(jointPath): model was built with joint=(absent), but this run needs joint=false")
+            XCTAssertEqual(
+                (error as? LocalizedError)?.errorDescription,
+                "\(jointPath): model was built with joint=(absent), but this run needs joint=false")
         }
     }
 
@@ -232,7 +243,8 @@ final class EBSCTests: XCTestCase {
         XCTAssertNotEqual(result.energy.parameters().map(\.data), before, "the result's energy was refined")
         let losses = result.refinementLosses
         XCTAssertEqual(losses.count, 60)
-        let first = losses.prefix(10).reduce(0, +) / 10, last = losses.suffix(10).reduce(0, +) / 10
+        let first = losses.prefix(10).reduce(0, +) / 10
+        let last = losses.suffix(10).reduce(0, +) / 10
         XCTAssertLessThan(last, first, "the self-expression loss falls: \(first) → \(last)")
         // No refinement: the model's own energy network codes.
         config.refineSteps = 0
@@ -250,13 +262,15 @@ final class EBSCTests: XCTestCase {
         var config = smallConfiguration(epochs: 0)
         config.widths = [8, 16]
         let model = try EBSC(clusters: 2, configuration: config).makeModel(for: samples, file: "images")
-        let parameters = model.parameters().map(\.data), trained = model.encoder.namedBuffers().map(\.1.data)
+        let parameters = model.parameters().map(\.data)
+        let trained = model.encoder.namedBuffers().map(\.1.data)
         let old = try model.recalibrate(on: samples, batches: 3, batchSize: 16)
         XCTAssertEqual(old, trained)
         let once = model.encoder.namedBuffers().map(\.1.data)
         XCTAssertNotEqual(once, trained, "the statistics were re-estimated")
-        XCTAssertTrue(model.encoder.namedBuffers().contains { $0.0.hasSuffix("fusedCount") && $0.1.data == [3] },
-                      "LDFR fused the 3 clean batches only")
+        XCTAssertTrue(
+            model.encoder.namedBuffers().contains { $0.0.hasSuffix("fusedCount") && $0.1.data == [3] },
+            "LDFR fused the 3 clean batches only")
         try model.recalibrate(on: samples, batches: 3, batchSize: 16)
         XCTAssertEqual(model.encoder.namedBuffers().map(\.1.data), once, "from scratch: the same buffers again")
         XCTAssertEqual(model.parameters().map(\.data), parameters)
@@ -283,8 +297,10 @@ final class EBSCTests: XCTestCase {
         // Samples of another width: one line naming the input shapes.
         let other = ArraySamples(values: [Float](repeating: 1, count: 120 * 7), shape: [120, 7])
         XCTAssertThrowsError(try EBSC(clusters: 3).fit(other, file: "other.h5", model: loaded)) { error in
-            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
-                           "other.h5: model was built with input (dataset \"features\")=features[12], but this run needs input (dataset \"features\")=features[7]")
+            XCTAssertEqual(
+                (error as? LocalizedError)?.errorDescription,
+                "other.h5: model was built with input (dataset \"features\")=features[12], but this run needs input (dataset \"features\")=features[7]"
+            )
         }
         // A checkpoint of another architecture: names the first setting that differs.
         var wider = smallConfiguration(epochs: 1)
@@ -292,8 +308,9 @@ final class EBSCTests: XCTestCase {
         let model = try EBSC(clusters: 3, configuration: wider).makeModel(for: samples, file: "synthetic")
         let trainer = EBSCTrainer(model: model, samples: samples)
         XCTAssertThrowsError(try trainer.resume(from: path)) { error in
-            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
-                           "\(path): model was built with embedding=32, but this run needs embedding=16")
+            XCTAssertEqual(
+                (error as? LocalizedError)?.errorDescription,
+                "\(path): model was built with embedding=32, but this run needs embedding=16")
         }
         // Not a model at all.
         let plain = temporaryFile("plain.h5")
@@ -317,8 +334,9 @@ final class EBSCTests: XCTestCase {
         XCTAssertEqual(model.encoder.head?.layers.compactMap { ($0 as? Linear)?.weight.shape }.first, [128, 64])
         XCTAssertFalse(model.encoder.namedBuffers().contains { $0.0.contains("fused") }, "no LDFR")
         XCTAssertEqual(fitted.embeddings.count, 64 * 32)
-        XCTAssertTrue(model.configuration.architectureString.contains("encoder=mlp;hidden=128;"),
-                      model.configuration.architectureString)
+        XCTAssertTrue(
+            model.configuration.architectureString.contains("encoder=mlp;hidden=128;"),
+            model.configuration.architectureString)
         let path = temporaryFile("mlp.h5")
         try model.save(to: path)
         let loaded = try EBSCModel.load(path)
@@ -340,7 +358,8 @@ final class EBSCTests: XCTestCase {
         config.keep = 4
         let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
         let result = try EBSC(clusters: 3, configuration: config).fit(samples, file: "synthetic")
-        let z = result.embeddings, d = 10
+        let z = result.embeddings
+        let d = 10
         for i in 0..<120 {
             let cosines = (0..<120).map { j -> Float in
                 j == i ? -.infinity : (0..<d).reduce(0) { $0 + z[i * d + $1] * z[j * d + $1] }
@@ -352,7 +371,8 @@ final class EBSCTests: XCTestCase {
         }
         XCTAssertTrue(config.training.contains { $0.0 == "candidates" && $0.1 == "embedding" })
         let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
-        XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
+        XCTAssertEqual(
+            again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
     }
 
     /// EBSC with the small MLP encoder, `keep` 4, on 120 samples of three planes in R^10.
@@ -367,8 +387,10 @@ final class EBSCTests: XCTestCase {
 
     func testFeatureCandidatesAreNearestFeaturesBeforeTheLastLayer() throws {
         let (result, values) = try fitThreePlanes(candidates: .features)
-        let f = try XCTUnwrap(result.features), z = result.embeddings
-        let d = 128, e = 32
+        let f = try XCTUnwrap(result.features)
+        let z = result.embeddings
+        let d = 128
+        let e = 32
         XCTAssertEqual(f.count, 120 * d, "the MLP's last hidden layer")
         func nearest(_ x: [Float], width w: Int, to i: Int) -> Set<Int> {
             let cosines = (0..<120).map { j -> Float in
@@ -397,17 +419,20 @@ final class EBSCTests: XCTestCase {
             XCTAssertEqual(norm, 1, accuracy: 1e-4)
         }
         let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
-        XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
+        XCTAssertEqual(
+            again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
     }
 
     func testFeaturesAndInputCandidatesAreNearestByTheMeanOfTwoCosines() throws {
         let (result, values) = try fitThreePlanes(candidates: .featuresAndInput)
         let joined = try XCTUnwrap(result.features)
-        let a = 128, width = a + 10
+        let a = 128
+        let width = a + 10
         XCTAssertEqual(joined.count, 120 * width, "the MLP's last hidden layer, then the sample")
         for r in [0, 57, 119] {
             let row = Array(joined[(r * width)..<((r + 1) * width)])
-            let first = row[0..<a].reduce(Float(0)) { $0 + $1 * $1 }, second = row[a...].reduce(Float(0)) { $0 + $1 * $1 }
+            let first = row[0..<a].reduce(Float(0)) { $0 + $1 * $1 }
+            let second = row[a...].reduce(Float(0)) { $0 + $1 * $1 }
             XCTAssertEqual(first, 0.5, accuracy: 1e-4, "each half is a unit row scaled by 1/√2")
             XCTAssertEqual(second, 0.5, accuracy: 1e-4)
         }
@@ -427,7 +452,8 @@ final class EBSCTests: XCTestCase {
         }
         XCTAssertGreaterThan(differ, 0, "the samples must change some choices for this test to tell the two apart")
         let again = result.predict(Array(values[0..<(5 * 10)]), count: 5)
-        XCTAssertEqual(again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
+        XCTAssertEqual(
+            again, Array(result.labels.prefix(5)), "a fitted sample's nearest neighbours vote for its cluster")
     }
 
     func testRawFeaturesAblationHasNoEncoder() throws {
@@ -445,7 +471,8 @@ final class EBSCTests: XCTestCase {
         var config = EBSCConfiguration()
         config.lambda = 2
         let samples = ArraySamples(values: [Float](repeating: 0, count: 40), shape: [10, 4])
-        XCTAssertThrowsError(try EBSC(clusters: 2, configuration: config).makeModel(for: samples, file: "x.h5")) { error in
+        XCTAssertThrowsError(try EBSC(clusters: 2, configuration: config).makeModel(for: samples, file: "x.h5")) {
+            error in
             XCTAssertEqual((error as? LocalizedError)?.errorDescription, "lambda = 2.0 is invalid: must be in (0, 1]")
         }
     }

@@ -10,10 +10,13 @@ final class EnergyCodingTests: XCTestCase {
     }
 
     /// Brute force: all |q·k|, top `keep` by magnitude (ties by lower index), soft-thresholded.
-    func reference(_ q: [Float], _ k: [Float], h: Int, keep: Int, b: Float, scale: Float, selfExcluded: Bool)
+    func reference(
+        _ q: [Float], _ k: [Float], h: Int, keep: Int, b: Float, scale: Float, selfExcluded: Bool
+    )
         -> [[(Int, Float)]]
     {
-        let n = q.count / h, m = k.count / h
+        let n = q.count / h
+        let m = k.count / h
         return (0..<n).map { i in
             var all: [(Int, Float)] = []
             for j in 0..<m where !(selfExcluded && i == j) {
@@ -31,14 +34,16 @@ final class EnergyCodingTests: XCTestCase {
 
     func testMatchesBruteForceWithSelfExclusionAcrossBlocks() {
         let (n, h) = (150, 7)
-        let q = randomCodes(n, h, seed: 1), k = randomCodes(n, h, seed: 2)
+        let q = randomCodes(n, h, seed: 1)
+        let k = randomCodes(n, h, seed: 2)
         var coding = EnergyCoding(keep: 5, threshold: 1.5, scale: 0.25)
-        coding.block = 64           // three blocks, the last partial
+        coding.block = 64  // three blocks, the last partial
         coding.keepStrongest = false
         let (c, rescued) = coding.coefficients(queries: q, keys: k, dimension: h, selfExcluded: true)
         XCTAssertEqual(rescued, 0)
         let expected = reference(q, k, h: h, keep: 5, b: 1.5, scale: 0.25, selfExcluded: true)
-        XCTAssertEqual(c.rows, n); XCTAssertEqual(c.columns, n)
+        XCTAssertEqual(c.rows, n)
+        XCTAssertEqual(c.columns, n)
         for i in 0..<n {
             let row = c.row(i)
             XCTAssertEqual(row.map(\.column), expected[i].map(\.0), "row \(i)")
@@ -49,7 +54,8 @@ final class EnergyCodingTests: XCTestCase {
 
     func testOutOfSampleCodingAndRescueOfEmptyRows() {
         let h = 4
-        let q = randomCodes(20, h, seed: 3), k = randomCodes(33, h, seed: 4)
+        let q = randomCodes(20, h, seed: 3)
+        let k = randomCodes(33, h, seed: 4)
         // A threshold above every |q·k| empties every row; each keeps its strongest pair.
         var coding = EnergyCoding(keep: 3, threshold: 1e6, scale: 1)
         let (c, rescued) = coding.coefficients(queries: q, keys: k, dimension: h, selfExcluded: false)
@@ -60,14 +66,16 @@ final class EnergyCodingTests: XCTestCase {
             XCTAssertEqual(c.row(i)[0].value, top1[i][0].1, accuracy: 1e-4)
         }
         coding.keepStrongest = false
-        XCTAssertEqual(coding.coefficients(queries: q, keys: k, dimension: h, selfExcluded: false).matrix.nonzeroCount, 0)
+        XCTAssertEqual(
+            coding.coefficients(queries: q, keys: k, dimension: h, selfExcluded: false).matrix.nonzeroCount, 0)
     }
 
     /// With a shortlist, row i's pairs are the `keep` largest signed shortlist products (the
     /// energies play no part in the choice), each weighted by its thresholded energy.
     func testShortlistChoosesThePairsAndTheEnergyWeighsThem() {
         let (n, h, g) = (90, 5, 3)
-        let q = randomCodes(n, h, seed: 5), k = randomCodes(n, h, seed: 6)
+        let q = randomCodes(n, h, seed: 5)
+        let k = randomCodes(n, h, seed: 6)
         let z = randomCodes(n, g, seed: 7)
         var coding = EnergyCoding(keep: 4, threshold: 0.3, scale: 0.5)
         coding.block = 32

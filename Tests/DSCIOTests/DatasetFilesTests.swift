@@ -1,6 +1,6 @@
 import DSCIO
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
 
 /// The data sets under `datasets/`: the committed digits file, and MNIST when it has been built.
@@ -31,7 +31,8 @@ final class DatasetFilesTests: XCTestCase {
 
     /// MNIST-70k streamed by blocks; runs only when `datasets/mnist.h5` (or `$DSC_MNIST_H5`) exists.
     func testMNISTIfBuilt() throws {
-        let path = ProcessInfo.processInfo.environment["DSC_MNIST_H5"]
+        let path =
+            ProcessInfo.processInfo.environment["DSC_MNIST_H5"]
             ?? Self.datasets.appendingPathComponent("mnist.h5").path
         guard FileManager.default.fileExists(atPath: path) else {
             throw XCTSkip("\(path) not built (python3 datasets/make_mnist.py datasets/mnist.h5)")

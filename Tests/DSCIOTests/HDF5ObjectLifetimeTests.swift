@@ -1,6 +1,7 @@
-@testable import DSCIO
 import DSCTestSupport
 import XCTest
+
+@testable import DSCIO
 
 /// Every HDF5 object (file, dataset, group, attribute) opened by DSCIO is closed again, on success and on failure.
 final class HDF5ObjectLifetimeTests: XCTestCase {
@@ -27,7 +28,10 @@ final class HDF5ObjectLifetimeTests: XCTestCase {
                 try w.setAttribute("s", "text", on: "a/b")
                 try w.setAttribute("n", .doubles([1, 2]))
             }
-            _ = try? HDF5Writer.writeFile(out) { try $0.write([1], to: "x"); try $0.write([1], to: "x") }
+            _ = try? HDF5Writer.writeFile(out) {
+                try $0.write([1], to: "x")
+                try $0.write([1], to: "x")
+            }
         }
         XCTAssertEqual(H5.openObjectCount(), before)
     }

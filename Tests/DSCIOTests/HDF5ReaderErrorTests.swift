@@ -1,6 +1,7 @@
-@testable import DSCIO
 import DSCTestSupport
 import XCTest
+
+@testable import DSCIO
 
 /// Every bad fixture fails with its one-line message naming the file, dataset and value.
 final class HDF5ReaderErrorTests: XCTestCase {
@@ -31,15 +32,17 @@ final class HDF5ReaderErrorTests: XCTestCase {
         let list = "features, group/nested, labels, labels_float, labels_fraction"
         assertHDF5Error(try reader.readLabels("y"), "\(path): dataset \"y\" not found (datasets: \(list))")
         assertHDF5Error(try reader.readMatrix("group"), "\(path): dataset \"group\" not found (datasets: \(list))")
-        assertHDF5Error(try reader.shape(of: "group/missing/deeper"),
-                        "\(path): dataset \"group/missing/deeper\" not found (datasets: \(list))")
+        assertHDF5Error(
+            try reader.shape(of: "group/missing/deeper"),
+            "\(path): dataset \"group/missing/deeper\" not found (datasets: \(list))")
     }
 
     func testWrongRank() throws {
         let path = TestFiles.fixture("wrong_rank.h5")
         let reader = try HDF5Reader(path: path)
-        assertHDF5Error(try reader.readMatrix(),
-                        "\(path): dataset \"features\" has rank 1, expected 2 ([N, D]), 3 ([N, H, W]) or 4 ([N, C, H, W])")
+        assertHDF5Error(
+            try reader.readMatrix(),
+            "\(path): dataset \"features\" has rank 1, expected 2 ([N, D]), 3 ([N, H, W]) or 4 ([N, C, H, W])")
         assertHDF5Error(try reader.readLabels(), "\(path): dataset \"labels\" has rank 2, expected 1 ([N])")
     }
 
@@ -47,9 +50,11 @@ final class HDF5ReaderErrorTests: XCTestCase {
         let path = TestFiles.fixture("strings.h5")
         let reader = try HDF5Reader(path: path)
         XCTAssertEqual(try reader.elementType(of: "features"), .string)
-        assertHDF5Error(try reader.readMatrix(), "\(path): dataset \"features\" has type string, expected float or integer")
-        assertHDF5Error(try reader.readLabels("features"),
-                        "\(path): dataset \"features\" has type string, expected integer labels")
+        assertHDF5Error(
+            try reader.readMatrix(), "\(path): dataset \"features\" has type string, expected float or integer")
+        assertHDF5Error(
+            try reader.readLabels("features"),
+            "\(path): dataset \"features\" has type string, expected integer labels")
     }
 
     func testEmptyDataset() throws {
@@ -73,8 +78,9 @@ final class HDF5ReaderErrorTests: XCTestCase {
         let path = TestFiles.fixture("bad_nan.h5")
         let reader = try HDF5Reader(path: path)
         assertHDF5Error(try reader.readMatrix("with_inf"), "\(path): dataset \"with_inf\" row 1 column 0 is -inf")
-        assertHDF5Error(try reader.readMatrix("too_big"),
-                        "\(path): dataset \"too_big\" row 1 column 1 is 1e+300, outside the float32 range")
+        assertHDF5Error(
+            try reader.readMatrix("too_big"),
+            "\(path): dataset \"too_big\" row 1 column 1 is 1e+300, outside the float32 range")
     }
 
     func testStreamingValidationFindsTheRowInALaterBlock() throws {
@@ -82,32 +88,38 @@ final class HDF5ReaderErrorTests: XCTestCase {
         let reader = try HDF5Reader(path: path)
         // Blocks of one row (3 values): the NaN is in the third block.
         let layout = try reader.file.matrixLayout("features")
-        assertHDF5Error(try reader.file.validateFinite("features", layout: layout, blockValues: 3),
-                        "\(path): dataset \"features\" row 2 column 1 is NaN")
+        assertHDF5Error(
+            try reader.file.validateFinite("features", layout: layout, blockValues: 3),
+            "\(path): dataset \"features\" row 2 column 1 is NaN")
         let wide = try reader.file.matrixLayout("with_inf")
-        assertHDF5Error(try reader.file.validateFinite("with_inf", layout: wide, blockValues: 1),
-                        "\(path): dataset \"with_inf\" row 1 column 0 is -inf")
+        assertHDF5Error(
+            try reader.file.validateFinite("with_inf", layout: wide, blockValues: 1),
+            "\(path): dataset \"with_inf\" row 1 column 0 is -inf")
     }
 
     func testLabelCountMismatch() throws {
         let path = TestFiles.fixture("mismatch_labels.h5")
         let reader = try HDF5Reader(path: path)
         XCTAssertEqual(try reader.readLabels().count, 10)
-        assertHDF5Error(try reader.readLabels(matchingRowsOf: "features"),
-                        "\(path): dataset \"labels\" has 10 entries but \"features\" has 12 rows")
+        assertHDF5Error(
+            try reader.readLabels(matchingRowsOf: "features"),
+            "\(path): dataset \"labels\" has 10 entries but \"features\" has 12 rows")
     }
 
     func testFractionalFloatLabels() throws {
         let path = TestFiles.fixture("small_float64.h5")
-        assertHDF5Error(try HDF5Reader(path: path).readLabels("labels_fraction"),
-                        "\(path): dataset \"labels_fraction\" entry 2 is 2.5, expected an integer label")
+        assertHDF5Error(
+            try HDF5Reader(path: path).readLabels("labels_fraction"),
+            "\(path): dataset \"labels_fraction\" entry 2 is 2.5, expected an integer label")
     }
 
     func testMissingAttribute() throws {
         let path = TestFiles.fixture("small_float64.h5")
         let reader = try HDF5Reader(path: path)
         assertHDF5Error(try reader.attribute("seed"), "\(path): attribute \"seed\" not found on \"/\"")
-        assertHDF5Error(try reader.attribute("unit", of: "nope"),
-                        "\(path): dataset \"nope\" not found (datasets: features, group/nested, labels, labels_float, labels_fraction)")
+        assertHDF5Error(
+            try reader.attribute("unit", of: "nope"),
+            "\(path): dataset \"nope\" not found (datasets: features, group/nested, labels, labels_float, labels_fraction)"
+        )
     }
 }

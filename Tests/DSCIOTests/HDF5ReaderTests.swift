@@ -54,16 +54,22 @@ final class HDF5ReaderTests: XCTestCase {
     func testReadRowsReadsOnlyTheBlock() throws {
         let reader = try HDF5Reader(path: TestFiles.fixture("small_float64.h5"))
         var block = [Float](repeating: -1, count: 3 * 3 + 1)
-        try block.withUnsafeMutableBufferPointer { try reader.readRows("features", range: 2..<5, into: $0.baseAddress!) }
+        try block.withUnsafeMutableBufferPointer {
+            try reader.readRows("features", range: 2..<5, into: $0.baseAddress!)
+        }
         XCTAssertEqual(Array(block.prefix(9)), [20, 21, 22, 30, 31, 32, 40, 41, 42])
         XCTAssertEqual(block[9], -1, "nothing written past the block")
-        try block.withUnsafeMutableBufferPointer { try reader.readRows("features", range: 3..<3, into: $0.baseAddress!) }
+        try block.withUnsafeMutableBufferPointer {
+            try reader.readRows("features", range: 3..<3, into: $0.baseAddress!)
+        }
         XCTAssertEqual(block[0], 20, "an empty range reads nothing")
     }
 
     func testRowSourceStreamsTheSameValuesAsReadMatrix() throws {
-        for (file, dataset) in [("small_float64.h5", "features"), ("small_uint8_images.h5", "features"),
-                                ("small_uint8_images.h5", "nchw")] {
+        for (file, dataset) in [
+            ("small_float64.h5", "features"), ("small_uint8_images.h5", "features"),
+            ("small_uint8_images.h5", "nchw"),
+        ] {
             let path = TestFiles.fixture(file)
             let whole = try HDF5Reader(path: path).readMatrix(dataset)
             let source = try HDF5RowSource(path: path, dataset: dataset)

@@ -1,6 +1,6 @@
 import DSCIO
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
 
 /// Atomic writing: round trips through this module's reader and through h5py, and failures that
@@ -36,8 +36,9 @@ final class HDF5WriterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["result.h5"])
 
         let reader = try HDF5Reader(path: path)
-        XCTAssertEqual(reader.datasetNames,
-                       ["affinity/data", "affinity/indices", "affinity/indptr", "embedding", "empty", "images", "labels"])
+        XCTAssertEqual(
+            reader.datasetNames,
+            ["affinity/data", "affinity/indices", "affinity/indptr", "embedding", "empty", "images", "labels"])
         XCTAssertEqual(try reader.elementType(of: "labels"), .int64)
         XCTAssertEqual(try reader.readLabels(), [0, 1, 1, 2])
         XCTAssertEqual(try reader.elementType(of: "affinity/indices"), .int32)
@@ -66,30 +67,30 @@ final class HDF5WriterTests: XCTestCase {
         let path = directory.appendingPathComponent("result.h5").path
         try writeResult(to: path)
         let script = """
-        import sys, h5py, numpy as np
-        with h5py.File(sys.argv[1], "r") as f:
-            assert f["labels"].dtype == np.int64 and f["labels"][:].tolist() == [0, 1, 1, 2]
-            assert f["affinity/indptr"].dtype == np.int64 and f["affinity/indptr"][:].tolist() == [0, 1, 3, 4, 5]
-            assert f["affinity/indices"].dtype == np.int32 and f["affinity/indices"][:].tolist() == [1, 0, 2, 1, 0]
-            assert f["affinity/data"].dtype == np.float32
-            assert np.array_equal(f["affinity/data"][:], np.array([0.5, 0.5, 0.25, 0.25, 1], np.float32))
-            e = f["embedding"][:]
-            assert e.dtype == np.float32 and e.shape == (4, 2) and np.array_equal(e.ravel(), np.arange(8) / 8)
-            assert f["images"].dtype == np.uint8 and f["images"].shape == (3, 2, 2)
-            assert f["images"][2, 1, 1] == 11
-            assert f["empty"].shape == (0,)
-            a = f.attrs
-            assert a["method"] == "spectral", a["method"]
-            assert a["seed"] == 8 and a["seed"].dtype == np.int64
-            assert a["tolerance"] == 1e-6
-            assert a["parameters"] == '{"neighbors":10}'
-            assert a["version"] == "0.1.0 ünïcode"
-            assert a["neighbors"].tolist() == [10, 20]
-            assert a["weights"].tolist() == [0.5, 1.5]
-            assert f["affinity"].attrs["format"] == "csr"
-            assert f["embedding"].attrs["units"] == "none"
-        print("ok")
-        """
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], "r") as f:
+                assert f["labels"].dtype == np.int64 and f["labels"][:].tolist() == [0, 1, 1, 2]
+                assert f["affinity/indptr"].dtype == np.int64 and f["affinity/indptr"][:].tolist() == [0, 1, 3, 4, 5]
+                assert f["affinity/indices"].dtype == np.int32 and f["affinity/indices"][:].tolist() == [1, 0, 2, 1, 0]
+                assert f["affinity/data"].dtype == np.float32
+                assert np.array_equal(f["affinity/data"][:], np.array([0.5, 0.5, 0.25, 0.25, 1], np.float32))
+                e = f["embedding"][:]
+                assert e.dtype == np.float32 and e.shape == (4, 2) and np.array_equal(e.ravel(), np.arange(8) / 8)
+                assert f["images"].dtype == np.uint8 and f["images"].shape == (3, 2, 2)
+                assert f["images"][2, 1, 1] == 11
+                assert f["empty"].shape == (0,)
+                a = f.attrs
+                assert a["method"] == "spectral", a["method"]
+                assert a["seed"] == 8 and a["seed"].dtype == np.int64
+                assert a["tolerance"] == 1e-6
+                assert a["parameters"] == '{"neighbors":10}'
+                assert a["version"] == "0.1.0 ünïcode"
+                assert a["neighbors"].tolist() == [10, 20]
+                assert a["weights"].tolist() == [0.5, 1.5]
+                assert f["affinity"].attrs["format"] == "csr"
+                assert f["embedding"].attrs["units"] == "none"
+            print("ok")
+            """
         let result = try runPython(script, [path])
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertEqual(result.output.trimmingCharacters(in: .whitespacesAndNewlines), "ok")
@@ -125,8 +126,9 @@ final class HDF5WriterTests: XCTestCase {
         try Data("old".utf8).write(to: URL(fileURLWithPath: path))
         let writer = try HDF5Writer(path: path)
         try writer.write([1, 2], to: "labels")
-        assertHDF5Error(try writer.write([3, 4], to: "labels"),
-                        "\(path): cannot write \"labels\" (an object of that name already exists)")
+        assertHDF5Error(
+            try writer.write([3, 4], to: "labels"),
+            "\(path): cannot write \"labels\" (an object of that name already exists)")
         XCTAssertFalse(writer.isOpen)
         XCTAssertFalse(FileManager.default.fileExists(atPath: writer.temporaryPath))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out.h5"])
@@ -136,15 +138,18 @@ final class HDF5WriterTests: XCTestCase {
     func testWritingUnderADatasetFails() throws {
         let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
-        XCTAssertThrowsError(try HDF5Writer.writeFile(path) { out in
-            try out.write([1], to: "labels")
-            try out.write([1], to: "labels/inner")
-        }) { error in
+        XCTAssertThrowsError(
+            try HDF5Writer.writeFile(path) { out in
+                try out.write([1], to: "labels")
+                try out.write([1], to: "labels/inner")
+            }
+        ) { error in
             let message = (error as? HDF5Error)?.localizedDescription ?? ""
             XCTAssertEqual(message, "\(path): cannot write \"labels/inner\" (\"labels\" is a dataset, not a group)")
         }
-        assertHDF5Error(try HDF5Writer.writeFile(path) { try $0.setAttribute("a", 1, on: "nowhere") },
-                        "\(path): cannot write \"nowhere attribute a\" (no object \"nowhere\" in the file)")
+        assertHDF5Error(
+            try HDF5Writer.writeFile(path) { try $0.setAttribute("a", 1, on: "nowhere") },
+            "\(path): cannot write \"nowhere attribute a\" (no object \"nowhere\" in the file)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [])
     }
 
@@ -152,10 +157,12 @@ final class HDF5WriterTests: XCTestCase {
         struct Interrupted: Error {}
         let directory = try TestFiles.scratchDirectory(self)
         let path = directory.appendingPathComponent("out.h5").path
-        XCTAssertThrowsError(try HDF5Writer.writeFile(path) { out in
-            try out.write([Float](repeating: 1, count: 100), shape: [10, 10], to: "embedding")
-            throw Interrupted()
-        }) { XCTAssertTrue($0 is Interrupted) }
+        XCTAssertThrowsError(
+            try HDF5Writer.writeFile(path) { out in
+                try out.write([Float](repeating: 1, count: 100), shape: [10, 10], to: "embedding")
+                throw Interrupted()
+            }
+        ) { XCTAssertTrue($0 is Interrupted) }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [])
     }
 
@@ -175,10 +182,12 @@ final class HDF5WriterTests: XCTestCase {
 
     func testUnwritableDestinations() throws {
         let missing = "/nonexistent-dscio-dir/sub/out.h5"
-        assertHDF5Error(try HDF5Writer(path: missing),
-                        "\(missing): cannot write output (directory /nonexistent-dscio-dir/sub does not exist)")
+        assertHDF5Error(
+            try HDF5Writer(path: missing),
+            "\(missing): cannot write output (directory /nonexistent-dscio-dir/sub does not exist)")
         let directory = try TestFiles.scratchDirectory(self)
-        assertHDF5Error(try HDF5Writer(path: directory.path), "\(directory.path): cannot write output (it is a directory)")
+        assertHDF5Error(
+            try HDF5Writer(path: directory.path), "\(directory.path): cannot write output (it is a directory)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [])
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 import XCTest
 
 /// Asserts that `body` throws an `HDF5Error` whose one-line message is `message`.
-func assertHDF5Error<T>(_ body: @autoclosure () throws -> T, _ message: String,
-                        file: StaticString = #filePath, line: UInt = #line) {
+func assertHDF5Error<T>(
+    _ body: @autoclosure () throws -> T, _ message: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     do {
         _ = try body()
         XCTFail("expected error: \(message)", file: file, line: line)

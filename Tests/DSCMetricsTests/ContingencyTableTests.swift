@@ -30,11 +30,15 @@ final class ContingencyTableTests: XCTestCase {
 
     func testPrecomputedCountsRoundTrip() {
         let table = ContingencyTable(truth: [0, 0, 1, 9], predicted: [3, 4, 4, 4])
-        let rebuilt = ContingencyTable(classes: table.classes, clusters: table.clusters,
-                                       flatCounts: table.flatCounts)
+        let rebuilt = ContingencyTable(
+            classes: table.classes, clusters: table.clusters,
+            flatCounts: table.flatCounts)
         XCTAssertEqual(rebuilt, table)
-        XCTAssertEqual(ClusteringMetrics(rebuilt), ClusteringMetrics(truth: [0, 0, 1, 9],
-                                                                     predicted: [3, 4, 4, 4]))
+        XCTAssertEqual(
+            ClusteringMetrics(rebuilt),
+            ClusteringMetrics(
+                truth: [0, 0, 1, 9],
+                predicted: [3, 4, 4, 4]))
     }
 
     func testEmptyTable() {

@@ -26,17 +26,19 @@ struct SplitMix64: RandomNumberGenerator {
 enum GoldenLabels {
     /// Per sample: `t = below(classes)`; `p = t % clusters` if `below(1000) < agreement`, else
     /// `below(clusters)`; then `t`, `p` are mapped through the value lists when given.
-    case random(seed: UInt64, count: Int, classes: Int, clusters: Int, agreement: Int,
-                classValues: [Int]?, clusterValues: [Int]?)
+    case random(
+        seed: UInt64, count: Int, classes: Int, clusters: Int, agreement: Int,
+        classValues: [Int]?, clusterValues: [Int]?)
     case explicit(truth: [Int], predicted: [Int])
 
     var arrays: (truth: [Int], predicted: [Int]) {
         switch self {
-        case let .explicit(truth, predicted):
+        case .explicit(let truth, let predicted):
             return (truth, predicted)
-        case let .random(seed, count, classes, clusters, agreement, classValues, clusterValues):
+        case .random(let seed, let count, let classes, let clusters, let agreement, let classValues, let clusterValues):
             var rng = SplitMix64(seed: seed)
-            var truth: [Int] = [], predicted: [Int] = []
+            var truth: [Int] = []
+            var predicted: [Int] = []
             for _ in 0..<count {
                 let t = rng.below(classes)
                 let p = rng.below(1000) < agreement ? t % clusters : rng.below(clusters)

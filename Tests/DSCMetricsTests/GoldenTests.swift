@@ -20,18 +20,21 @@ final class GoldenTests: XCTestCase {
     func testAccuracy() {
         for golden in goldenCases {
             let (truth, predicted) = golden.labels.arrays
-            XCTAssertEqual(Metrics.accuracy(truth: truth, predicted: predicted), golden.acc,
-                           accuracy: tolerance, golden.name)
+            XCTAssertEqual(
+                Metrics.accuracy(truth: truth, predicted: predicted), golden.acc,
+                accuracy: tolerance, golden.name)
         }
     }
 
     func testMutualInformationAndEntropy() {
         for golden in goldenCases {
             let (truth, predicted) = golden.labels.arrays
-            XCTAssertEqual(Metrics.mutualInformation(truth: truth, predicted: predicted), golden.mi,
-                           accuracy: tolerance, golden.name)
-            XCTAssertEqual(Metrics.entropy(of: truth), golden.entropyTruth,
-                           accuracy: tolerance, golden.name)
+            XCTAssertEqual(
+                Metrics.mutualInformation(truth: truth, predicted: predicted), golden.mi,
+                accuracy: tolerance, golden.name)
+            XCTAssertEqual(
+                Metrics.entropy(of: truth), golden.entropyTruth,
+                accuracy: tolerance, golden.name)
         }
     }
 
@@ -43,28 +46,32 @@ final class GoldenTests: XCTestCase {
                 (.min, golden.nmiMin), (.max, golden.nmiMax),
             ]
             for (averaging, value) in expected {
-                let nmi = Metrics.normalizedMutualInformation(truth: truth, predicted: predicted,
-                                                              averaging: averaging)
+                let nmi = Metrics.normalizedMutualInformation(
+                    truth: truth, predicted: predicted,
+                    averaging: averaging)
                 XCTAssertEqual(nmi, value, accuracy: tolerance, "\(golden.name) \(averaging)")
             }
-            XCTAssertEqual(Metrics.normalizedMutualInformation(truth: truth, predicted: predicted),
-                           golden.nmiArithmetic, accuracy: tolerance, "default is arithmetic")
+            XCTAssertEqual(
+                Metrics.normalizedMutualInformation(truth: truth, predicted: predicted),
+                golden.nmiArithmetic, accuracy: tolerance, "default is arithmetic")
         }
     }
 
     func testAdjustedRandIndex() {
         for golden in goldenCases {
             let (truth, predicted) = golden.labels.arrays
-            XCTAssertEqual(Metrics.adjustedRandIndex(truth: truth, predicted: predicted), golden.ari,
-                           accuracy: tolerance, golden.name)
+            XCTAssertEqual(
+                Metrics.adjustedRandIndex(truth: truth, predicted: predicted), golden.ari,
+                accuracy: tolerance, golden.name)
         }
     }
 
     func testAdjustedMutualInformation() {
         for golden in goldenCases {
             let (truth, predicted) = golden.labels.arrays
-            XCTAssertEqual(Metrics.adjustedMutualInformation(truth: truth, predicted: predicted),
-                           golden.ami, accuracy: tolerance, golden.name)
+            XCTAssertEqual(
+                Metrics.adjustedMutualInformation(truth: truth, predicted: predicted),
+                golden.ami, accuracy: tolerance, golden.name)
         }
     }
 
@@ -83,13 +90,16 @@ final class GoldenTests: XCTestCase {
     /// Values from scikit-learn's own docstrings, small enough to check by hand.
     func testDocumentedExamples() {
         // adjusted_rand_score([0, 0, 1, 2], [0, 0, 1, 1]) = 0.5714285714285714 (4/7)
-        XCTAssertEqual(Metrics.adjustedRandIndex(truth: [0, 0, 1, 2], predicted: [0, 0, 1, 1]),
-                       4.0 / 7.0, accuracy: 1e-15)
+        XCTAssertEqual(
+            Metrics.adjustedRandIndex(truth: [0, 0, 1, 2], predicted: [0, 0, 1, 1]),
+            4.0 / 7.0, accuracy: 1e-15)
         // normalized_mutual_info_score([0, 1, 2, 3], [0, 0, 1, 1]) = 0.6666666666666666
-        XCTAssertEqual(Metrics.normalizedMutualInformation(truth: [0, 1, 2, 3], predicted: [0, 0, 1, 1]),
-                       2.0 / 3.0, accuracy: 1e-15)
+        XCTAssertEqual(
+            Metrics.normalizedMutualInformation(truth: [0, 1, 2, 3], predicted: [0, 0, 1, 1]),
+            2.0 / 3.0, accuracy: 1e-15)
         // mutual_info_score([0, 1, 1, 0, 1, 0], [0, 1, 0, 0, 1, 1]) ≈ 0.0566
-        XCTAssertEqual(Metrics.mutualInformation(truth: [0, 1, 1, 0, 1, 0], predicted: [0, 1, 0, 0, 1, 1]),
-                       0.0566, accuracy: 5e-5)
+        XCTAssertEqual(
+            Metrics.mutualInformation(truth: [0, 1, 1, 0, 1, 0], predicted: [0, 1, 0, 0, 1, 1]),
+            0.0566, accuracy: 5e-5)
     }
 }

@@ -5,13 +5,18 @@ import XCTest
 final class HungarianTests: XCTestCase {
     /// Smallest total over all ways to give each row of the shorter side a distinct partner.
     func bruteForceMinimum(_ matrix: [[Double]]) -> Double {
-        let rows = matrix.count, columns = matrix.first?.count ?? 0
-        let short = min(rows, columns), long = max(rows, columns)
+        let rows = matrix.count
+        let columns = matrix.first?.count ?? 0
+        let short = min(rows, columns)
+        let long = max(rows, columns)
         func entry(_ s: Int, _ l: Int) -> Double { rows <= columns ? matrix[s][l] : matrix[l][s] }
         var best = Double.infinity
         var used = [Bool](repeating: false, count: long)
         func extend(_ s: Int, _ total: Double) {
-            if s == short { best = min(best, total); return }
+            if s == short {
+                best = min(best, total)
+                return
+            }
             for l in 0..<long where !used[l] {
                 used[l] = true
                 extend(s + 1, total + entry(s, l))
@@ -22,9 +27,12 @@ final class HungarianTests: XCTestCase {
         return best
     }
 
-    func assertValid(_ assignment: Hungarian.Assignment, _ matrix: [[Double]],
-                     file: StaticString = #filePath, line: UInt = #line) {
-        let rows = matrix.count, columns = matrix.first?.count ?? 0
+    func assertValid(
+        _ assignment: Hungarian.Assignment, _ matrix: [[Double]],
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        let rows = matrix.count
+        let columns = matrix.first?.count ?? 0
         XCTAssertEqual(assignment.rowToColumn.count, rows, file: file, line: line)
         XCTAssertEqual(assignment.columnToRow.count, columns, file: file, line: line)
         let pairs = assignment.pairs
@@ -40,7 +48,8 @@ final class HungarianTests: XCTestCase {
     func testOptimalAgainstBruteForce() {
         var rng = SplitMix64(seed: 21)
         for trial in 0..<300 {
-            let rows = 1 + rng.below(6), columns = 1 + rng.below(6)
+            let rows = 1 + rng.below(6)
+            let columns = 1 + rng.below(6)
             // Half the trials use small integers (many ties), half continuous values.
             let integer = trial % 2 == 0
             let matrix: [[Double]] = (0..<rows).map { _ in

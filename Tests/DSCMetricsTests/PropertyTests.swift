@@ -10,7 +10,8 @@ final class PropertyTests: XCTestCase {
         var rng = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             let n = 1 + rng.below(120)
-            let classes = 1 + rng.below(8), clusters = 1 + rng.below(12)
+            let classes = 1 + rng.below(8)
+            let clusters = 1 + rng.below(12)
             let agreement = rng.below(1001)
             let truth = rng.labels(count: n, classes: classes)
             let predicted = truth.map { t in
@@ -22,19 +23,24 @@ final class PropertyTests: XCTestCase {
 
     /// Every score, in a fixed order, for comparisons.
     func allScores(_ truth: [Int], _ predicted: [Int]) -> [Double] {
-        var scores = [Metrics.accuracy(truth: truth, predicted: predicted),
-                      Metrics.mutualInformation(truth: truth, predicted: predicted),
-                      Metrics.adjustedRandIndex(truth: truth, predicted: predicted),
-                      Metrics.adjustedMutualInformation(truth: truth, predicted: predicted)]
+        var scores = [
+            Metrics.accuracy(truth: truth, predicted: predicted),
+            Metrics.mutualInformation(truth: truth, predicted: predicted),
+            Metrics.adjustedRandIndex(truth: truth, predicted: predicted),
+            Metrics.adjustedMutualInformation(truth: truth, predicted: predicted),
+        ]
         for averaging in Metrics.Averaging.allCases {
-            scores.append(Metrics.normalizedMutualInformation(truth: truth, predicted: predicted,
-                                                              averaging: averaging))
-            scores.append(Metrics.adjustedMutualInformation(truth: truth, predicted: predicted,
-                                                            averaging: averaging))
+            scores.append(
+                Metrics.normalizedMutualInformation(
+                    truth: truth, predicted: predicted,
+                    averaging: averaging))
+            scores.append(
+                Metrics.adjustedMutualInformation(
+                    truth: truth, predicted: predicted,
+                    averaging: averaging))
         }
         return scores
     }
-
 
     func testInvariantToRenamingLabels() {
         var rng = SplitMix64(seed: 11)
@@ -44,15 +50,17 @@ final class PropertyTests: XCTestCase {
             let clusterNames = (0..<12).map { 1_000 - $0 * $0 }.shuffled(using: &rng)
             let renamedTruth = truth.map { classNames[$0] }
             let renamedPredicted = predicted.map { clusterNames[$0] }
-            assertClose(allScores(truth, predicted), allScores(renamedTruth, renamedPredicted), accuracy: 1e-12,
-                        "renamed n=\(truth.count)")
+            assertClose(
+                allScores(truth, predicted), allScores(renamedTruth, renamedPredicted), accuracy: 1e-12,
+                "renamed n=\(truth.count)")
         }
     }
 
     func testSymmetricInTruthAndPrediction() {
         for (truth, predicted) in randomPairs(seed: 2) {
-            assertClose(allScores(truth, predicted), allScores(predicted, truth), accuracy: 1e-12,
-                        "swapped n=\(truth.count)")
+            assertClose(
+                allScores(truth, predicted), allScores(predicted, truth), accuracy: 1e-12,
+                "swapped n=\(truth.count)")
         }
     }
 
@@ -66,8 +74,9 @@ final class PropertyTests: XCTestCase {
                 let nmi = Metrics.normalizedMutualInformation(table, averaging: averaging)
                 XCTAssertGreaterThanOrEqual(nmi, 0)
                 XCTAssertLessThanOrEqual(nmi, 1 + 1e-12, "\(averaging)")
-                XCTAssertLessThanOrEqual(Metrics.adjustedMutualInformation(table, averaging: averaging),
-                                         1 + 1e-12)
+                XCTAssertLessThanOrEqual(
+                    Metrics.adjustedMutualInformation(table, averaging: averaging),
+                    1 + 1e-12)
             }
             let ari = Metrics.adjustedRandIndex(table)
             XCTAssertLessThanOrEqual(ari, 1)
@@ -94,9 +103,11 @@ final class PropertyTests: XCTestCase {
             XCTAssertEqual(metrics.nmiGeometric, 1, accuracy: 1e-14, "classes=\(classes)")
             XCTAssertEqual(metrics.ami, 1, accuracy: 1e-14, "classes=\(classes)")
             for averaging in Metrics.Averaging.allCases {
-                XCTAssertEqual(Metrics.normalizedMutualInformation(truth: truth, predicted: renamed,
-                                                                   averaging: averaging),
-                               1, accuracy: 1e-15)
+                XCTAssertEqual(
+                    Metrics.normalizedMutualInformation(
+                        truth: truth, predicted: renamed,
+                        averaging: averaging),
+                    1, accuracy: 1e-15)
             }
         }
         // Every sample its own cluster on both sides: E[MI] = MI = H, AMI's eps/eps gives 1.
@@ -106,13 +117,17 @@ final class PropertyTests: XCTestCase {
 
     func testSingleClusterCases() {
         let one = [Int](repeating: 7, count: 12)
-        XCTAssertEqual(ClusteringMetrics(truth: one, predicted: one.map { _ in -1 }),
-                       ClusteringMetrics(acc: 1, nmi: 1, nmiGeometric: 1, ari: 1, ami: 1))
+        XCTAssertEqual(
+            ClusteringMetrics(truth: one, predicted: one.map { _ in -1 }),
+            ClusteringMetrics(acc: 1, nmi: 1, nmiGeometric: 1, ari: 1, ami: 1))
         let split = [0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3]
         for (truth, predicted) in [(one, split), (split, one)] {
             let metrics = ClusteringMetrics(truth: truth, predicted: predicted)
-            XCTAssertEqual(metrics, ClusteringMetrics(acc: 4.0 / 12.0, nmi: 0, nmiGeometric: 0,
-                                                      ari: 0, ami: 0))
+            XCTAssertEqual(
+                metrics,
+                ClusteringMetrics(
+                    acc: 4.0 / 12.0, nmi: 0, nmiGeometric: 0,
+                    ari: 0, ami: 0))
             XCTAssertEqual(Metrics.mutualInformation(truth: truth, predicted: predicted), 0)
         }
         XCTAssertEqual(Metrics.entropy(of: one), 0)
@@ -126,8 +141,10 @@ final class PropertyTests: XCTestCase {
         XCTAssertEqual(Metrics.entropy(of: []), 0)
         XCTAssertEqual(Metrics.accuracyMapping(truth: [], predicted: []), [:])
         for averaging in Metrics.Averaging.allCases {
-            XCTAssertEqual(Metrics.normalizedMutualInformation(truth: [], predicted: [],
-                                                               averaging: averaging), 1)
+            XCTAssertEqual(
+                Metrics.normalizedMutualInformation(
+                    truth: [], predicted: [],
+                    averaging: averaging), 1)
         }
     }
 
@@ -139,14 +156,16 @@ final class PropertyTests: XCTestCase {
             ([0, 1, 2, 3, 4, 5], [0, 0, 1, 1, 2, 2]),
         ]
         for (truth, predicted) in cases {
-            var sum = 0.0, permutations = 0
+            var sum = 0.0
+            var permutations = 0
             forEachPermutation(of: predicted) { shuffled in
                 sum += Metrics.mutualInformation(truth: truth, predicted: shuffled)
                 permutations += 1
             }
             let table = ContingencyTable(truth: truth, predicted: predicted)
-            XCTAssertEqual(Metrics.expectedMutualInformation(table), sum / Double(permutations),
-                           accuracy: 1e-12, "\(truth) \(predicted)")
+            XCTAssertEqual(
+                Metrics.expectedMutualInformation(table), sum / Double(permutations),
+                accuracy: 1e-12, "\(truth) \(predicted)")
         }
     }
 
@@ -162,8 +181,9 @@ final class PropertyTests: XCTestCase {
             let expected = rows * columns / choose2(table.sampleCount)
             let maximum = (rows + columns) / 2
             guard maximum != expected else { continue }  // degenerate: scikit-learn's special case
-            XCTAssertEqual(Metrics.adjustedRandIndex(table), (index - expected) / (maximum - expected),
-                           accuracy: 1e-12)
+            XCTAssertEqual(
+                Metrics.adjustedRandIndex(table), (index - expected) / (maximum - expected),
+                accuracy: 1e-12)
         }
     }
 
@@ -175,11 +195,13 @@ final class PropertyTests: XCTestCase {
         // Each cell holds N/4: Σ C(nij,2) − Σ C(ai,2) Σ C(bj,2) / C(N,2) = 4·C(N/4,2) − 4·C(N/2,2)²/C(N,2).
         func choose2(_ n: Double) -> Double { n * (n - 1) / 2 }
         let N = Double(n)
-        let index = 4 * choose2(N / 4), marginal = 2 * choose2(N / 2)
+        let index = 4 * choose2(N / 4)
+        let marginal = 2 * choose2(N / 2)
         let expected = marginal * marginal / choose2(N)
         let reference = (index - expected) / (marginal - expected)
-        XCTAssertEqual(Metrics.adjustedRandIndex(truth: truth, predicted: predicted), reference,
-                       accuracy: 1e-12)
+        XCTAssertEqual(
+            Metrics.adjustedRandIndex(truth: truth, predicted: predicted), reference,
+            accuracy: 1e-12)
     }
 }
 
@@ -187,7 +209,10 @@ final class PropertyTests: XCTestCase {
 func forEachPermutation(of values: [Int], _ body: ([Int]) -> Void) {
     var items = values
     func permute(_ k: Int) {
-        if k <= 1 { body(items); return }
+        if k <= 1 {
+            body(items)
+            return
+        }
         for i in 0..<(k - 1) {
             permute(k - 1)
             items.swapAt(k % 2 == 0 ? i : 0, k - 1)

@@ -1,5 +1,6 @@
-import XCTest
 import DSCTensor
+import XCTest
+
 @testable import DSCNN
 
 /// Augmentations: determinism, shapes, identity at zero strength, and each one's defining property.
@@ -26,7 +27,9 @@ final class AugmentTests: XCTestCase {
         let shape = [6, 2, 8, 9]
         let x = Tensor(Self.images(shape, seed: 1), shape: shape)
         for (name, augmentation) in Self.all {
-            var g1 = SeededGenerator(seed: 7), g2 = SeededGenerator(seed: 7), g3 = SeededGenerator(seed: 8)
+            var g1 = SeededGenerator(seed: 7)
+            var g2 = SeededGenerator(seed: 7)
+            var g3 = SeededGenerator(seed: 8)
             let a = augmentation.applied(to: x, generator: &g1)
             let b = augmentation.applied(to: x, generator: &g2)
             let c = augmentation.applied(to: x, generator: &g3)
@@ -53,10 +56,14 @@ final class AugmentTests: XCTestCase {
             ("cutout 0", Cutout(size: 0)),
             ("flip p=0", HorizontalFlip(probability: 0)),
             ("apply p=0", RandomApply(GaussianNoise(std: 1), probability: 0)),
-            ("compose", Compose([RandomResizedCrop(scale: 1...1), RandomAffine(degrees: 0, translate: 0, scale: 1...1)])),
+            (
+                "compose",
+                Compose([RandomResizedCrop(scale: 1...1), RandomAffine(degrees: 0, translate: 0, scale: 1...1)])
+            ),
         ]
         for (name, augmentation) in identities {
-            var out = values, g = SeededGenerator(seed: 3)
+            var out = values
+            var g = SeededGenerator(seed: 3)
             augmentation.apply(&out, shape: shape, generator: &g)
             XCTAssertEqual(out, values, name)
         }
@@ -65,9 +72,10 @@ final class AugmentTests: XCTestCase {
     func testFlipTwiceIsTheIdentityAndOnceMirrors() {
         let shape = [3, 2, 4, 5]
         let values = Self.images(shape, seed: 4)
-        var once = values, g = SeededGenerator(seed: 5)
+        var once = values
+        var g = SeededGenerator(seed: 5)
         HorizontalFlip(probability: 1).apply(&once, shape: shape, generator: &g)
-        let rowStart = 40 + 20 + 10   // image 1, channel 1, row 2
+        let rowStart = 40 + 20 + 10  // image 1, channel 1, row 2
         XCTAssertEqual(once[rowStart], values[rowStart + 4])
         XCTAssertEqual(once[2 * 5 + 2], values[2 * 5 + 2], "the middle column stays")
         var twice = once
@@ -78,7 +86,8 @@ final class AugmentTests: XCTestCase {
     func testCutoutZeroesExactlySizeSquaredPixelsPerChannel() {
         let shape = [10, 3, 9, 8]
         for size in [1, 3, 8] {
-            var values = Self.images(shape, seed: 6), g = SeededGenerator(seed: UInt64(size))
+            var values = Self.images(shape, seed: 6)
+            var g = SeededGenerator(seed: UInt64(size))
             Cutout(size: size).apply(&values, shape: shape, generator: &g)
             for plane in 0..<30 {
                 let zeros = values[(plane * 72)..<((plane + 1) * 72)].filter { $0 == 0 }.count
@@ -86,23 +95,28 @@ final class AugmentTests: XCTestCase {
             }
             // The same square in every channel of an image.
             for image in 0..<10 {
-                let masks = (0..<3).map { c in values[((image * 3 + c) * 72)..<((image * 3 + c + 1) * 72)].map { $0 == 0 } }
-                XCTAssertEqual(masks[0], masks[1]); XCTAssertEqual(masks[1], masks[2])
+                let masks = (0..<3).map { c in
+                    values[((image * 3 + c) * 72)..<((image * 3 + c + 1) * 72)].map { $0 == 0 }
+                }
+                XCTAssertEqual(masks[0], masks[1])
+                XCTAssertEqual(masks[1], masks[2])
             }
         }
         // A square larger than the image covers it.
-        var small = Self.images([1, 1, 2, 3], seed: 7), g = SeededGenerator(seed: 0)
+        var small = Self.images([1, 1, 2, 3], seed: 7)
+        var g = SeededGenerator(seed: 0)
         Cutout(size: 5).apply(&small, shape: [1, 1, 2, 3], generator: &g)
         XCTAssertEqual(small, [Float](repeating: 0, count: 6))
     }
 
     func testCropAndAffineKeepConstantImagesAndMonotoneRamps() {
         let (h, w) = (8, 10)
-        let ramp = (0..<(h * w)).map { Float($0 % w) }       // grows left to right
+        let ramp = (0..<(h * w)).map { Float($0 % w) }  // grows left to right
         let constant = [Float](repeating: 0.5, count: h * w)
         var g = SeededGenerator(seed: 8)
         for _ in 0..<20 {
-            var r = ramp, c = constant
+            var r = ramp
+            var c = constant
             RandomResizedCrop(scale: 0.2...1).apply(&r, shape: [1, h, w], generator: &g)
             RandomResizedCrop(scale: 0.2...1).apply(&c, shape: [1, h, w], generator: &g)
             for i in 0..<h {
@@ -121,7 +135,8 @@ final class AugmentTests: XCTestCase {
     func testFeatureAugmentationsOnVectors() {
         let (b, d) = (200, 50)
         let ones = [Float](repeating: 1, count: b * d)
-        var masked = ones, g = SeededGenerator(seed: 10)
+        var masked = ones
+        var g = SeededGenerator(seed: 10)
         RandomMasking(probability: 0.3).apply(&masked, shape: [b, d], generator: &g)
         let fraction = Double(masked.filter { $0 == 0 }.count) / Double(b * d)
         XCTAssertEqual(fraction, 0.3, accuracy: 0.02)
@@ -137,7 +152,8 @@ final class AugmentTests: XCTestCase {
         XCTAssertEqual(mean, 0, accuracy: 0.03)
         XCTAssertEqual(std, 0.5, accuracy: 0.02)
 
-        var x = Tensor(ones, shape: [b, d]), h = SeededGenerator(seed: 11)
+        var x = Tensor(ones, shape: [b, d])
+        var h = SeededGenerator(seed: 11)
         x = Compose.features.applied(to: x, generator: &h)
         XCTAssertEqual(x.shape, [b, d])
     }
@@ -162,19 +178,22 @@ final class AugmentTests: XCTestCase {
     /// Big batches run on several threads; each sample's stream is `SeededGenerator(seed: first
     /// draw).fork(i)`, so the result equals a sequential loop and ignores the other samples.
     func testParallelBatchesEqualPerSampleApplication() {
-        let shape = [64, 1, 28, 28]   // 50 176 floats: above the parallel threshold
+        let shape = [64, 1, 28, 28]  // 50 176 floats: above the parallel threshold
         let values = Self.images(shape, seed: 12)
         let pipeline = Compose.smallImages(height: 28, width: 28)
-        var batch = values, g = SeededGenerator(seed: 13)
+        var batch = values
+        var g = SeededGenerator(seed: 13)
         pipeline.apply(&batch, shape: shape, generator: &g)
 
-        var reference = values, g2 = SeededGenerator(seed: 13)
+        var reference = values
+        var g2 = SeededGenerator(seed: 13)
         let root = SeededGenerator(seed: g2.next())
         reference.withUnsafeMutableBufferPointer { all in
             for i in 0..<64 {
                 var stream = root.fork(UInt64(i))
-                pipeline.apply(sample: UnsafeMutableBufferPointer(rebasing: all[(i * 784)..<((i + 1) * 784)]),
-                               shape: [1, 28, 28], generator: &stream)
+                pipeline.apply(
+                    sample: UnsafeMutableBufferPointer(rebasing: all[(i * 784)..<((i + 1) * 784)]),
+                    shape: [1, 28, 28], generator: &stream)
             }
         }
         XCTAssertEqual(batch, reference)
@@ -193,13 +212,17 @@ final class AugmentTests: XCTestCase {
         let pipeline = Compose.smallImages(height: 8, width: 8)
         let transform: DataLoader.Transform = { batch, generator in
             var b = batch
-            b.views = [pipeline.applied(to: b.inputs, generator: &generator),
-                       pipeline.applied(to: b.inputs, generator: &generator)]
+            b.views = [
+                pipeline.applied(to: b.inputs, generator: &generator),
+                pipeline.applied(to: b.inputs, generator: &generator),
+            ]
             return b
         }
         func views(prefetch: Int) -> [[Float]] {
-            DataLoader(values: values, shape: [n, 1, 8, 8], batchSize: 8, seed: 3, prefetch: prefetch,
-                       transform: transform).epoch(1).map { $0.views[0].data + $0.views[1].data }
+            DataLoader(
+                values: values, shape: [n, 1, 8, 8], batchSize: 8, seed: 3, prefetch: prefetch,
+                transform: transform
+            ).epoch(1).map { $0.views[0].data + $0.views[1].data }
         }
         let sync = views(prefetch: 0)
         XCTAssertEqual(sync.count, 4)

@@ -58,26 +58,32 @@ final class CheckpointTests: XCTestCase {
 
         let wider = ResNetBackbone(widths: [6, 8], seed: 1)
         let before = wider.parameters().map(\.data)
-        assertCheckpointError(try Checkpoint.load(path, into: wider),
-                              "\(path): \"stem.0.weight\" has shape [4, 1, 3, 3], the model expects [6, 1, 3, 3]")
+        assertCheckpointError(
+            try Checkpoint.load(path, into: wider),
+            "\(path): \"stem.0.weight\" has shape [4, 1, 3, 3], the model expects [6, 1, 3, 3]")
         XCTAssertEqual(wider.parameters().map(\.data), before, "nothing loaded after an error")
 
         let deeper = ResNetBackbone(widths: [4, 8, 16], seed: 1)
-        assertCheckpointError(try Checkpoint.load(path, into: deeper),
-                              "\(path): \"stages.2.0.conv1.weight\" is missing (the model expects shape [16, 8, 3, 3])")
+        assertCheckpointError(
+            try Checkpoint.load(path, into: deeper),
+            "\(path): \"stages.2.0.conv1.weight\" is missing (the model expects shape [16, 8, 3, 3])")
         let shallower = ResNetBackbone(widths: [4], seed: 1)
-        assertCheckpointError(try Checkpoint.load(path, into: shallower),
-                              "\(path): \"head.weight\" has shape [10, 8], the model expects [10, 4]")
+        assertCheckpointError(
+            try Checkpoint.load(path, into: shallower),
+            "\(path): \"head.weight\" has shape [10, 8], the model expects [10, 4]")
         let noHead = ResNetBackbone(widths: [4, 8], outputDimensions: nil, seed: 1)
-        assertCheckpointError(try Checkpoint.load(path, into: noHead),
-                              "\(path): \"head.bias\" is in the file but not in the model")
-        assertCheckpointError(try Checkpoint.load(path, into: ResNetBackbone(widths: [4, 8]), optimizer: SGD(learningRate: 1)),
-                              "\(path): holds no optimizer state (saved without an optimizer)")
+        assertCheckpointError(
+            try Checkpoint.load(path, into: noHead),
+            "\(path): \"head.bias\" is in the file but not in the model")
+        assertCheckpointError(
+            try Checkpoint.load(path, into: ResNetBackbone(widths: [4, 8]), optimizer: SGD(learningRate: 1)),
+            "\(path): holds no optimizer state (saved without an optimizer)")
 
         let other = dir.appendingPathComponent("other.h5").path
         try HDF5Writer.writeFile(other) { try $0.write([1, 2], to: "x") }
-        assertCheckpointError(try Checkpoint.load(other, into: noHead),
-                              "\(other): not a DeepSubspace checkpoint (no format attribute \"DeepSubspace checkpoint 1\")")
+        assertCheckpointError(
+            try Checkpoint.load(other, into: noHead),
+            "\(other): not a DeepSubspace checkpoint (no format attribute \"DeepSubspace checkpoint 1\")")
         XCTAssertThrowsError(try Checkpoint.load(dir.appendingPathComponent("none.h5").path, into: noHead)) {
             XCTAssertTrue($0 is HDF5Error)
         }
@@ -101,10 +107,12 @@ final class CheckpointTests: XCTestCase {
         let straight = MLP(dimensions: [4, 8, 3], batchNorm: true, seed: 5)
         train(straight, makeOptimizer(), steps: 6)
         // Interrupted after 3 steps, saved, resumed in fresh objects.
-        let first = MLP(dimensions: [4, 8, 3], batchNorm: true, seed: 5), firstOptimizer = makeOptimizer()
+        let first = MLP(dimensions: [4, 8, 3], batchNorm: true, seed: 5)
+        let firstOptimizer = makeOptimizer()
         train(first, firstOptimizer, steps: 3)
         try Checkpoint.save(first, optimizer: firstOptimizer, to: path, step: 3)
-        let resumed = MLP(dimensions: [4, 8, 3], batchNorm: true, seed: 6), resumedOptimizer = makeOptimizer()
+        let resumed = MLP(dimensions: [4, 8, 3], batchNorm: true, seed: 6)
+        let resumedOptimizer = makeOptimizer()
         try Checkpoint.load(path, into: resumed, optimizer: resumedOptimizer)
         XCTAssertEqual(resumedOptimizer.stepCount, 3)
         XCTAssertEqual(resumedOptimizer.state.keys.sorted(), firstOptimizer.state.keys.sorted())
@@ -112,12 +120,15 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(resumed.parameters().map(\.data), straight.parameters().map(\.data), "bit-identical resume")
         XCTAssertEqual(resumed.namedBuffers().map(\.1.data), straight.namedBuffers().map(\.1.data))
 
-        assertCheckpointError(try Checkpoint.load(path, into: resumed, optimizer: SGD(learningRate: 0.1, momentum: 0.9)),
-                              "\(path): optimizer state is for AdamW, not SGD")
+        assertCheckpointError(
+            try Checkpoint.load(path, into: resumed, optimizer: SGD(learningRate: 0.1, momentum: 0.9)),
+            "\(path): optimizer state is for AdamW, not SGD")
     }
 
-    private func assertCheckpointError<T>(_ body: @autoclosure () throws -> T, _ message: String,
-                                          file: StaticString = #filePath, line: UInt = #line) {
+    private func assertCheckpointError<T>(
+        _ body: @autoclosure () throws -> T, _ message: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         do {
             _ = try body()
             XCTFail("expected: \(message)", file: file, line: line)

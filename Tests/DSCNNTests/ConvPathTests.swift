@@ -36,28 +36,45 @@ final class ConvPathTests: XCTestCase {
     func direct(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) -> [Double] {
         let (b, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let ho = (h + 2 * padding - kh) / stride + 1, wo = (wd + 2 * padding - kw) / stride + 1
-        let xv = x.data, wv = w.data
+        let ho = (h + 2 * padding - kh) / stride + 1
+        let wo = (wd + 2 * padding - kw) / stride + 1
+        let xv = x.data
+        let wv = w.data
         var y: [Double] = []
-        for n in 0..<b { for oo in 0..<o { for p in 0..<ho { for q in 0..<wo {
-            var s = 0.0
-            for cc in 0..<c { for i in 0..<kh { for j in 0..<kw {
-                let r = p * stride - padding + i, col = q * stride - padding + j
-                if r >= 0 && r < h && col >= 0 && col < wd {
-                    s += Double(wv[((oo * c + cc) * kh + i) * kw + j]) * Double(xv[((n * c + cc) * h + r) * wd + col])
+        for n in 0..<b {
+            for oo in 0..<o {
+                for p in 0..<ho {
+                    for q in 0..<wo {
+                        var s = 0.0
+                        for cc in 0..<c {
+                            for i in 0..<kh {
+                                for j in 0..<kw {
+                                    let r = p * stride - padding + i
+                                    let col = q * stride - padding + j
+                                    if r >= 0 && r < h && col >= 0 && col < wd {
+                                        s +=
+                                            Double(wv[((oo * c + cc) * kh + i) * kw + j])
+                                            * Double(xv[((n * c + cc) * h + r) * wd + col])
+                                    }
+                                }
+                            }
+                        }
+                        y.append(s)
+                    }
                 }
-            } } }
-            y.append(s)
-        } } } }
+            }
+        }
         return y
     }
 
     func testForwardMatchesDirectSum() {
         for (k, c) in (Self.cases + Self.large).enumerated() {
-            let x = NNTest.randn(c.x, seed: 10 + UInt64(k)), w = NNTest.randn(c.w, seed: 20 + UInt64(k))
+            let x = NNTest.randn(c.x, seed: 10 + UInt64(k))
+            let w = NNTest.randn(c.w, seed: 20 + UInt64(k))
             let y = x.conv2d(weight: w, stride: c.stride, padding: c.padding)
-            assertClose(y.data, direct(x, w, stride: c.stride, padding: c.padding).map { Float($0) }, accuracy: 1e-4,
-                        "case \(k)")
+            assertClose(
+                y.data, direct(x, w, stride: c.stride, padding: c.padding).map { Float($0) }, accuracy: 1e-4,
+                "case \(k)")
         }
     }
 
@@ -69,20 +86,36 @@ final class ConvPathTests: XCTestCase {
             let seed = NNTest.randn(y.shape, seed: 50 + UInt64(k))
             // ∂x[n, c, r, s] += seed[n, o, p, q] · w[o, c, i, j] and ∂w[o, c, i, j] += seed · x[n, c, r, s]
             // over r = p·stride − pad + i, s = q·stride − pad + j inside the image.
-            var gx = [Double](repeating: 0, count: x.count), gw = [Double](repeating: 0, count: w.count)
-            let (ch, h, wd) = (c.x[1], c.x[2], c.x[3]), (o, kh, kw) = (c.w[0], c.w[2], c.w[3])
+            var gx = [Double](repeating: 0, count: x.count)
+            var gw = [Double](repeating: 0, count: w.count)
+            let (ch, h, wd) = (c.x[1], c.x[2], c.x[3])
+            let (o, kh, kw) = (c.w[0], c.w[2], c.w[3])
             let (ho, wo) = (y.shape[2], y.shape[3])
-            let xv = x.data, wv = w.data, seedv = seed.data
-            for n in 0..<c.x[0] { for oo in 0..<o { for p in 0..<ho { for q in 0..<wo {
-                let sv = Double(seedv[((n * o + oo) * ho + p) * wo + q])
-                for cc in 0..<ch { for i in 0..<kh { for j in 0..<kw {
-                    let r = p * c.stride - c.padding + i, s = q * c.stride - c.padding + j
-                    guard r >= 0 && r < h && s >= 0 && s < wd else { continue }
-                    let xi = ((n * ch + cc) * h + r) * wd + s, wi = ((oo * ch + cc) * kh + i) * kw + j
-                    gx[xi] += sv * Double(wv[wi])
-                    gw[wi] += sv * Double(xv[xi])
-                } } }
-            } } } }
+            let xv = x.data
+            let wv = w.data
+            let seedv = seed.data
+            for n in 0..<c.x[0] {
+                for oo in 0..<o {
+                    for p in 0..<ho {
+                        for q in 0..<wo {
+                            let sv = Double(seedv[((n * o + oo) * ho + p) * wo + q])
+                            for cc in 0..<ch {
+                                for i in 0..<kh {
+                                    for j in 0..<kw {
+                                        let r = p * c.stride - c.padding + i
+                                        let s = q * c.stride - c.padding + j
+                                        guard r >= 0 && r < h && s >= 0 && s < wd else { continue }
+                                        let xi = ((n * ch + cc) * h + r) * wd + s
+                                        let wi = ((oo * ch + cc) * kh + i) * kw + j
+                                        gx[xi] += sv * Double(wv[wi])
+                                        gw[wi] += sv * Double(xv[xi])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             y.backward(seed: seed)
             assertClose(x.grad!.data, gx.map { Float($0) }, accuracy: 2e-4, "case \(k), fresh ∂x")
             assertClose(w.grad!.data, gw.map { Float($0) }, accuracy: 1e-3, "case \(k), fresh ∂w")
@@ -103,12 +136,15 @@ final class ConvPathTests: XCTestCase {
             let seed = NNTest.randn(y.shape, seed: 100 + UInt64(k))
             y.backward(seed: seed)
             let (gx, gw) = (x.grad!.data, w.grad!.data)
-            x.grad = nil; w.grad = nil
+            x.grad = nil
+            w.grad = nil
             x.requiresGrad = false
             x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
             assertClose(w.grad!.data, gw, accuracy: 1e-4, "case \(k), ∂w alone")
             XCTAssertNil(x.grad, "case \(k)")
-            x.requiresGrad = true; w.requiresGrad = false; w.grad = nil
+            x.requiresGrad = true
+            w.requiresGrad = false
+            w.grad = nil
             x.conv2d(weight: w, stride: c.stride, padding: c.padding).backward(seed: seed)
             assertClose(x.grad!.data, gx, accuracy: 1e-5, "case \(k), ∂x alone")
             XCTAssertNil(w.grad, "case \(k)")
@@ -128,7 +164,8 @@ final class ConvPathTests: XCTestCase {
         let x = NNTest.randn([2, 3], seed: 1, requiresGrad: true)
         (x + x).backward(seed: Tensor.ones([2, 3]))
         XCTAssertEqual(x.grad!.data, [Float](repeating: 2, count: 6))
-        let a = NNTest.randn([2, 3], seed: 2, requiresGrad: true), bias = NNTest.randn([3], seed: 3, requiresGrad: true)
+        let a = NNTest.randn([2, 3], seed: 2, requiresGrad: true)
+        let bias = NNTest.randn([3], seed: 3, requiresGrad: true)
         let seed = NNTest.randn([2, 3], seed: 4)
         (a + bias).backward(seed: seed)
         XCTAssertEqual(a.grad!.data, seed.data)
@@ -148,11 +185,13 @@ final class ConvPathTests: XCTestCase {
     /// the output drops them.
     func testRecordedChannelMomentsMatchTheOutputs() {
         for (k, c) in (Self.cases + Self.large).enumerated() {
-            let x = NNTest.randn(c.x, seed: 30 + UInt64(k)), w = NNTest.randn(c.w, seed: 40 + UInt64(k))
+            let x = NNTest.randn(c.x, seed: 30 + UInt64(k))
+            let w = NNTest.randn(c.w, seed: 40 + UInt64(k))
             let bias = k % 2 == 0 ? nil : NNTest.randn([c.w[0]], seed: 50 + UInt64(k))
             let y = x.conv2d(weight: w, bias: bias, stride: c.stride, padding: c.padding, channelMoments: true)
             let (b, o, spatial) = (y.shape[0], y.shape[1], y.shape[2] * y.shape[3])
-            var mean = [Double](repeating: 0, count: o), variance = mean
+            var mean = [Double](repeating: 0, count: o)
+            var variance = mean
             for ch in 0..<o {
                 let v = (0..<b).flatMap { n in (0..<spatial).map { Double(y.data[(n * o + ch) * spatial + $0]) } }
                 mean[ch] = v.reduce(0, +) / Double(v.count)
@@ -160,8 +199,10 @@ final class ConvPathTests: XCTestCase {
             }
             let used = y.batchNorm()
             for ch in 0..<o {
-                XCTAssertEqual(Double(used.mean[ch]), mean[ch], accuracy: 1e-5 * (1 + abs(mean[ch])), "case \(k) channel \(ch)")
-                XCTAssertEqual(Double(used.variance[ch]), variance[ch], accuracy: 1e-5 * variance[ch], "case \(k) channel \(ch)")
+                XCTAssertEqual(
+                    Double(used.mean[ch]), mean[ch], accuracy: 1e-5 * (1 + abs(mean[ch])), "case \(k) channel \(ch)")
+                XCTAssertEqual(
+                    Double(used.variance[ch]), variance[ch], accuracy: 1e-5 * variance[ch], "case \(k) channel \(ch)")
             }
             // A write drops the recorded moments: the batch norm sees the new values.
             y.data[0] += 1000

@@ -1,8 +1,9 @@
+import DSCIO
 import DSCNNIO
+import DSCTensor
 import Foundation
 import XCTest
-import DSCIO
-import DSCTensor
+
 @testable import DSCNN
 
 /// `HDF5Samples` and `DataLoader(hdf5:)`: shapes, labels, in-memory versus streamed reading.
@@ -21,7 +22,8 @@ final class DataHDF5Tests: XCTestCase {
         var values: [Float] = []
         for i in 0..<23 {
             for p in 0..<30 {
-                let h = Float(p / 6), w = Float(p % 6)
+                let h = Float(p / 6)
+                let w = Float(p % 6)
                 values.append(Float(i) + h / 10 + w / 100)
             }
         }
@@ -43,15 +45,17 @@ final class DataHDF5Tests: XCTestCase {
         XCTAssertEqual(streamed.count, 23)
         // Unsorted indices with runs and a repeat.
         let indices = [7, 3, 4, 5, 22, 0, 4]
-        var a = [Float](repeating: 0, count: indices.count * 30), b = a
+        var a = [Float](repeating: 0, count: indices.count * 30)
+        var b = a
         try a.withUnsafeMutableBufferPointer { try inMemory.read(indices, into: $0) }
         try b.withUnsafeMutableBufferPointer { try streamed.read(indices, into: $0) }
         XCTAssertEqual(a, b)
         XCTAssertEqual(a[30 * 4 + 7], 22 + 0.1 + 0.01, accuracy: 1e-5)
 
         for limit in [HDF5Samples.defaultInMemoryLimit, 0] {
-            let loader = try DataLoader(hdf5: path, dataset: "images", labels: "labels", batchSize: 10,
-                                        seed: 3, inMemoryLimit: limit)
+            let loader = try DataLoader(
+                hdf5: path, dataset: "images", labels: "labels", batchSize: 10,
+                seed: 3, inMemoryLimit: limit)
             var seen: [Int] = []
             try loader.forEachBatch(epoch: 1) { batch in
                 XCTAssertEqual(Array(batch.inputs.shape.dropFirst()), [1, 5, 6])
@@ -67,8 +71,9 @@ final class DataHDF5Tests: XCTestCase {
 
     func testStreamedSourcesAreBlockShuffledAndReadEachBlockOncePerEpoch() throws {
         let path = try imageFile()
-        let samples = try HDF5Samples(path: path, dataset: "images", labels: "labels", inMemoryLimit: 0,
-                                      blockRows: 4, windowBlocks: 2)
+        let samples = try HDF5Samples(
+            path: path, dataset: "images", labels: "labels", inMemoryLimit: 0,
+            blockRows: 4, windowBlocks: 2)
         XCTAssertEqual(samples.shuffleBlocks, ShuffleBlocks(rows: 4, window: 2))
         let loader = DataLoader(samples, batchSize: 5, seed: 11)
         let order = loader.order(epoch: 0)

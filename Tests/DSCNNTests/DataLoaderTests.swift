@@ -1,7 +1,8 @@
-import Foundation
-import XCTest
 import DSCIO
 import DSCTensor
+import Foundation
+import XCTest
+
 @testable import DSCNN
 
 /// Batching, shuffling, determinism and prefetching of `DataLoader` over in-memory samples.
@@ -76,8 +77,9 @@ final class DataLoaderTests: XCTestCase {
             return b
         }
         func run(_ prefetch: Int, slowConsumer: Bool) -> [[Float]] {
-            let loader = DataLoader(values: values, shape: [37, 2], labels: labels, batchSize: 5, seed: 9,
-                                    prefetch: prefetch, transform: transform)
+            let loader = DataLoader(
+                values: values, shape: [37, 2], labels: labels, batchSize: 5, seed: 9,
+                prefetch: prefetch, transform: transform)
             return loader.epoch(2).map { batch in
                 if slowConsumer { usleep(3000) }
                 return batch.views[0].data + batch.indices.map(Float.init)
@@ -93,8 +95,12 @@ final class DataLoaderTests: XCTestCase {
     func testLeavingAnEpochEarlyStopsTheProducer() {
         let (values, _) = Self.indexed(400)
         let made = LoaderCallCounter()
-        let loader = DataLoader(values: values, shape: [400, 2], batchSize: 4, prefetch: 2,
-                                transform: { batch, _ in made.increment(); return batch })
+        let loader = DataLoader(
+            values: values, shape: [400, 2], batchSize: 4, prefetch: 2,
+            transform: { batch, _ in
+                made.increment()
+                return batch
+            })
         for batch in loader.epoch(0) where batch.index == 1 { break }
         usleep(100_000)
         let afterBreak = made.value
@@ -120,8 +126,16 @@ final class DataLoaderTests: XCTestCase {
 final class LoaderCallCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }
 
 /// Samples [i] that fail to read at one index.

@@ -1,6 +1,7 @@
+import DSCTensor
 import DSCTestSupport
 import XCTest
-import DSCTensor
+
 @testable import DSCNN
 
 /// The fused subspace of LDFR: averaging, recovery of a planted subspace, and its life as buffers.
@@ -63,7 +64,8 @@ final class LDFRFusionTests: XCTestCase {
         for seed in 80..<84 { _ = trained(LDFRTestData.randn([2, 3, 3, 3], seed: UInt64(seed))) }
         trained.gamma.data = [0.9]
         XCTAssertEqual(trained.namedParameters().map(\.0), ["gamma"])
-        XCTAssertEqual(trained.namedBuffers().map(\.0), ["fusedProjection", "fusedCount", "fusedBasis", "fusedBasisCount"])
+        XCTAssertEqual(
+            trained.namedBuffers().map(\.0), ["fusedProjection", "fusedCount", "fusedBasis", "fusedBasisCount"])
         XCTAssertEqual(trained.namedBuffers().map(\.1.shape), [[9, 9], [1], [9, 2], [1]])
         trained.eval()
         let x = LDFRTestData.randn([3, 2, 3, 3], seed: 85)
@@ -75,7 +77,8 @@ final class LDFRFusionTests: XCTestCase {
             let restored = LDFR(rank: 2, selected: 6, spatialSize: 9)
             if trainFirst { _ = restored(LDFRTestData.randn([2, 3, 3, 3], seed: 86)) }
             restored.eval()
-            let saved = Dictionary(uniqueKeysWithValues: (trained.namedParameters() + trained.namedBuffers()).map { ($0.0, $0.1.data) })
+            let saved = Dictionary(
+                uniqueKeysWithValues: (trained.namedParameters() + trained.namedBuffers()).map { ($0.0, $0.1.data) })
             for (name, tensor) in (restored.namedBuffers() + restored.namedParameters()).reversed() {
                 tensor.data = saved[name]!
             }

@@ -1,7 +1,8 @@
 import DSCNNIO
+import DSCTensor
 import Foundation
 import XCTest
-import DSCTensor
+
 @testable import DSCNN
 
 /// LDFR inside a model: after each stage of a residual backbone, trained, saved and restored.
@@ -40,7 +41,7 @@ final class LDFRModelTests: XCTestCase {
         try Checkpoint.save(model, to: path)
 
         let restored = backbone()
-        _ = restored(LDFRTestData.randn([4, 1, 8, 8], seed: 300))   // some other training first
+        _ = restored(LDFRTestData.randn([4, 1, 8, 8], seed: 300))  // some other training first
         _ = try Checkpoint.load(path, into: restored)
         restored.eval()
         XCTAssertEqual(restored(probe).data, reference)

@@ -1,6 +1,7 @@
+import DSCTensor
 import DSCTestSupport
 import XCTest
-import DSCTensor
+
 @testable import DSCNN
 
 /// Behaviour of the LDFR layer: identity at γ = 0, the batch projection, selection, evaluation
@@ -65,15 +66,19 @@ final class LDFRTests: XCTestCase {
 
     func testConfigurationErrorsNameTheValues() {
         XCTAssertNil(LDFR.configurationError(rank: 3, selected: 3, spatialSize: 3))
-        XCTAssertEqual(LDFR.configurationError(rank: 5, selected: 4, spatialSize: 49),
-                       "LDFR: rank r=5 must be <= min(selected s=4, spatialSize H*W=49)=4")
-        XCTAssertEqual(LDFR.configurationError(rank: 5, selected: 64, spatialSize: 4),
-                       "LDFR: rank r=5 must be <= min(selected s=64, spatialSize H*W=4)=4")
+        XCTAssertEqual(
+            LDFR.configurationError(rank: 5, selected: 4, spatialSize: 49),
+            "LDFR: rank r=5 must be <= min(selected s=4, spatialSize H*W=49)=4")
+        XCTAssertEqual(
+            LDFR.configurationError(rank: 5, selected: 64, spatialSize: 4),
+            "LDFR: rank r=5 must be <= min(selected s=64, spatialSize H*W=4)=4")
         XCTAssertEqual(LDFR.configurationError(rank: 0, selected: 4, spatialSize: 4), "LDFR: rank r=0 must be >= 1")
         XCTAssertEqual(LDFR.configurationError(rank: 1, selected: 0, spatialSize: 4), "LDFR: selected s=0 must be >= 1")
-        XCTAssertEqual(LDFR.configurationError(rank: 1, selected: 1, spatialSize: 0), "LDFR: spatialSize=0 must be >= 1")
-        XCTAssertEqual(LDFR.configurationError(rank: 1, selected: 1, spatialSize: 4, fusion: .exponential(momentum: 0)),
-                       "LDFR: momentum=0.0 must be in (0, 1]")
+        XCTAssertEqual(
+            LDFR.configurationError(rank: 1, selected: 1, spatialSize: 0), "LDFR: spatialSize=0 must be >= 1")
+        XCTAssertEqual(
+            LDFR.configurationError(rank: 1, selected: 1, spatialSize: 4, fusion: .exponential(momentum: 0)),
+            "LDFR: momentum=0.0 must be in (0, 1]")
     }
 
     func testEvaluationUsesTheFusedBasisIndependentlyOfTheBatch() throws {
@@ -113,7 +118,8 @@ final class LDFRTests: XCTestCase {
         var generator = SeededGenerator(seed: 41)
         let seedGrad = Tensor.randn(x.shape, generator: &generator)
         layer(x).backward(seed: seedGrad)
-        let gx = try XCTUnwrap(x.grad).data, gGamma = try XCTUnwrap(layer.gamma.grad).data
+        let gx = try XCTUnwrap(x.grad).data
+        let gGamma = try XCTUnwrap(layer.gamma.grad).data
         let u = try XCTUnwrap(layer.lastBatchBasis)
         // The same gradient as the function with U held fixed …
         let gamma = Tensor([-0.4], requiresGrad: true)

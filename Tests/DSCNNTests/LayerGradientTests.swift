@@ -38,7 +38,8 @@ final class LayerGradientTests: XCTestCase {
         // against central differences (seeds chosen so no pre-activation is within 0.03 of 0).
         let x = NNTest.randn([3, 2, 3, 3], seed: 71, requiresGrad: true)
         let r = NNTest.randn([3, 2, 3, 3], seed: 72, requiresGrad: true)
-        let gamma = Tensor([1.5, -0.7], requiresGrad: true), beta = Tensor([0.2, -0.1], requiresGrad: true)
+        let gamma = Tensor([1.5, -0.7], requiresGrad: true)
+        let beta = Tensor([0.2, -0.1], requiresGrad: true)
         let running = BatchNormStatistics.running(mean: [0.1, -0.2], variance: [0.8, 1.3])
         Tensor.withNoGrad {
             let pre = x.batchNorm(gamma: gamma, beta: beta).output + r
@@ -53,8 +54,12 @@ final class LayerGradientTests: XCTestCase {
         let fusedGrads = [x, r, gamma, beta].map { $0.grad!.data }
         for t in [x, r, gamma, beta] { t.grad = nil }
         separate.backward(seed: seed)
-        for (k, t) in [x, r, gamma, beta].enumerated() { assertClose(fusedGrads[k], t.grad!.data, accuracy: 1e-5, "input \(k)") }
-        assertGradients([x, r, gamma, beta]) { _ in x.batchNorm(gamma: gamma, beta: beta, residual: r, relu: true).output }
+        for (k, t) in [x, r, gamma, beta].enumerated() {
+            assertClose(fusedGrads[k], t.grad!.data, accuracy: 1e-5, "input \(k)")
+        }
+        assertGradients([x, r, gamma, beta]) { _ in
+            x.batchNorm(gamma: gamma, beta: beta, residual: r, relu: true).output
+        }
         assertGradients([x, gamma]) { _ in x.batchNorm(gamma: gamma, statistics: running, relu: true).output }
         assertGradients([x, r]) { _ in x.batchNorm(statistics: running, residual: r).output }
     }
@@ -63,9 +68,11 @@ final class LayerGradientTests: XCTestCase {
         // Maps larger than one SIMD run: the moments against a Double reference, and the ReLU mask
         // of a fused batch norm without residual recomputed from x (against separate primitives).
         let x = NNTest.randn([4, 3, 6, 7], seed: 81, requiresGrad: true)
-        let gamma = Tensor([1.2, -0.8, 0.5], requiresGrad: true), beta = Tensor([0.1, 0.3, -0.2], requiresGrad: true)
+        let gamma = Tensor([1.2, -0.8, 0.5], requiresGrad: true)
+        let beta = Tensor([0.1, 0.3, -0.2], requiresGrad: true)
         let fused = x.batchNorm(gamma: gamma, beta: beta, relu: true)
-        let xv = x.data.map(Double.init), n = 4.0 * 42
+        let xv = x.data.map(Double.init)
+        let n = 4.0 * 42
         for c in 0..<3 {
             let values = (0..<4).flatMap { b in (0..<42).map { xv[(b * 3 + c) * 42 + $0] } }
             let mean = values.reduce(0, +) / n
@@ -80,7 +87,9 @@ final class LayerGradientTests: XCTestCase {
         let fusedGrads = [x, gamma, beta].map { $0.grad!.data }
         for t in [x, gamma, beta] { t.grad = nil }
         separate.backward(seed: seed)
-        for (k, t) in [x, gamma, beta].enumerated() { assertClose(fusedGrads[k], t.grad!.data, accuracy: 1e-5, "input \(k)") }
+        for (k, t) in [x, gamma, beta].enumerated() {
+            assertClose(fusedGrads[k], t.grad!.data, accuracy: 1e-5, "input \(k)")
+        }
     }
 
     func testResidualBlockWithProjection() {
@@ -91,12 +100,15 @@ final class LayerGradientTests: XCTestCase {
         // moves them by a few 1e-3): checked here for these seeds.
         Tensor.withNoGrad {
             let inner = block.conv1(x).batchNorm(gamma: block.bn1.weight, beta: block.bn1.bias).output
-            let outer = block.conv2(inner.relu()).batchNorm(gamma: block.bn2.weight, beta: block.bn2.bias).output
+            let outer =
+                block.conv2(inner.relu()).batchNorm(gamma: block.bn2.weight, beta: block.bn2.bias).output
                 + block.shortcut!(x)
             XCTAssertGreaterThan((inner.data + outer.data).map { abs($0) }.min()!, 0.03)
         }
-        assertGradients([x, block.conv1.weight, block.conv2.weight, block.bn2.weight!,
-                         block.shortcut!.parameters()[0]]) { _ in block(x) }
+        assertGradients([
+            x, block.conv1.weight, block.conv2.weight, block.bn2.weight!,
+            block.shortcut!.parameters()[0],
+        ]) { _ in block(x) }
     }
 
     func testMLPWithBatchNormAndGELU() {

@@ -19,7 +19,8 @@ final class LayerTests: XCTestCase {
     }
 
     func testKaimingInitialisationBoundsAndSeeds() {
-        var g1 = SeededGenerator(seed: 7), g2 = SeededGenerator(seed: 7)
+        var g1 = SeededGenerator(seed: 7)
+        var g2 = SeededGenerator(seed: 7)
         let a = Conv2d(inputChannels: 8, outputChannels: 16, kernelSize: 3, generator: &g1)
         let b = Conv2d(inputChannels: 8, outputChannels: 16, kernelSize: 3, generator: &g2)
         XCTAssertEqual(a.weight.data, b.weight.data, "same seed, same weights")
@@ -34,8 +35,9 @@ final class LayerTests: XCTestCase {
         var g = SeededGenerator(seed: 2)
         let same = Conv2d(inputChannels: 3, outputChannels: 5, kernelSize: 3, stride: 1, padding: 1, generator: &g)
         XCTAssertEqual(same(Tensor.zeros([2, 3, 28, 28])).shape, [2, 5, 28, 28])
-        let down = Conv2d(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, padding: 1, bias: false,
-                          generator: &g)
+        let down = Conv2d(
+            inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 2, padding: 1, bias: false,
+            generator: &g)
         XCTAssertEqual(down(Tensor.zeros([2, 3, 28, 28])).shape, [2, 4, 14, 14])
         XCTAssertEqual(down(Tensor.zeros([1, 3, 7, 7])).shape, [1, 4, 4, 4])
         XCTAssertEqual(down.outputSize(7), 4)
@@ -108,15 +110,18 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(mlp(Tensor.zeros([5, 64])).shape, [5, 10])
 
         let bn = MLP(dimensions: [8, 16, 16, 4], activation: .gelu, batchNorm: true, dropout: 0.1, seed: 0)
-        XCTAssertEqual(bn.namedParameters().map(\.0), [
-            "0.weight", "1.weight", "1.bias", "4.weight", "5.weight", "5.bias", "8.weight", "8.bias",
-        ])
+        XCTAssertEqual(
+            bn.namedParameters().map(\.0),
+            [
+                "0.weight", "1.weight", "1.bias", "4.weight", "5.weight", "5.bias", "8.weight", "8.bias",
+            ])
         XCTAssertEqual(bn.namedBuffers().map(\.0), ["1.runningMean", "1.runningVar", "5.runningMean", "5.runningVar"])
         XCTAssertTrue(bn.layers[2] is GELU && bn.layers[3] is Dropout)
         bn.eval()
         XCTAssertTrue(bn.layers.allSatisfy { !$0.training }, "eval reaches every child")
-        XCTAssertEqual(MLP(dimensions: [8, 4], seed: 3).namedParameters().map(\.1.data),
-                       MLP(dimensions: [8, 4], seed: 3).namedParameters().map(\.1.data))
+        XCTAssertEqual(
+            MLP(dimensions: [8, 4], seed: 3).namedParameters().map(\.1.data),
+            MLP(dimensions: [8, 4], seed: 3).namedParameters().map(\.1.data))
     }
 
     func testResidualBlockShapesAndShortcut() {
@@ -126,20 +131,23 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(identity(NNTest.randn([2, 4, 6, 6], seed: 1)).shape, [2, 4, 6, 6])
         let projection = ResidualBlock(inputChannels: 4, outputChannels: 8, stride: 2, generator: &g)
         XCTAssertEqual(projection(NNTest.randn([2, 4, 7, 7], seed: 1)).shape, [2, 8, 4, 4])
-        XCTAssertEqual(projection.namedParameters().map(\.0), [
-            "conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias",
-            "shortcut.0.weight", "shortcut.1.weight", "shortcut.1.bias",
-        ])
+        XCTAssertEqual(
+            projection.namedParameters().map(\.0),
+            [
+                "conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias",
+                "shortcut.0.weight", "shortcut.1.weight", "shortcut.1.bias",
+            ])
         XCTAssertEqual(projection.shortcut!.namedParameters()[0].1.shape, [8, 4, 1, 1])
     }
 
     func testBackboneShapesNamesAndAfterStage() {
         var seen: [[Int]] = []
-        let net = ResNetBackbone(inputChannels: 1, widths: [8, 16, 32], blocksPerStage: 1, outputDimensions: 10,
-                                 afterStage: { c, h, w in
-                                     seen.append([c, h, w])
-                                     return c == 16 ? Identity() : nil
-                                 })
+        let net = ResNetBackbone(
+            inputChannels: 1, widths: [8, 16, 32], blocksPerStage: 1, outputDimensions: 10,
+            afterStage: { c, h, w in
+                seen.append([c, h, w])
+                return c == 16 ? Identity() : nil
+            })
         XCTAssertEqual(seen, [[8, 28, 28], [16, 14, 14], [32, 7, 7]])
         XCTAssertEqual(net.stageSizes.map { [$0.height, $0.width] }, [[28, 28], [14, 14], [7, 7]])
         let x = NNTest.randn([2, 1, 28, 28], seed: 5)
@@ -153,14 +161,16 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(Set(names).count, names.count)
         XCTAssertTrue(net.namedBuffers().map(\.0).contains("stages.2.0.bn2.runningVar"))
 
-        let cifar = ResNetBackbone(inputChannels: 3, widths: [8, 16], blocksPerStage: 2, outputDimensions: nil,
-                                   imageSize: (32, 32))
+        let cifar = ResNetBackbone(
+            inputChannels: 3, widths: [8, 16], blocksPerStage: 2, outputDimensions: nil,
+            imageSize: (32, 32))
         XCTAssertEqual(cifar.stageSizes.map(\.height), [32, 16])
         XCTAssertEqual(cifar(NNTest.randn([2, 3, 32, 32], seed: 6)).shape, [2, 16])
         XCTAssertNil(cifar.head)
 
         // One seed reaches everything: equal seeds give equal models, different seeds differ.
-        let a = ResNetBackbone(widths: [4, 8], seed: 11), b = ResNetBackbone(widths: [4, 8], seed: 11)
+        let a = ResNetBackbone(widths: [4, 8], seed: 11)
+        let b = ResNetBackbone(widths: [4, 8], seed: 11)
         let c = ResNetBackbone(widths: [4, 8], seed: 12)
         XCTAssertEqual(a.parameters().map(\.data), b.parameters().map(\.data))
         XCTAssertNotEqual(a.head!.weight.data, c.head!.weight.data)

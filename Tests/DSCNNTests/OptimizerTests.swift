@@ -34,7 +34,9 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
-    func assertTrajectory(_ optimizer: Optimizer, _ expected: [[Float]], file: StaticString = #filePath, line: UInt = #line) {
+    func assertTrajectory(
+        _ optimizer: Optimizer, _ expected: [[Float]], file: StaticString = #filePath, line: UInt = #line
+    ) {
         for (k, (got, want)) in zip(trajectory(optimizer), expected).enumerated() {
             assertClose(got, want, accuracy: 2e-6, "step \(k + 1)", file: file, line: line)
         }
@@ -42,37 +44,48 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testSGD() {
-        assertTrajectory(SGD(learningRate: 0.1), [[0.49, -0.98, 1.97], [0.53, -1.03, 1.965], [0.5100001, -1.04, 1.995]])
+        assertTrajectory(
+            SGD(learningRate: 0.1), [[0.49, -0.98, 1.97], [0.53, -1.03, 1.965], [0.5100001, -1.04, 1.995]])
     }
 
     func testSGDMomentumWeightDecay() {
-        assertTrajectory(SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.01), [
-            [0.4895, -0.979, 1.9680001], [0.5195605, -1.0091209, 1.932232], [0.5260954, -1.0452207, 1.9281086],
-        ])
+        assertTrajectory(
+            SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.01),
+            [
+                [0.4895, -0.979, 1.9680001], [0.5195605, -1.0091209, 1.932232], [0.5260954, -1.0452207, 1.9281086],
+            ])
     }
 
     func testSGDNesterov() {
-        assertTrajectory(SGD(learningRate: 0.1, momentum: 0.9, nesterov: true), [
-            [0.481, -0.962, 1.943], [0.5489, -1.0408, 1.9092], [0.53601, -1.0857199, 1.94028],
-        ])
+        assertTrajectory(
+            SGD(learningRate: 0.1, momentum: 0.9, nesterov: true),
+            [
+                [0.481, -0.962, 1.943], [0.5489, -1.0408, 1.9092], [0.53601, -1.0857199, 1.94028],
+            ])
     }
 
     func testAdam() {
-        assertTrajectory(Adam(learningRate: 0.01), [
-            [0.49, -0.99, 1.99], [0.495595, -0.9944221, 1.9821668], [0.4966968, -0.9989499, 1.9823463],
-        ])
+        assertTrajectory(
+            Adam(learningRate: 0.01),
+            [
+                [0.49, -0.99, 1.99], [0.495595, -0.9944221, 1.9821668], [0.4966968, -0.9989499, 1.9823463],
+            ])
     }
 
     func testAdamWithL2WeightDecay() {
-        assertTrajectory(Adam(learningRate: 0.01, betas: (0.8, 0.99), epsilon: 1e-6, weightDecay: 0.1), [
-            [0.4900001, -0.99, 1.99], [0.4947465, -0.992524, 1.9808575], [0.4937407, -0.9943636, 1.975621],
-        ])
+        assertTrajectory(
+            Adam(learningRate: 0.01, betas: (0.8, 0.99), epsilon: 1e-6, weightDecay: 0.1),
+            [
+                [0.4900001, -0.99, 1.99], [0.4947465, -0.992524, 1.9808575], [0.4937407, -0.9943636, 1.975621],
+            ])
     }
 
     func testAdamW() {
-        assertTrajectory(AdamW(learningRate: 0.01, weightDecay: 0.1), [
-            [0.4895, -0.989, 1.988], [0.4946055, -0.9924332, 1.9781789], [0.4952127, -0.9959685, 1.9763802],
-        ])
+        assertTrajectory(
+            AdamW(learningRate: 0.01, weightDecay: 0.1),
+            [
+                [0.4895, -0.989, 1.988], [0.4946055, -0.9924332, 1.9781789], [0.4952127, -0.9959685, 1.9763802],
+            ])
     }
 
     func testUpdateByModelNamesSkipsParametersWithoutGradient() {
@@ -126,7 +139,9 @@ final class OptimizerTests: XCTestCase {
 
     func testClipGradNorm() {
         // torch.nn.utils.clip_grad_norm_ with grads [3, 4] and [12]: total 13, factor 1/(13 + 1e-6).
-        let a = Tensor([0, 0], requiresGrad: true), b = Tensor([0], requiresGrad: true), c = Tensor([0], requiresGrad: true)
+        let a = Tensor([0, 0], requiresGrad: true)
+        let b = Tensor([0], requiresGrad: true)
+        let c = Tensor([0], requiresGrad: true)
         a.grad = Tensor([3, 4])
         b.grad = Tensor([12])
         let total = clipGradNorm([a, b, c], maxNorm: 1)

@@ -42,12 +42,17 @@ final class TrainingTests: XCTestCase {
     func testMLPLearnsDigitsToNinetyFivePercentHeldOut() throws {
         let data = try Digits()
         let model = MLP(dimensions: [64, 128, 10], batchNorm: true, seed: 0)
-        let epochs = 15, batch = 50, stepsPerEpoch = data.trainY.count / batch
-        let optimizer = AdamW(learningRate: 3e-3, weightDecay: 1e-4,
-                              schedule: .warmupCosine(peak: 3e-3, warmupSteps: stepsPerEpoch,
-                                                      totalSteps: epochs * stepsPerEpoch))
+        let epochs = 15
+        let batch = 50
+        let stepsPerEpoch = data.trainY.count / batch
+        let optimizer = AdamW(
+            learningRate: 3e-3, weightDecay: 1e-4,
+            schedule: .warmupCosine(
+                peak: 3e-3, warmupSteps: stepsPerEpoch,
+                totalSteps: epochs * stepsPerEpoch))
         var g = SeededGenerator(seed: 1)
-        var firstLoss: Float = 0, lastLoss: Float = 0
+        var firstLoss: Float = 0
+        var lastLoss: Float = 0
         for epoch in 0..<epochs {
             var order = Array(0..<data.trainY.count)
             order.shuffle(using: &g)

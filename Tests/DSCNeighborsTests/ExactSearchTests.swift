@@ -23,7 +23,8 @@ final class ExactSearchTests: XCTestCase {
     }
 
     func oracle(_ q: [Float], _ db: [Float], d: Int, k: Int, metric: KNNMetric, excludingSelf: Bool) -> [[Int32]] {
-        let n = q.count / d, m = db.count / d
+        let n = q.count / d
+        let m = db.count / d
         return (0..<n).map { i in
             let x = q[(i * d)..<((i + 1) * d)]
             let candidates = (0..<m).filter { !excludingSelf || $0 != i }
@@ -34,8 +35,10 @@ final class ExactSearchTests: XCTestCase {
     }
 
     func testQuerySearchMatchesBruteForceForEveryMetric() {
-        let d = 7, k = 5
-        let db = gaussian(300, d, seed: 1), q = gaussian(37, d, seed: 2)
+        let d = 7
+        let k = 5
+        let db = gaussian(300, d, seed: 1)
+        let q = gaussian(37, d, seed: 2)
         for metric in KNNMetric.allCases {
             var search = ExactSearch(k: k, metric: metric)
             search.queryBlock = 16  // several blocks
@@ -50,12 +53,14 @@ final class ExactSearchTests: XCTestCase {
 
     func testScoresAreTheMetricsOwn() {
         let d = 4
-        let db = gaussian(50, d, seed: 3), q = gaussian(3, d, seed: 4)
+        let db = gaussian(50, d, seed: 3)
+        let q = gaussian(3, d, seed: 4)
         for metric in KNNMetric.allCases {
             let found = ExactSearch(k: 3, metric: metric).search(queries: q, database: db, dimension: d)
             for i in 0..<3 {
                 for (id, s) in found.results(of: i) {
-                    let x = q[(i * d)..<((i + 1) * d)], y = db[(Int(id) * d)..<((Int(id) + 1) * d)]
+                    let x = q[(i * d)..<((i + 1) * d)]
+                    let y = db[(Int(id) * d)..<((Int(id) + 1) * d)]
                     let want = metric == .euclidean ? -score(x, y, metric) : score(x, y, metric)
                     XCTAssertEqual(Double(s), want, accuracy: 1e-4 * max(1, abs(want)), "\(metric)")
                 }
@@ -66,7 +71,9 @@ final class ExactSearchTests: XCTestCase {
     /// Within one set: the same neighbours as a query search of the set against itself without
     /// self, and never the row itself; streamed blocks give the same lists as in memory.
     func testWithinSetAgreesWithSelfExcludedQuerySearch() throws {
-        let n = 130, d = 6, k = 4
+        let n = 130
+        let d = 6
+        let k = 4
         let x = gaussian(n, d, seed: 5)
         for metric in KNNMetric.allCases {
             var search = ExactSearch(k: k, metric: metric)

@@ -1,9 +1,10 @@
 import DSCIO
 import DSCMetrics
-@testable import DSCPipeline
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
+
+@testable import DSCPipeline
 
 /// The library path behind `dsc cluster`: validation, the run, the result file and the report.
 final class ClusterJobTests: XCTestCase {
@@ -15,7 +16,10 @@ final class ClusterJobTests: XCTestCase {
         func message(_ edit: (inout ClusterJob) -> Void) -> String? {
             var job = ClusterJob(input: "/nonexistent/file.h5", clusters: 10)
             edit(&job)
-            do { _ = try job.validate(); return nil } catch { return (error as? LocalizedError)?.errorDescription }
+            do {
+                _ = try job.validate()
+                return nil
+            } catch { return (error as? LocalizedError)?.errorDescription }
         }
         XCTAssertEqual(message { $0.clusters = 1 }, "--clusters 1 must be at least 2")
         XCTAssertEqual(message { $0.neighbors = 0 }, "--neighbors 0 must be at least 1")
@@ -24,7 +28,11 @@ final class ClusterJobTests: XCTestCase {
         XCTAssertEqual(message { $0.deep.batchSize = 1 }, "--batch-size 1 must be at least 2")
         XCTAssertEqual(message { $0.deep.temperature = 0 }, "temperature 0.0 must be positive")
         // Deep settings matter to EBSC only.
-        XCTAssertNotEqual(message { $0.method = .spectral; $0.deep.batchSize = 1 }, "--batch-size 1 must be at least 2")
+        XCTAssertNotEqual(
+            message {
+                $0.method = .spectral
+                $0.deep.batchSize = 1
+            }, "--batch-size 1 must be at least 2")
     }
 
     func testSpectralOnDigitsReachesTheIssueTarget() throws {
@@ -73,7 +81,8 @@ final class ClusterJobTests: XCTestCase {
         // at most 1 and, in every row, one of at least 1/2 (the row's own largest).
         var job = ClusterJob(input: digits, clusters: 10, method: .ensc)
         job.rowNormalization = .maxAbsolute
-        XCTAssertTrue(job.parameters.contains { $0.0 == "row_normalization" && $0.1 == "maxAbsolute" }, "\(job.parameters)")
+        XCTAssertTrue(
+            job.parameters.contains { $0.0 == "row_normalization" && $0.1 == "maxAbsolute" }, "\(job.parameters)")
         let scaled = try XCTUnwrap(try job.run().affinity)
         job.rowNormalization = .none
         let raw = try XCTUnwrap(try job.run().affinity)
@@ -123,11 +132,15 @@ final class ClusterJobTests: XCTestCase {
 
     func testValidationErrorsNameFileDatasetAndValue() throws {
         func message(_ job: ClusterJob) -> String {
-            do { _ = try job.run(); return "no error" } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
+            do {
+                _ = try job.run()
+                return "no error"
+            } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
         }
         let small = TestFiles.fixture("small_float64.h5")
-        XCTAssertEqual(message(ClusterJob(input: small, clusters: 7)),
-                       "\(small): --clusters 7 exceeds the 6 samples in dataset \"features\"")
+        XCTAssertEqual(
+            message(ClusterJob(input: small, clusters: 7)),
+            "\(small): --clusters 7 exceeds the 6 samples in dataset \"features\"")
         XCTAssertEqual(message(ClusterJob(input: small, clusters: 1)), "--clusters 1 must be at least 2")
         var job = ClusterJob(input: small, clusters: 2, method: .spectral)
         job.neighbors = 6
@@ -139,7 +152,9 @@ final class ClusterJobTests: XCTestCase {
 
     /// Writes rows `rows` of digits' `features` and `labels` (or only the first `columns`
     /// features, and no labels) to a new file.
-    func digitsSubset(_ rows: Range<Int>, columns: Int = 64, labels: Bool = true, in folder: URL, name: String) throws -> String {
+    func digitsSubset(
+        _ rows: Range<Int>, columns: Int = 64, labels: Bool = true, in folder: URL, name: String
+    ) throws -> String {
         let matrix = try HDF5Reader(path: digits).readMatrix("features")
         let truth = try HDF5Reader(path: digits).readLabels("labels")
         var values: [Float] = []
@@ -202,16 +217,23 @@ final class ClusterJobTests: XCTestCase {
 
     func testPredictRefusesOtherMethodsAndOtherShapesBeforeWork() throws {
         func message(_ job: ClusterJob) -> String {
-            do { _ = try job.validate(); return "no error" } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
+            do {
+                _ = try job.validate()
+                return "no error"
+            } catch { return (error as? LocalizedError)?.errorDescription ?? "\(error)" }
         }
         let folder = try TestFiles.scratchDirectory(self)
         let train = try digitsSubset(0..<100, in: folder, name: "train.h5")
         let narrow = try digitsSubset(100..<120, columns: 60, in: folder, name: "narrow.h5")
         var job = ClusterJob(input: train, clusters: 10, method: .spectral)
         job.predictInput = narrow
-        XCTAssertEqual(message(job), "--predict labels new samples through an EBSC fit; --method spectral has no out-of-sample step (use --method ebsc)")
+        XCTAssertEqual(
+            message(job),
+            "--predict labels new samples through an EBSC fit; --method spectral has no out-of-sample step (use --method ebsc)"
+        )
         job.method = .ebsc
-        XCTAssertEqual(message(job), "\(narrow): dataset \"features\" holds samples of shape [60], but those of \(train) are [64]")
+        XCTAssertEqual(
+            message(job), "\(narrow): dataset \"features\" holds samples of shape [60], but those of \(train) are [64]")
         job.predictInput = folder.appendingPathComponent("missing.h5").path
         XCTAssertTrue(message(job).contains("missing.h5"), message(job))
         job.predictInput = try digitsSubset(100..<120, in: folder, name: "fine.h5")
@@ -227,8 +249,12 @@ final class ClusterJobTests: XCTestCase {
     }
 
     func testDatasetReferenceParsing() throws {
-        XCTAssertEqual(try DatasetReference(parsing: "a.h5", defaultDataset: "labels"), DatasetReference(file: "a.h5", dataset: "labels"))
-        XCTAssertEqual(try DatasetReference(parsing: "dir/a.h5:y", defaultDataset: "labels"), DatasetReference(file: "dir/a.h5", dataset: "y"))
+        XCTAssertEqual(
+            try DatasetReference(parsing: "a.h5", defaultDataset: "labels"),
+            DatasetReference(file: "a.h5", dataset: "labels"))
+        XCTAssertEqual(
+            try DatasetReference(parsing: "dir/a.h5:y", defaultDataset: "labels"),
+            DatasetReference(file: "dir/a.h5", dataset: "y"))
         XCTAssertThrowsError(try DatasetReference(parsing: "a.h5:", defaultDataset: "labels"))
         XCTAssertThrowsError(try DatasetReference(parsing: "", defaultDataset: "labels"))
     }

@@ -1,11 +1,14 @@
 import XCTest
+
 @testable import DSCReport
 
 final class FormatAndChartTests: XCTestCase {
     func testMetricLabelsForOutOfSampleScores() {
         XCTAssertEqual(Format.metricLabel("acc").label, "ACC")
         XCTAssertEqual(Format.metricLabel("predicted_acc").label, "ACC, out of sample")
-        XCTAssertEqual(Format.metricLabel("predicted_nmi").detail, "normalised mutual information, arithmetic mean, of the predicted samples")
+        XCTAssertEqual(
+            Format.metricLabel("predicted_nmi").detail,
+            "normalised mutual information, arithmetic mean, of the predicted samples")
         // Unknown keys stay as they are, with or without the prefix.
         XCTAssertEqual(Format.metricLabel("predicted_speed").label, "predicted_speed")
         XCTAssertEqual(Format.metricLabel("predicted_speed").detail, "")
@@ -86,7 +89,9 @@ final class FormatAndChartTests: XCTestCase {
 
     func testLinearScaleMapsAndHandlesDegenerateDomain() {
         let s = LinearScale(domain: (0, 10), range: (100, 0))
-        XCTAssertEqual(s(0), 100); XCTAssertEqual(s(10), 0); XCTAssertEqual(s(2.5), 75)
+        XCTAssertEqual(s(0), 100)
+        XCTAssertEqual(s(10), 0)
+        XCTAssertEqual(s(2.5), 75)
         XCTAssertEqual(LinearScale(domain: (1, 1), range: (0, 8))(5), 4)
     }
 
@@ -97,8 +102,9 @@ final class FormatAndChartTests: XCTestCase {
         XCTAssertTrue(small.contains("class a → cluster y: 0 (0.0 % of the class)"))
         let n = 100
         let big = (0..<n).map { i in (0..<n).map { j in i == j ? 50 : (i + j) % 7 } }
-        let svg = SVGChart.heatmap(counts: big, rowNames: (0..<n).map { "class \($0)" },
-                                   columnNames: (0..<n).map { "cluster \($0)" })
+        let svg = SVGChart.heatmap(
+            counts: big, rowNames: (0..<n).map { "class \($0)" },
+            columnNames: (0..<n).map { "cluster \($0)" })
         XCTAssertEqual(svg.components(separatedBy: " → cluster ").count - 1, n * n)
         XCTAssertFalse(svg.contains(">50</text>"), "no counts in 8 px cells")
     }

@@ -12,7 +12,10 @@ final class JSONValueTests: XCTestCase {
             ("list", .array([.bool(true), .bool(false)])),
         ])
         let text = value.serialized
-        XCTAssertEqual(text, #"{"z":-3,"a":"q\"uo\\te\n\u0001","seed":18446744073709551615,"x":0.25,"whole":2,"nan":null,"inf":null,"list":[true,false]}"#)
+        XCTAssertEqual(
+            text,
+            #"{"z":-3,"a":"q\"uo\\te\n\u0001","seed":18446744073709551615,"x":0.25,"whole":2,"nan":null,"inf":null,"list":[true,false]}"#
+        )
         let back = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         XCTAssertEqual(back["a"] as? String, "q\"uo\\te\n\u{01}")
         XCTAssertTrue(back["nan"] is NSNull)

@@ -1,6 +1,6 @@
+import DSCReport
 import Foundation
 import XCTest
-import DSCReport
 
 final class ReportWriterTests: XCTestCase {
     private var scratch: URL!
@@ -33,8 +33,12 @@ final class ReportWriterTests: XCTestCase {
         try ReportWriter.write(SampleReport.digits(), to: scratch)
         let data = try Data(contentsOf: scratch.appendingPathComponent("metrics.json"))
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertEqual(Set(object.keys), ["method", "n", "clusters", "seed", "metrics", "seconds",
-                                          "cluster_sizes", "peak_memory_bytes"])
+        XCTAssertEqual(
+            Set(object.keys),
+            [
+                "method", "n", "clusters", "seed", "metrics", "seconds",
+                "cluster_sizes", "peak_memory_bytes",
+            ])
         XCTAssertEqual(object["method"] as? String, "spectral")
         XCTAssertEqual(object["n"] as? Int, 1797)
         XCTAssertEqual(object["clusters"] as? Int, 10)
@@ -73,16 +77,19 @@ final class ReportWriterTests: XCTestCase {
         try ReportWriter.write(SampleReport.digits(), to: scratch)
         let html = try read(scratch, "report.html")
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
-        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 4,
-                       "confusion heatmap, cluster sizes, eigenvalues, timings")
+        XCTAssertEqual(
+            html.components(separatedBy: "<svg ").count - 1, 4,
+            "confusion heatmap, cluster sizes, eigenvalues, timings")
         XCTAssertEqual(html.components(separatedBy: "<svg ").count, html.components(separatedBy: "</svg>").count)
         let withoutNamespace = html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
         XCTAssertFalse(withoutNamespace.lowercased().contains("http"), "no external references")
         for attribute in ["src=", "href=", "url(", "@import", "<script", "<link"] {
             XCTAssertFalse(html.contains(attribute), attribute)
         }
-        for text in ["Confusion matrix", "digit 8", "c3", "Cluster sizes", "eigengap λ11 − λ10 = 0.175",
-                     "Timings", "179 MiB", "kmeans", "openblas", "0.915", "iteration limit (300)"] {
+        for text in [
+            "Confusion matrix", "digit 8", "c3", "Cluster sizes", "eigengap λ11 − λ10 = 0.175",
+            "Timings", "179 MiB", "kmeans", "openblas", "0.915", "iteration limit (300)",
+        ] {
             XCTAssertTrue(html.contains(text), text)
         }
     }
@@ -111,8 +118,10 @@ final class ReportWriterTests: XCTestCase {
         XCTAssertTrue(md.hasPrefix("# digits.h5 — spectral\n"))
         XCTAssertTrue(md.contains("| Metric | Value | Meaning |\n| --- | ---: | --- |\n| ACC | 0.9149 |"), md)
         XCTAssertTrue(md.contains("| NMI (geom.) | 0.8581 |"))
-        for heading in ["## Metrics", "## Confusion matrix", "## Cluster sizes", "## Eigenvalues", "## Timings",
-                        "## Parameters", "## Versions"] {
+        for heading in [
+            "## Metrics", "## Confusion matrix", "## Cluster sizes", "## Eigenvalues", "## Timings",
+            "## Parameters", "## Versions",
+        ] {
             XCTAssertTrue(md.contains("\n\(heading)\n"), heading)
         }
         XCTAssertTrue(md.contains("| λ10 | 0.0361 | 0.175 | ← eigengap (K = 10) |"), md)
@@ -124,12 +133,14 @@ final class ReportWriterTests: XCTestCase {
 
     func testNoLabelsOmitsMetricsAndConfusion() throws {
         try ReportWriter.write(SampleReport.unlabelled(), to: scratch)
-        let object = try XCTUnwrap(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: scratch.appendingPathComponent("metrics.json"))) as? [String: Any])
+        let object = try XCTUnwrap(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: scratch.appendingPathComponent("metrics.json"))) as? [String: Any])
         XCTAssertNil(object["metrics"])
         XCTAssertNil(object["peak_memory_bytes"])
         XCTAssertEqual(object["cluster_sizes"] as? [Int], [2100, 1650, 1250, 0])
-        let html = try read(scratch, "report.html"), md = try read(scratch, "report.md")
+        let html = try read(scratch, "report.html")
+        let md = try read(scratch, "report.md")
         XCTAssertFalse(html.contains("class=\"metrics\""))
         XCTAssertFalse(html.contains("Confusion matrix"))
         XCTAssertFalse(html.contains("Eigenvalues"))
@@ -162,8 +173,9 @@ final class ReportWriterTests: XCTestCase {
     }
 
     func testFinalNameTakenByDirectoryThrowsAndLeavesNothing() throws {
-        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("report.html/x"),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: scratch.appendingPathComponent("report.html/x"),
+            withIntermediateDirectories: true)
         XCTAssertThrowsError(try ReportWriter.write(SampleReport.digits(), to: scratch)) { error in
             XCTAssertTrue(error.localizedDescription.contains(scratch.appendingPathComponent("report.html").path))
         }

@@ -24,7 +24,8 @@ public enum SyntheticGraphs {
     ///
     /// Deterministic in `seed`. O(n · k) memory; O(n · k²) time (the duplicate checks; linear in n).
     /// - Precondition: `nodes ≥ 2`, `1 ≤ neighbors < nodes`, `1 ≤ clusters ≤ nodes`, `nodes < 2³¹`.
-    public static func syntheticKNNGraph(nodes n: Int, neighbors k: Int, clusters c: Int, seed: UInt64) -> SparseMatrix {
+    public static func syntheticKNNGraph(nodes n: Int, neighbors k: Int, clusters c: Int, seed: UInt64) -> SparseMatrix
+    {
         precondition(n >= 2 && n < Int(Int32.max), "syntheticKNNGraph: nodes=\(n) must be in 2..<2^31")
         precondition(k >= 1 && k < n, "syntheticKNNGraph: neighbors=\(k) must be in 1..<nodes=\(n)")
         precondition(c >= 1 && c <= n, "syntheticKNNGraph: clusters=\(c) must be in 1...nodes=\(n)")
@@ -36,7 +37,9 @@ public enum SyntheticGraphs {
         var chosen = [Int32]()
         chosen.reserveCapacity(k)
         for i in 0..<n {
-            let q = i % c, r = i / c, s = size(q)
+            let q = i % c
+            let r = i / c
+            let s = size(q)
             func draw() -> Int {
                 let u = rng.nextUniform()
                 var j: Int
@@ -54,8 +57,12 @@ public enum SyntheticGraphs {
             chosen.removeAll(keepingCapacity: true)
             for _ in 0..<k {
                 // Distinct neighbours, as in a kNN list (a few redraws, then a duplicate is allowed).
-                var j = draw(), tries = 0
-                while (j == i || chosen.contains(Int32(j))) && tries < 16 { j = draw(); tries += 1 }
+                var j = draw()
+                var tries = 0
+                while (j == i || chosen.contains(Int32(j))) && tries < 16 {
+                    j = draw()
+                    tries += 1
+                }
                 if j == i { j = (i + 1) % n }
                 chosen.append(Int32(j))
             }
@@ -64,8 +71,9 @@ public enum SyntheticGraphs {
                 values[i * k + t] = Float(0.5 + 0.5 * rng.nextUniform())
             }
         }
-        let directed = SparseMatrix(rows: n, columns: n, indptr: (0...n).map { $0 * k },
-                                    indices: indices, values: values)
+        let directed = SparseMatrix(
+            rows: n, columns: n, indptr: (0...n).map { $0 * k },
+            indices: indices, values: values)
         return directed.symmetrizedAbsolute()
     }
 

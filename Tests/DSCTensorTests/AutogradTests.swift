@@ -1,5 +1,6 @@
 import DSCTestSupport
 import XCTest
+
 @testable import DSCTensor
 
 /// Behaviour of the tensor type and of the autodiff engine (accumulation, graph shape, grad mode).
@@ -12,7 +13,8 @@ final class AutogradTests: XCTestCase {
         XCTAssertEqual(Tensor(scalar: 3).shape, [])
         XCTAssertEqual(Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])[1, 2], 6)
         XCTAssertEqual(Tensor.zeros([2, 0, 3]).count, 0)
-        var g1 = SeededGenerator(seed: 9), g2 = SeededGenerator(seed: 9)
+        var g1 = SeededGenerator(seed: 9)
+        var g2 = SeededGenerator(seed: 9)
         XCTAssertEqual(Tensor.randn([10], generator: &g1).data, Tensor.randn([10], generator: &g2).data)
         let u = Tensor.uniform([1000], low: -2, high: 3, generator: &g1)
         XCTAssertTrue(u.data.allSatisfy { $0 >= -2 && $0 < 3 })
@@ -51,7 +53,8 @@ final class AutogradTests: XCTestCase {
     }
 
     func testNoGradientForInputsThatNeedNone() {
-        let w = Tensor([1, 2], requiresGrad: true), c = Tensor([3, 4])
+        let w = Tensor([1, 2], requiresGrad: true)
+        let c = Tensor([3, 4])
         (w * c).sum().backward()
         XCTAssertNil(c.grad)
         XCTAssertEqual(w.grad!.data, [3, 4])

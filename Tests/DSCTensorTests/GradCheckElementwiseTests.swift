@@ -1,5 +1,6 @@
 import DSCTestSupport
 import XCTest
+
 @testable import DSCTensor
 
 /// Central-difference gradient checks of the elementwise, reduction and threshold primitives and
@@ -10,7 +11,8 @@ final class GradCheckElementwiseTests: XCTestCase {
     // MARK: Broadcast arithmetic
 
     func testAddSubMulDivSameShape() {
-        let a = T.randn([3, 4], seed: 1), b = T.uniform([3, 4], 0.5, 2, seed: 2)
+        let a = T.randn([3, 4], seed: 1)
+        let b = T.uniform([3, 4], 0.5, 2, seed: 2)
         assertGradients([a, b]) { $0[0] + $0[1] }
         assertGradients([a, b]) { $0[0] - $0[1] }
         assertGradients([a, b]) { $0[0] * $0[1] }
@@ -30,7 +32,8 @@ final class GradCheckElementwiseTests: XCTestCase {
     }
 
     func testBroadcastingWhereBothOperandsRepeat() {
-        let a = T.randn([2, 1, 4], seed: 4), b = T.uniform([1, 3, 1], 0.5, 2, seed: 5)
+        let a = T.randn([2, 1, 4], seed: 4)
+        let b = T.uniform([1, 3, 1], 0.5, 2, seed: 5)
         assertGradients([a, b]) { $0[0] * $0[1] }
         assertGradients([a, b]) { $0[0] / $0[1] }
         assertGradients([a, b]) { $0[0] - $0[1] }
@@ -102,8 +105,9 @@ final class GradCheckElementwiseTests: XCTestCase {
 
     func testShrinkWithRespectToInputAndScalarThreshold() {
         // |x| stays ≥ 0.02 away from λ = 0.3.
-        let x = Tensor(T.randn([5, 6], seed: 13).data.map { Swift.abs(Swift.abs($0) - 0.3) < 0.02 ? $0 + 0.05 : $0 },
-                       shape: [5, 6], requiresGrad: true)
+        let x = Tensor(
+            T.randn([5, 6], seed: 13).data.map { Swift.abs(Swift.abs($0) - 0.3) < 0.02 ? $0 + 0.05 : $0 },
+            shape: [5, 6], requiresGrad: true)
         let lambda = Tensor(scalar: 0.3, requiresGrad: true)
         assertGradients([x, lambda]) { $0[0].shrink($0[1]) }
         assertGradients([x]) { $0[0].shrink(0.3) }
@@ -112,9 +116,11 @@ final class GradCheckElementwiseTests: XCTestCase {
     func testShrinkWithPerRowThresholds() {
         let lambda = Tensor([0.1, 0.5, 0.9], shape: [3, 1], requiresGrad: true)
         var values = T.randn([3, 4], seed: 14).data
-        for r in 0..<3 { for c in 0..<4 where Swift.abs(Swift.abs(values[r * 4 + c]) - lambda.data[r]) < 0.02 {
-            values[r * 4 + c] += 0.05
-        } }
+        for r in 0..<3 {
+            for c in 0..<4 where Swift.abs(Swift.abs(values[r * 4 + c]) - lambda.data[r]) < 0.02 {
+                values[r * 4 + c] += 0.05
+            }
+        }
         let x = Tensor(values, shape: [3, 4], requiresGrad: true)
         assertGradients([x, lambda]) { $0[0].shrink($0[1]) }
         XCTAssertEqual(Tensor([-2, -0.5, 0, 0.5, 2]).shrink(1).data, [-1, 0, 0, 0, 1])
@@ -138,10 +144,12 @@ final class GradCheckElementwiseTests: XCTestCase {
     }
 
     func testLosses() {
-        let logits = T.randn([4, 3], seed: 17), target = T.randn([4, 3], seed: 18)
+        let logits = T.randn([4, 3], seed: 17)
+        let target = T.randn([4, 3], seed: 18)
         assertGradients([logits]) { Loss.crossEntropy(logits: $0[0], targets: [2, 0, 1, 2]) }
         assertGradients([logits, target]) { Loss.mse($0[0], $0[1]) }
-        let z1 = T.randn([3, 4], seed: 19), z2 = T.randn([3, 4], seed: 20)
+        let z1 = T.randn([3, 4], seed: 19)
+        let z2 = T.randn([3, 4], seed: 20)
         assertGradients([z1, z2]) { Loss.ntXent($0[0], $0[1], temperature: 0.5) }
         let queue = T.randn([5, 4], seed: 21).l2Normalized(axis: 1).detached()
         queue.requiresGrad = true

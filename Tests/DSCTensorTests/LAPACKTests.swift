@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import DSCTensor
 
 final class LinearAlgebraWrapperTests: XCTestCase {
@@ -31,11 +32,13 @@ final class LinearAlgebraWrapperTests: XCTestCase {
         let (u, s, vt) = try LAPACK.svd(a, rows: 2, columns: 3)
         XCTAssertEqual(s.count, 2)
         XCTAssertGreaterThanOrEqual(s[0], s[1])
-        for i in 0..<2 { for j in 0..<3 {
-            var x: Float = 0
-            for r in 0..<2 { x += u[i * 2 + r] * s[r] * vt[r * 3 + j] }
-            XCTAssertEqual(x, a[i * 3 + j], accuracy: 1e-5)
-        } }
+        for i in 0..<2 {
+            for j in 0..<3 {
+                var x: Float = 0
+                for r in 0..<2 { x += u[i * 2 + r] * s[r] * vt[r * 3 + j] }
+                XCTAssertEqual(x, a[i * 3 + j], accuracy: 1e-5)
+            }
+        }
     }
 
     func testCholeskySolveSolvesAndRefusesSingular() throws {

@@ -1,5 +1,6 @@
-import XCTest
 import Dispatch
+import XCTest
+
 @testable import DSCTensor
 
 /// Speed micro-checks: they print timings and assert nothing about time (benchmarks measure
@@ -12,7 +13,8 @@ final class MicroCheckTests: XCTestCase {
 
     /// Wall-clock and process CPU seconds (all threads) of `body`.
     func seconds(_ body: () -> Void) -> (wall: Double, cpu: Double) {
-        let t0 = DispatchTime.now().uptimeNanoseconds, c0 = clock()
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let c0 = clock()
         body()
         return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, Double(clock() - c0) / Double(CLOCKS_PER_SEC))
     }
@@ -31,32 +33,43 @@ final class MicroCheckTests: XCTestCase {
             var y: Tensor!
             let forward = seconds { y = x.conv2d(weight: w, bias: b, padding: 1) }
             let backward = seconds { y.backward(seed: seed) }
-            print("conv2d [256,32,28,28] * [64,32,3,3] pad 1, run \(run): forward \(format(forward)), backward \(format(backward))")
-            x.zeroGrad(); w.zeroGrad(); b.zeroGrad()
+            print(
+                "conv2d [256,32,28,28] * [64,32,3,3] pad 1, run \(run): forward \(format(forward)), backward \(format(backward))"
+            )
+            x.zeroGrad()
+            w.zeroGrad()
+            b.zeroGrad()
         }
         XCTAssertEqual(w.grad!.shape, [64, 32, 3, 3])
     }
 
     func testConv2dBreakdown() {
         // Where the forward time goes: im2col alone and the GEMMs alone, single thread.
-        let geo = ConvGeometry(batch: 256, channels: 32, height: 28, width: 28, outChannels: 64,
-                               kernelH: 3, kernelW: 3, stride: 1, padding: 1)
+        let geo = ConvGeometry(
+            batch: 256, channels: 32, height: 28, width: 28, outChannels: 64,
+            kernelH: 3, kernelW: 3, stride: 1, padding: 1)
         var g = SeededGenerator(seed: 2)
-        let x = Tensor.randn([256, 32, 28, 28], generator: &g), w = Tensor.randn([64, 288], generator: &g)
+        let x = Tensor.randn([256, 32, 28, 28], generator: &g)
+        let w = Tensor.randn([64, 288], generator: &g)
         var col = [Float](repeating: 0, count: geo.patch * geo.positions)
         var y = [Float](repeating: 0, count: 64 * geo.positions)
         let im2col = seconds {
-            x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
-                for b in 0..<256 { geo.im2col(px.baseAddress! + b * geo.imageSize, pc.baseAddress!) }
-            } }
+            x.data.withUnsafeBufferPointer { px in
+                col.withUnsafeMutableBufferPointer { pc in
+                    for b in 0..<256 { geo.im2col(px.baseAddress! + b * geo.imageSize, pc.baseAddress!) }
+                }
+            }
         }
         let gemm = seconds {
             for _ in 0..<256 {
-                BLAS.sgemm(m: 64, n: geo.positions, k: geo.patch, a: w.data, lda: geo.patch, b: col, ldb: geo.positions,
-                           c: &y, ldc: geo.positions)
+                BLAS.sgemm(
+                    m: 64, n: geo.positions, k: geo.patch, a: w.data, lda: geo.patch, b: col, ldb: geo.positions,
+                    c: &y, ldc: geo.positions)
             }
         }
-        print("conv2d forward breakdown, 256 images: im2col \(format(im2col)), sgemm \(format(gemm)) (BLAS threads \(BLAS.threads))")
+        print(
+            "conv2d forward breakdown, 256 images: im2col \(format(im2col)), sgemm \(format(gemm)) (BLAS threads \(BLAS.threads))"
+        )
     }
 
     /// im2col alone, tile by tile as the forward fills it, for every 3×3 shape of the 32-64-128
@@ -65,22 +78,27 @@ final class MicroCheckTests: XCTestCase {
         let shapes = [(32, 28, 1), (32, 28, 2), (64, 14, 1), (64, 14, 2), (128, 7, 1)]
         var g = SeededGenerator(seed: 3)
         for (c, h, s) in shapes {
-            let geo = ConvGeometry(batch: 256, channels: c, height: h, width: h, outChannels: c,
-                                   kernelH: 3, kernelW: 3, stride: s, padding: 1)
+            let geo = ConvGeometry(
+                batch: 256, channels: c, height: h, width: h, outChannels: c,
+                kernelH: 3, kernelW: 3, stride: s, padding: 1)
             let x = Tensor.randn([256, c, h, h], generator: &g)
             var col = [Float](repeating: 0, count: geo.columnCapacity)
             var best = Double.infinity
             for _ in 0..<5 {
                 let t = seconds {
-                    x.data.withUnsafeBufferPointer { px in col.withUnsafeMutableBufferPointer { pc in
-                        geo.forEachTile(0..<256) { geo.fillColumns(px.baseAddress!, $0, pc.baseAddress!) }
-                    } }
+                    x.data.withUnsafeBufferPointer { px in
+                        col.withUnsafeMutableBufferPointer { pc in
+                            geo.forEachTile(0..<256) { geo.fillColumns(px.baseAddress!, $0, pc.baseAddress!) }
+                        }
+                    }
                 }
                 best = min(best, t.wall)
             }
             let floats = Double(geo.patch * geo.positions * 256)
-            print(String(format: "im2col %d ch %d×%d stride %d: %.1f ms, %.2f GB/s written", c, h, h, s, best * 1000,
-                         floats * 4 / best / 1e9))
+            print(
+                String(
+                    format: "im2col %d ch %d×%d stride %d: %.1f ms, %.2f GB/s written", c, h, h, s, best * 1000,
+                    floats * 4 / best / 1e9))
         }
     }
 }

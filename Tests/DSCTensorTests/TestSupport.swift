@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import DSCTensor
 
 /// Helpers shared by the DSCTensor tests.
@@ -10,7 +11,8 @@ enum TestData {
     }
 
     /// Uniform samples in `[low, high)`, requiring a gradient by default.
-    static func uniform(_ shape: [Int], _ low: Float, _ high: Float, seed: UInt64, requiresGrad: Bool = true) -> Tensor {
+    static func uniform(_ shape: [Int], _ low: Float, _ high: Float, seed: UInt64, requiresGrad: Bool = true) -> Tensor
+    {
         var g = SeededGenerator(seed: seed)
         return Tensor.uniform(shape, low: low, high: high, generator: &g, requiresGrad: requiresGrad)
     }

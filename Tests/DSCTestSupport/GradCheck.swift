@@ -30,16 +30,19 @@ public enum GradCheck {
         public var passed: Bool { mismatches.isEmpty && checked > 0 }
         public var description: String {
             let head = "\(passed ? "passed" : "FAILED"): \(checked) elements, max |error| \(maxAbsoluteError)"
-            return mismatches.isEmpty ? head : head + "; " + mismatches.prefix(5).map(\.description).joined(separator: "; ")
+            return mismatches.isEmpty
+                ? head : head + "; " + mismatches.prefix(5).map(\.description).joined(separator: "; ")
         }
     }
 
     /// Compares the gradients of `f` with respect to every input that requires a gradient.
     /// Inputs' `grad` are reset first and hold the analytic gradient afterwards; their values
     /// are restored exactly.
-    public static func check(_ inputs: [Tensor], epsilon: Float = 1e-3, absoluteTolerance: Float = 1e-3,
-                             relativeTolerance: Float = 1e-3, seed: UInt64 = 0x5EED,
-                             _ f: ([Tensor]) -> Tensor) -> Report {
+    public static func check(
+        _ inputs: [Tensor], epsilon: Float = 1e-3, absoluteTolerance: Float = 1e-3,
+        relativeTolerance: Float = 1e-3, seed: UInt64 = 0x5EED,
+        _ f: ([Tensor]) -> Tensor
+    ) -> Report {
         for t in inputs { t.grad = nil }
         let y = f(inputs)
         var rng = SeededGenerator(seed: seed)
@@ -52,11 +55,15 @@ public enum GradCheck {
             for i in 0..<v.count { s += Double(v[i]) * projection[i] }
             return s
         }
-        var mismatches: [Mismatch] = [], checked = 0, worst: Float = 0
+        var mismatches: [Mismatch] = []
+        var checked = 0
+        var worst: Float = 0
         for (which, t) in inputs.enumerated() where t.requiresGrad {
             let analytic = t.grad?.data ?? [Float](repeating: 0, count: t.count)
             for k in 0..<t.count {
-                let v = t.data[k], up = v + epsilon, down = v - epsilon
+                let v = t.data[k]
+                let up = v + epsilon
+                let down = v - epsilon
                 t.data[k] = up
                 let plus = loss()
                 t.data[k] = down

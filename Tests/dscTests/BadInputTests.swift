@@ -1,5 +1,5 @@
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
 
 /// Every bad input gives one line on stderr naming the file, dataset and value, exit status 1,
@@ -8,8 +8,10 @@ final class BadInputTests: XCTestCase {
     /// Runs `dsc cluster` with `--output` and `--report` into a temp folder and checks the failure
     /// contract; returns the error line.
     @discardableResult
-    func assertFails(_ args: [String], mentions fragments: [String], status: Int32 = 1,
-                     file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func assertFails(
+        _ args: [String], mentions fragments: [String], status: Int32 = 1,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> String {
         let dir = try TestFiles.scratchDirectory(self)
         let out = dir.appendingPathComponent("out.h5").path
         let report = dir.appendingPathComponent("report").path
@@ -18,7 +20,8 @@ final class BadInputTests: XCTestCase {
         let lines = r.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, "expected one line, got: \(r.stderr)", file: file, line: line)
         for fragment in fragments {
-            XCTAssertTrue(r.stderr.contains(fragment), "\"\(fragment)\" missing from: \(r.stderr)", file: file, line: line)
+            XCTAssertTrue(
+                r.stderr.contains(fragment), "\"\(fragment)\" missing from: \(r.stderr)", file: file, line: line)
         }
         XCTAssertFalse(r.stderr.contains("Fatal error"), file: file, line: line)
         XCTAssertEqual(r.stdout, "", file: file, line: line)
@@ -31,8 +34,10 @@ final class BadInputTests: XCTestCase {
         let digits = CLI.root.appendingPathComponent("datasets/digits.h5").path
         let small = CLI.fixture("small_float64.h5")
         try assertFails([digits, "-k", "10", "--predict", small], mentions: [small, "\"features\"", "[64]"])
-        try assertFails([digits, "-k", "10", "--method", "spectral", "--predict", digits], mentions: ["--predict", "spectral"])
-        try assertFails([digits, "-k", "10", "--predict", "/nonexistent/new.h5"], mentions: ["/nonexistent/new.h5", "no such file"])
+        try assertFails(
+            [digits, "-k", "10", "--method", "spectral", "--predict", digits], mentions: ["--predict", "spectral"])
+        try assertFails(
+            [digits, "-k", "10", "--predict", "/nonexistent/new.h5"], mentions: ["/nonexistent/new.h5", "no such file"])
     }
 
     func testMissingFile() throws {
@@ -56,7 +61,8 @@ final class BadInputTests: XCTestCase {
 
     func testMissingLabelsDatasetNamedExplicitly() throws {
         let f = CLI.fixture("small_float64.h5")
-        try assertFails([f, "-k", "2", "--neighbors", "2", "--labels-dataset", "truth"], mentions: [f, "\"truth\"", "not found"])
+        try assertFails(
+            [f, "-k", "2", "--neighbors", "2", "--labels-dataset", "truth"], mentions: [f, "\"truth\"", "not found"])
     }
 
     func testWrongRank() throws {
@@ -81,7 +87,9 @@ final class BadInputTests: XCTestCase {
 
     func testInfinity() throws {
         let f = CLI.fixture("bad_nan.h5")
-        try assertFails([f, "-k", "2", "--neighbors", "2", "--features-dataset", "with_inf"], mentions: [f, "\"with_inf\"", "row 1", "inf"])
+        try assertFails(
+            [f, "-k", "2", "--neighbors", "2", "--features-dataset", "with_inf"],
+            mentions: [f, "\"with_inf\"", "row 1", "inf"])
     }
 
     func testLabelLengthMismatch() throws {
@@ -108,7 +116,9 @@ final class BadInputTests: XCTestCase {
 
     func testUnwritableOutput() throws {
         let f = CLI.fixture("small_float64.h5")
-        let r = try CLI.run(["cluster", f, "-k", "2", "--neighbors", "2", "--output", "/nonexistent-dir/out.h5", "--quiet"])
+        let r = try CLI.run([
+            "cluster", f, "-k", "2", "--neighbors", "2", "--output", "/nonexistent-dir/out.h5", "--quiet",
+        ])
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("/nonexistent-dir/out.h5"), r.stderr)
@@ -124,7 +134,9 @@ final class BadInputTests: XCTestCase {
     }
 
     func testEvaluateMismatchedLengths() throws {
-        let r = try CLI.run(["evaluate", "--truth", CLI.fixture("mismatch_labels.h5"), "--pred", CLI.fixture("small_float64.h5")])
+        let r = try CLI.run([
+            "evaluate", "--truth", CLI.fixture("mismatch_labels.h5"), "--pred", CLI.fixture("small_float64.h5"),
+        ])
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("small_float64.h5"), r.stderr)

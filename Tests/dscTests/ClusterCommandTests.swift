@@ -1,5 +1,5 @@
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
 
 /// `dsc cluster`, `evaluate`, `report` and `demo` on real data: the documented outputs appear.
@@ -15,8 +15,10 @@ final class ClusterCommandTests: XCTestCase {
         let dir = try TestFiles.scratchDirectory(self)
         let out = dir.appendingPathComponent("result.h5").path
         let report = dir.appendingPathComponent("report").path
-        let r = try CLI.run(["cluster", digits, "--clusters", "10", "--method", "spectral", "--json", "--output", out,
-                                "--report", report])
+        let r = try CLI.run([
+            "cluster", digits, "--clusters", "10", "--method", "spectral", "--json", "--output", out,
+            "--report", report,
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout.split(separator: "\n").count, 1, "one JSON object on one line")
         let json = try jsonObject(r.stdout)
@@ -54,7 +56,8 @@ final class ClusterCommandTests: XCTestCase {
         XCTAssertTrue(a.stdout.contains("1797 samples × 64 features"), a.stdout)
         // Progress goes to stderr only on a terminal: a pipe gets none.
         XCTAssertEqual(a.stderr, "")
-        let strip = { (s: String) in s.split(separator: "\n").filter { !$0.contains("time") && !$0.contains("memory") } }
+        let strip = { (s: String) in s.split(separator: "\n").filter { !$0.contains("time") && !$0.contains("memory") }
+        }
         XCTAssertEqual(strip(a.stdout), strip(b.stdout))
     }
 
@@ -68,22 +71,27 @@ final class ClusterCommandTests: XCTestCase {
         let acc = try XCTUnwrap((json["metrics"] as? [String: Double])?["acc"])
         XCTAssertGreaterThan(acc, 0.6)
         let spectral = dir.appendingPathComponent("sp.h5").path
-        XCTAssertEqual(try CLI.run(["cluster", digits, "-k", "10", "--method", "spectral", "--output", spectral, "--quiet"]).status, 0)
+        XCTAssertEqual(
+            try CLI.run(["cluster", digits, "-k", "10", "--method", "spectral", "--output", spectral, "--quiet"])
+                .status, 0)
         let check = """
-        import h5py, numpy as np, scipy.sparse as sp
-        f = h5py.File('\(spectral)', 'r')
-        lab = f['labels'][:]; assert lab.dtype == np.int64 and lab.shape == (1797,), lab.dtype
-        W = sp.csr_matrix((f['affinity/data'][:], f['affinity/indices'][:], f['affinity/indptr'][:]), shape=(1797, 1797))
-        assert abs(W - W.T).max() < 1e-6
-        assert f['embedding'].shape == (1797, 10) and f['embedding'].dtype == np.float32
-        assert f.attrs['method'] == 'spectral' and f.attrs['seed'] == 0 and f.attrs['version']
-        print('ok')
-        """
+            import h5py, numpy as np, scipy.sparse as sp
+            f = h5py.File('\(spectral)', 'r')
+            lab = f['labels'][:]; assert lab.dtype == np.int64 and lab.shape == (1797,), lab.dtype
+            W = sp.csr_matrix((f['affinity/data'][:], f['affinity/indices'][:], f['affinity/indptr'][:]), shape=(1797, 1797))
+            assert abs(W - W.T).max() < 1e-6
+            assert f['embedding'].shape == (1797, 10) and f['embedding'].dtype == np.float32
+            assert f.attrs['method'] == 'spectral' and f.attrs['seed'] == 0 and f.attrs['version']
+            print('ok')
+            """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-c", check]
-        let pipe = Pipe(); p.standardOutput = pipe; p.standardError = pipe
-        try p.run(); p.waitUntilExit()
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        p.waitUntilExit()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         if text.contains("No module named") { throw XCTSkip("h5py/scipy not installed: \(text)") }
         XCTAssertEqual(p.terminationStatus, 0, text)

@@ -16,7 +16,8 @@ final class HelpTests: XCTestCase {
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        XCTAssertEqual(r.stdout, expected, "help text of `dsc \(args.joined(separator: " "))` changed", file: file, line: line)
+        XCTAssertEqual(
+            r.stdout, expected, "help text of `dsc \(args.joined(separator: " "))` changed", file: file, line: line)
     }
 
     func testRootHelp() throws { try assertGolden(["--help"], "help-root.txt") }
@@ -29,7 +30,10 @@ final class HelpTests: XCTestCase {
         XCTAssertLessThanOrEqual(options.count, 25, short)
         let hidden = try CLI.run(["cluster", "--help-hidden"])
         XCTAssertEqual(hidden.status, 0, hidden.stderr)
-        for flag in ["--affinity", "--row-normalization", "--restarts", "--candidates", "--no-ldfr", "--raw-features", "--se-weight"] {
+        for flag in [
+            "--affinity", "--row-normalization", "--restarts", "--candidates", "--no-ldfr", "--raw-features",
+            "--se-weight",
+        ] {
             XCTAssertFalse(short.contains(flag), "\(flag) in the short help")
             XCTAssertTrue(hidden.stdout.contains(flag), "\(flag) missing from --help-hidden")
         }
@@ -47,8 +51,10 @@ final class HelpTests: XCTestCase {
     }
 
     func testUsageErrorsExitWith64() throws {
-        for args in [["cluster"], ["cluster", "x.h5"], ["cluster", "x.h5", "-k", "abc"], ["nosuchcommand"],
-                     ["cluster", "x.h5", "-k", "3", "--method", "nope"], ["evaluate", "--truth", "a.h5"]] {
+        for args in [
+            ["cluster"], ["cluster", "x.h5"], ["cluster", "x.h5", "-k", "abc"], ["nosuchcommand"],
+            ["cluster", "x.h5", "-k", "3", "--method", "nope"], ["evaluate", "--truth", "a.h5"],
+        ] {
             let r = try CLI.run(args)
             XCTAssertEqual(r.status, 64, "dsc \(args): \(r.stderr)")
             XCTAssertFalse(r.stderr.isEmpty)

@@ -1,5 +1,5 @@
-import Foundation
 import DSCTestSupport
+import Foundation
 import XCTest
 
 /// `dsc train`, `--resume` (also after a kill), `dsc cluster --model`, and the errors of a model
@@ -23,7 +23,9 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(tj["steps"] as? Int, 14, "2 epochs of 7 full batches of 256")
         XCTAssertEqual((tj["epochs"] as? [Any])?.count, 2)
         // Two more epochs from the checkpoint.
-        let r = try CLI.run(["train", digits, "--output", model, "--epochs", "4", "--resume", model, "--json", "--quiet"])
+        let r = try CLI.run([
+            "train", digits, "--output", model, "--epochs", "4", "--resume", model, "--json", "--quiet",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rj = try json(r.stdout)
         XCTAssertEqual(rj["resumed_at"] as? Int, 14)
@@ -40,7 +42,9 @@ final class TrainCommandTests: XCTestCase {
         // The same samples again, out of sample: each is its own strongest atom, so the labels
         // and scores follow the fit's.
         let out = dir.appendingPathComponent("result.h5").path
-        let p = try CLI.run(["cluster", digits, "-k", "10", "--model", model, "--predict", digits, "-o", out, "--json", "--quiet"])
+        let p = try CLI.run([
+            "cluster", digits, "-k", "10", "--model", model, "--predict", digits, "-o", out, "--json", "--quiet",
+        ])
         XCTAssertEqual(p.status, 0, p.stderr)
         let pj = try json(p.stdout)
         let predicted = try XCTUnwrap(pj["predicted"] as? [String: Any])
@@ -65,7 +69,8 @@ final class TrainCommandTests: XCTestCase {
         // Wait for the first checkpoint (written after every epoch), then kill the run.
         var waited = 0
         while !FileManager.default.fileExists(atPath: model) && waited < 600 && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1); waited += 1
+            Thread.sleep(forTimeInterval: 0.1)
+            waited += 1
         }
         Thread.sleep(forTimeInterval: 0.5)
         kill(process.processIdentifier, SIGKILL)
@@ -73,7 +78,9 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: model), "a checkpoint was written before the kill")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "model.h5" }
         XCTAssertEqual(leftovers.filter { !$0.hasPrefix(".") }, [], "no half-written files beside the checkpoint")
-        let r = try CLI.run(["train", digits, "--output", model, "--epochs", "8", "--resume", model, "--json", "--quiet"])
+        let r = try CLI.run([
+            "train", digits, "--output", model, "--epochs", "8", "--resume", model, "--json", "--quiet",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rj = try json(r.stdout)
         let resumedAt = try XCTUnwrap(rj["resumed_at"] as? Int)
@@ -86,15 +93,19 @@ final class TrainCommandTests: XCTestCase {
         let model = dir.appendingPathComponent("model.h5").path
         XCTAssertEqual(try CLI.run(["train", digits, "--output", model, "--epochs", "1", "--quiet"]).status, 0)
         let out = dir.appendingPathComponent("out.h5").path
-        let c = try CLI.run(["cluster", digits, "-k", "10", "--features-dataset", "images", "--model", model,
-                             "--output", out, "--quiet"])
+        let c = try CLI.run([
+            "cluster", digits, "-k", "10", "--features-dataset", "images", "--model", model,
+            "--output", out, "--quiet",
+        ])
         XCTAssertEqual(c.status, 1)
         XCTAssertEqual(c.stderr.split(separator: "\n").count, 1, c.stderr)
         XCTAssertTrue(c.stderr.contains("features[64]") && c.stderr.contains("images[1,8,8]"), c.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         // A checkpoint of another configuration: names the setting.
-        let r = try CLI.run(["train", digits, "--output", dir.appendingPathComponent("m2.h5").path, "--embedding", "32",
-                             "--resume", model, "--quiet"])
+        let r = try CLI.run([
+            "train", digits, "--output", dir.appendingPathComponent("m2.h5").path, "--embedding", "32",
+            "--resume", model, "--quiet",
+        ])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("embedding=64") && r.stderr.contains("embedding=32"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("m2.h5").path))
