@@ -9,10 +9,8 @@ import DSCTensor
 /// clean evaluation-mode embeddings of the finished encoder. Refinement closes that gap: with the
 /// embeddings `z` `[N, d]` frozen, it runs `steps` AdamW steps (warm-up + cosine) of the same
 /// self-expression loss, each on a random batch of `B` samples coded against a random dictionary
-/// of `M` other samples (memory O(B·M), never N×N). On the first 10,000 MNIST images (SimCLR CNN
-/// encoder, keep 5) 100 steps lifted ACC from 0.40 (the jointly trained energy; the cosine of `z`
-/// gives 0.45) to 0.62; 400 steps gave 0.60 there and cost digits 5 points, where 100 steps
-/// left it unchanged (notebooks-md/mnist.md).
+/// of `M` other samples (memory O(B·M), never N×N). Its effect on the clustering is measured in
+/// notebooks-md/mnist.md.
 public struct EnergyRefinement {
     /// AdamW steps; 0 leaves the energy network as trained.
     public var steps: Int
