@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DSCNNIO", targets: ["DSCNNIO"]),
         .library(name: "DSCNeighbors", targets: ["DSCNeighbors"]),
         .library(name: "DSCCluster", targets: ["DSCCluster"]),
+        .library(name: "DSCSearch", targets: ["DSCSearch"]),
         .library(name: "DSCMetrics", targets: ["DSCMetrics"]),
         .library(name: "DSCIO", targets: ["DSCIO"]),
         .library(name: "DSCReport", targets: ["DSCReport"]),
@@ -40,6 +41,8 @@ let package = Package(
         // Exact top-k search by sgemm over row blocks: within one set and of queries against a database.
         .target(name: "DSCNeighbors", dependencies: ["DSCTensor"]),
         .target(name: "DSCCluster", dependencies: ["DSCTensor", "DSCNeighbors"]),
+        // Search indexes (flat, LSH, ITQ), their encoders and files.
+        .target(name: "DSCSearch", dependencies: ["DSCTensor", "DSCNeighbors", "DSCIO"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
         // Deep subspace clustering: contrastive encoder, energy network, training, streamed coding.
         .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCNNIO", "DSCCluster"]),
@@ -48,12 +51,13 @@ let package = Package(
         .target(
             name: "DSCPipeline",
             dependencies: [
-                "DSCTensor", "DSCNN", "DSCNNIO", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
+                "DSCTensor", "DSCNN", "DSCNNIO", "DSCNeighbors", "DSCSearch", "DSCDeep", "DSCCluster", "DSCMetrics",
+                "DSCIO", "DSCReport",
             ]),
         .executableTarget(
             name: "dsc",
             dependencies: [
-                "DSCPipeline", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
+                "DSCPipeline", "DSCSearch", "DSCDeep", "DSCCluster", "DSCMetrics", "DSCIO", "DSCReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Built by `make bench`. (The experiments behind notebooks-md are a package of their own,

@@ -70,7 +70,7 @@ enum H5 {
 
 /// The in-memory element types that DSCIO reads into and writes from.
 enum H5Native {
-    case float32, float64, int8, uint8, int16, int32, int64
+    case float32, float64, int8, uint8, int16, int32, int64, uint64
 
     /// HDF5's native type id (owned by the library: never closed).
     var id: hid_t {
@@ -82,6 +82,7 @@ enum H5Native {
         case .int16: return dsc_h5t_native_int16()
         case .int32: return dsc_h5t_native_int32()
         case .int64: return dsc_h5t_native_int64()
+        case .uint64: return dsc_h5t_native_uint64()
         }
     }
 
@@ -91,7 +92,7 @@ enum H5Native {
         case .int8, .uint8: return 1
         case .int16: return 2
         case .float32, .int32: return 4
-        case .float64, .int64: return 8
+        case .float64, .int64, .uint64: return 8
         }
     }
 }

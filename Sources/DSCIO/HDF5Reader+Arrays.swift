@@ -30,4 +30,31 @@ extension HDF5Reader {
         }
         return (shape, values)
     }
+
+    /// Reads integer dataset `name` whole, exactly, as unsigned 64-bit words in row-major order
+    /// with the dataset's own shape (e.g. binary codes). Any integer type is converted by HDF5; a
+    /// negative value cannot be held and fails the read.
+    ///
+    /// - Throws: `.datasetNotFound`, `.wrongType` (not an integer type), `.readFailed`.
+    public func readWords(_ name: String) throws -> (shape: [Int], values: [UInt64]) {
+        let (shape, type) = try file.datasetInfo(name)
+        guard type.isInteger else {
+            throw HDF5Error.wrongType(file: path, dataset: name, type: type.description, expected: "integer")
+        }
+        let count = shape.reduce(1, *)
+        guard count > 0 else { return (shape, []) }
+        let values = try [UInt64](unsafeUninitializedCapacity: count) { buffer, initialised in
+            try file.withDataset(name) { dataset in
+                guard
+                    H5Dread(
+                        dataset, H5Native.uint64.id, dsc_h5s_all(), dsc_h5s_all(), dsc_h5p_default(),
+                        buffer.baseAddress!) >= 0
+                else {
+                    throw HDF5Error.readFailed(file: path, dataset: name)
+                }
+            }
+            initialised = count
+        }
+        return (shape, values)
+    }
 }

@@ -94,6 +94,12 @@ public final class HDF5Writer {
         try values.withUnsafeBytes { try write(bytes: $0, count: values.count, shape: shape, native: .int64, name) }
     }
 
+    /// Writes `values` as a uint64 dataset of `shape` (default `[values.count]`), e.g. binary codes
+    /// packed in 64-bit words.
+    public func write(_ values: [UInt64], shape: [Int]? = nil, to name: String) throws {
+        try values.withUnsafeBytes { try write(bytes: $0, count: values.count, shape: shape, native: .uint64, name) }
+    }
+
     /// Writes `values` as an int32 dataset of `shape` (default `[values.count]`).
     public func write(_ values: [Int32], shape: [Int]? = nil, to name: String) throws {
         try values.withUnsafeBytes { try write(bytes: $0, count: values.count, shape: shape, native: .int32, name) }

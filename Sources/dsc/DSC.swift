@@ -29,7 +29,8 @@ struct DSC: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            ClusterCommand.self, TrainCommand.self, EvaluateCommand.self, ReportCommand.self, DemoCommand.self,
+            ClusterCommand.self, TrainCommand.self, EvaluateCommand.self, ReportCommand.self, IndexCommand.self,
+            SearchCommand.self, DemoCommand.self,
         ]
     )
 }
