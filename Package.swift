@@ -65,13 +65,16 @@ let package = Package(
         .executableTarget(
             name: "DSCBench",
             dependencies: [
-                "DSCTensor", "DSCNN", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline", "DSCSynthetic",
+                "DSCTensor", "DSCNN", "DSCNeighbors", "DSCCluster", "DSCMetrics", "DSCIO", "DSCPipeline",
+                "DSCSynthetic",
             ], path: "Benchmarks/DSCBench"),
 
         // Shared by the tests (and, for the synthetic data, the benchmarks); not library products.
         .target(name: "DSCTestSupport", dependencies: ["DSCTensor"], path: "Tests/DSCTestSupport"),
         .target(name: "DSCSynthetic", dependencies: ["DSCCluster", "DSCTensor"], path: "Tests/DSCSynthetic"),
 
+        .testTarget(
+            name: "DSCSearchTests", dependencies: ["DSCSearch", "DSCNeighbors", "DSCTensor", "DSCIO", "DSCTestSupport"]),
         .testTarget(
             name: "DSCTensorTests", dependencies: ["DSCTensor", "DSCTestSupport"], exclude: ["golden_torch.py"]),
         .testTarget(name: "DSCNNTests", dependencies: ["DSCNN", "DSCNNIO", "DSCTensor", "DSCIO", "DSCTestSupport"]),

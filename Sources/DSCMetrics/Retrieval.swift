@@ -7,7 +7,8 @@ public enum Retrieval {
     /// `limit` (mAP@5000 in the sense of IMSAT's and CNNH's evaluation code), 0 when none are.
     public static func averagePrecision(_ relevant: [Bool], limit: Int? = nil) -> Double {
         let n = min(limit ?? relevant.count, relevant.count)
-        var hits = 0, sum = 0.0
+        var hits = 0
+        var sum = 0.0
         for r in 0..<n where relevant[r] {
             hits += 1
             sum += Double(hits) / Double(r + 1)
@@ -25,7 +26,8 @@ public enum Retrieval {
     /// The share of relevant items among those within Hamming radius `radius` of the query
     /// (`distances` and `relevant` aligned); 0 when none is that close.
     public static func precisionWithin(radius: Int32, distances: [Int32], relevant: [Bool]) -> Double {
-        var found = 0, hits = 0
+        var found = 0
+        var hits = 0
         for (d, r) in zip(distances, relevant) where d <= radius {
             found += 1
             if r { hits += 1 }

@@ -21,16 +21,21 @@ public struct BinaryCodes: Sendable, Equatable {
     /// - Precondition: `bits ≥ 1`, `storage.count == count · ⌈bits / 64⌉`, unused bits zero.
     public init(count: Int, bits: Int, storage: [UInt64]) {
         precondition(bits >= 1 && count >= 0, "BinaryCodes: bits=\(bits) count=\(count)")
-        precondition(storage.count == count * ((bits + 63) / 64),
-                     "BinaryCodes: \(storage.count) words for \(count) codes of \(bits) bits")
-        self.count = count; self.bits = bits; self.storage = storage
+        precondition(
+            storage.count == count * ((bits + 63) / 64),
+            "BinaryCodes: \(storage.count) words for \(count) codes of \(bits) bits")
+        self.count = count
+        self.bits = bits
+        self.storage = storage
     }
 
     /// The signs of `values` (`[count, bits]` row-major) as codes: bit `j` is 1 where the value
     /// is positive (> 0), 0 otherwise.
     public init(signs values: [Float], bits: Int) {
-        precondition(bits >= 1 && values.count % bits == 0, "BinaryCodes: \(values.count) values are not rows of \(bits)")
-        let n = values.count / bits, w = (bits + 63) / 64
+        precondition(
+            bits >= 1 && values.count % bits == 0, "BinaryCodes: \(values.count) values are not rows of \(bits)")
+        let n = values.count / bits
+        let w = (bits + 63) / 64
         var storage = [UInt64](repeating: 0, count: n * w)
         for i in 0..<n {
             for j in 0..<bits where values[i * bits + j] > 0 {

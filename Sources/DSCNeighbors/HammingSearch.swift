@@ -24,9 +24,12 @@ public struct HammingSearch: Sendable {
     ///
     /// - Precondition: `k ≥ 1`, the same `bits` on both sides.
     public func search(_ queries: BinaryCodes, in database: BinaryCodes) -> (ids: [Int64], distances: [Int32]) {
-        precondition(k >= 1 && queries.bits == database.bits,
-                     "HammingSearch: k=\(k), \(queries.bits)-bit queries against \(database.bits)-bit codes")
-        let q = queries.count, n = database.count, w = database.words
+        precondition(
+            k >= 1 && queries.bits == database.bits,
+            "HammingSearch: k=\(k), \(queries.bits)-bit queries against \(database.bits)-bit codes")
+        let q = queries.count
+        let n = database.count
+        let w = database.words
         var ids = [Int64](repeating: -1, count: q * k)
         var distances = [Int32](repeating: -1, count: q * k)
         guard q > 0 && n > 0 else { return (ids, distances) }
@@ -41,8 +44,9 @@ public struct HammingSearch: Sendable {
                     for start in stride(from: 0, to: n, by: blockRows) {
                         let rows = start..<min(n, start + blockRows)
                         for i in range {
-                            Self.scan(codes.queries.pointer + i * w, words: w, codes.database.pointer, rows: rows,
-                                      heaps: heaps, row: i)
+                            Self.scan(
+                                codes.queries.pointer + i * w, words: w, codes.database.pointer, rows: rows,
+                                heaps: heaps, row: i)
                         }
                     }
                 }
@@ -59,8 +63,10 @@ public struct HammingSearch: Sendable {
 
     /// Offers database rows `rows`, in increasing order, to heap row `row`.
     @inline(__always)
-    private static func scan(_ query: UnsafePointer<UInt64>, words w: Int, _ database: UnsafePointer<UInt64>,
-                             rows: Range<Int>, heaps: TopKHeaps, row r: Int) {
+    private static func scan(
+        _ query: UnsafePointer<UInt64>, words w: Int, _ database: UnsafePointer<UInt64>,
+        rows: Range<Int>, heaps: TopKHeaps, row r: Int
+    ) {
         var t = heaps.threshold[r]
         switch w {
         case 1:
@@ -70,7 +76,8 @@ public struct HammingSearch: Sendable {
                 if s > t { t = heaps.insert(row: r, score: s, id: Int32(j)) }
             }
         case 2:
-            let a = query[0], b = query[1]
+            let a = query[0]
+            let b = query[1]
             for j in rows {
                 let p = database + 2 * j
                 let s = -Float((p[0] ^ a).nonzeroBitCount + (p[1] ^ b).nonzeroBitCount)

@@ -42,6 +42,14 @@ public struct TopKHeaps: @unchecked Sendable {
         threshold.deallocate()
     }
 
+    /// Whether (score a, id a) ranks below (score b, id b): a lower score, or an equal score and
+    /// a larger id. The heaps keep this total order, so among equal scores the larger ids leave
+    /// first and the kept set does not depend on the heap's layout.
+    @inline(__always)
+    static func worse(_ sa: Float, _ a: Int32, _ sb: Float, _ b: Int32) -> Bool {
+        sa < sb || (sa == sb && a > b)
+    }
+
     /// Offers candidate `id` with `score` to row `r`; returns the row's new threshold.
     /// The caller has checked `score > threshold[r]`.
     @inline(__always) @discardableResult
@@ -54,7 +62,7 @@ public struct TopKHeaps: @unchecked Sendable {
             var c = n
             while c > 0 {
                 let p = (c - 1) >> 1
-                if s[p] <= score { break }
+                if !Self.worse(score, id, s[p], d[p]) { break }
                 s[c] = s[p]
                 d[c] = d[p]
                 c = p
@@ -72,8 +80,8 @@ public struct TopKHeaps: @unchecked Sendable {
             let l = 2 * p + 1
             if l >= k { break }
             var c = l
-            if l + 1 < k && s[l + 1] < s[l] { c = l + 1 }
-            if s[c] >= score { break }
+            if l + 1 < k && Self.worse(s[l + 1], d[l + 1], s[l], d[l]) { c = l + 1 }
+            if !Self.worse(s[c], d[c], score, id) { break }
             s[p] = s[c]
             d[p] = d[c]
             p = c

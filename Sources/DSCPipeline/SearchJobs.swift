@@ -27,13 +27,16 @@ public struct IndexJob: Sendable {
     public static let maxBits = 4096
 
     public init(input: String, output: String, kind: IndexKind = .flat) {
-        self.input = input; self.output = output; self.kind = kind
+        self.input = input
+        self.output = output
+        self.kind = kind
     }
 
     /// Checks the settings that need no file.
     public func validateSettings() throws {
         if kind.isBinary && !(1...Self.maxBits).contains(bits) {
-            throw PipelineError.invalidSetting(flag: "--bits", value: String(bits), requirement: "in 1...\(Self.maxBits) for --kind \(kind.rawValue)")
+            throw PipelineError.invalidSetting(
+                flag: "--bits", value: String(bits), requirement: "in 1...\(Self.maxBits) for --kind \(kind.rawValue)")
         }
     }
 
@@ -43,23 +46,28 @@ public struct IndexJob: Sendable {
         try validateSettings()
         try checkWritable(output)
         var timings = StageTimings()
-        let (matrix, labels) = try timings.measure("read") { try SearchInput.read(input, featuresDataset, labelsDataset, labelsRequired) }
+        let (matrix, labels) = try timings.measure("read") {
+            try SearchInput.read(input, featuresDataset, labelsDataset, labelsRequired)
+        }
         if kind == .itq && bits > matrix.columns {
-            throw PipelineError.invalidSetting(flag: "--bits", value: String(bits),
-                                               requirement: "at most the \(matrix.columns) values per sample of \(input) for --kind itq")
+            throw PipelineError.invalidSetting(
+                flag: "--bits", value: String(bits),
+                requirement: "at most the \(matrix.columns) values per sample of \(input) for --kind itq")
         }
         var index: any SearchIndex = try timings.measure("train") { () throws -> any SearchIndex in
             if kind.isBinary {
-                return try BinaryIndex.train(kind, bits: bits, samples: matrix.values, dimension: matrix.columns, seed: seed)
+                return try BinaryIndex.train(
+                    kind, bits: bits, samples: matrix.values, dimension: matrix.columns, seed: seed)
             }
             return FlatIndex(dimension: matrix.columns)
         }
         timings.measure("add") { index.add(matrix.values) }
         let metadata = IndexMetadata(sampleShape: Array(matrix.shape.dropFirst()), labels: labels, seed: seed)
         try timings.measure("write") { try IndexFile.write(index, metadata: metadata, to: output) }
-        return IndexOutcome(kind: kind, count: index.count, dimension: index.dimension, bits: kind.isBinary ? bits : nil,
-                            bytesPerSample: kind.isBinary ? 8 * ((bits + 63) / 64) : 4 * index.dimension,
-                            timings: timings)
+        return IndexOutcome(
+            kind: kind, count: index.count, dimension: index.dimension, bits: kind.isBinary ? bits : nil,
+            bytesPerSample: kind.isBinary ? 8 * ((bits + 63) / 64) : 4 * index.dimension,
+            timings: timings)
     }
 }
 
@@ -84,7 +92,9 @@ public struct SearchJob: Sendable {
     public var top: Int
 
     public init(index: String, queries: String, top: Int) {
-        self.index = index; self.queries = queries; self.top = top
+        self.index = index
+        self.queries = queries
+        self.top = top
     }
 
     /// The rankings' scores are computed when both files have labels: mAP over the full ranking
@@ -93,15 +103,19 @@ public struct SearchJob: Sendable {
         if top < 1 { throw PipelineError.invalidSetting(flag: "--top", value: String(top), requirement: "at least 1") }
         var timings = StageTimings()
         let (loaded, metadata) = try timings.measure("load") { try IndexFile.read(index) }
-        let (matrix, labels) = try timings.measure("read") { try SearchInput.read(queries, featuresDataset, labelsDataset, false) }
+        let (matrix, labels) = try timings.measure("read") {
+            try SearchInput.read(queries, featuresDataset, labelsDataset, false)
+        }
         let shape = Array(matrix.shape.dropFirst())
         if matrix.columns != loaded.dimension {
-            throw SearchError.shapeMismatch(file: queries, dataset: featuresDataset, shape: shape,
-                                            expected: metadata.sampleShape, index: index)
+            throw SearchError.shapeMismatch(
+                file: queries, dataset: featuresDataset, shape: shape,
+                expected: metadata.sampleShape, index: index)
         }
         let k = min(top, max(loaded.count, 1))
-        var outcome = SearchOutcome(kind: loaded.kind, queries: matrix.rows, database: loaded.count,
-                                    bits: (loaded as? BinaryIndex)?.bits, top: k, requestedTop: top)
+        var outcome = SearchOutcome(
+            kind: loaded.kind, queries: matrix.rows, database: loaded.count,
+            bits: (loaded as? BinaryIndex)?.bits, top: k, requestedTop: top)
         progress?("search", 0)
         if let binary = loaded as? BinaryIndex {
             let codes = timings.measure("encode") { binary.encoder.encode(matrix.values) }
@@ -113,8 +127,9 @@ public struct SearchJob: Sendable {
         progress?("search", 1)
         if let labels, let truth = metadata.labels {
             outcome.scores = timings.measure("evaluate") {
-                RetrievalScores(index: loaded, queries: matrix.values, queryLabels: labels, databaseLabels: truth,
-                                progress: progress)
+                RetrievalScores(
+                    index: loaded, queries: matrix.values, queryLabels: labels, databaseLabels: truth,
+                    progress: progress)
             }
         }
         outcome.timings = timings
@@ -164,10 +179,17 @@ public struct RetrievalScores: Sendable, Equatable {
     public var precisionWithinRadius2: Double?
 
     /// Ranks the whole database for every query (in chunks of 64 queries) and scores it.
-    public init(index: any SearchIndex, queries: [Float], queryLabels: [Int], databaseLabels: [Int],
-                progress: ProgressHandler? = nil) {
-        let d = index.dimension, q = queryLabels.count, chunk = 64
-        var map = 0.0, map5000 = 0.0, p500 = 0.0, radius = 0.0
+    public init(
+        index: any SearchIndex, queries: [Float], queryLabels: [Int], databaseLabels: [Int],
+        progress: ProgressHandler? = nil
+    ) {
+        let d = index.dimension
+        let q = queryLabels.count
+        let chunk = 64
+        var map = 0.0
+        var map5000 = 0.0
+        var p500 = 0.0
+        var radius = 0.0
         for start in stride(from: 0, to: q, by: chunk) {
             let rows = min(chunk, q - start)
             let all = index.allDistances(Array(queries[(start * d)..<((start + rows) * d)]))
@@ -181,8 +203,9 @@ public struct RetrievalScores: Sendable, Equatable {
                 map5000 += Retrieval.averagePrecision(relevant, limit: 5000)
                 p500 += Retrieval.precision(relevant, at: 500)
                 if index.kind.isBinary {
-                    radius += Retrieval.precisionWithin(radius: 2, distances: distances.map { Int32($0) },
-                                                        relevant: databaseLabels.map { $0 == label })
+                    radius += Retrieval.precisionWithin(
+                        radius: 2, distances: distances.map { Int32($0) },
+                        relevant: databaseLabels.map { $0 == label })
                 }
             }
             progress?("evaluate", Double(start + rows) / Double(q))
@@ -197,12 +220,15 @@ public struct RetrievalScores: Sendable, Equatable {
 
 /// Reading the samples of a database or query file: flattened rows, finite, with labels when present.
 enum SearchInput {
-    static func read(_ path: String, _ features: String, _ labels: String, _ labelsRequired: Bool) throws
+    static func read(
+        _ path: String, _ features: String, _ labels: String, _ labelsRequired: Bool
+    ) throws
         -> (matrix: HDF5Matrix, labels: [Int]?)
     {
         let reader = try HDF5Reader(path: path)
         let matrix = try reader.readMatrix(features, checkFinite: true)
-        let truth = labelsRequired || reader.contains(labels) ? try reader.readLabels(labels, matchingRowsOf: features) : nil
+        let truth =
+            labelsRequired || reader.contains(labels) ? try reader.readLabels(labels, matchingRowsOf: features) : nil
         return (matrix, truth)
     }
 }

@@ -23,20 +23,27 @@ public struct BinaryEncoder: Sendable, Equatable {
     /// - Precondition: the shapes above.
     public init(mean: [Float], projection: [Float], rotation: [Float], bits: Int) {
         let d = mean.count
-        precondition(bits >= 1 && d >= 1 && projection.count == d * bits && rotation.count == bits * bits,
-                     "BinaryEncoder: mean \(d), projection \(projection.count), rotation \(rotation.count), bits \(bits)")
-        self.dimension = d; self.bits = bits; self.mean = mean; self.projection = projection; self.rotation = rotation
+        precondition(
+            bits >= 1 && d >= 1 && projection.count == d * bits && rotation.count == bits * bits,
+            "BinaryEncoder: mean \(d), projection \(projection.count), rotation \(rotation.count), bits \(bits)")
+        self.dimension = d
+        self.bits = bits
+        self.mean = mean
+        self.projection = projection
+        self.rotation = rotation
     }
 
     /// `(x − mean) · projection · rotation` for `[n, dimension]` samples: `[n, bits]`.
     public func project(_ samples: [Float]) -> [Float] {
-        precondition(samples.count % dimension == 0, "BinaryEncoder: \(samples.count) floats are not rows of \(dimension)")
+        precondition(
+            samples.count % dimension == 0, "BinaryEncoder: \(samples.count) floats are not rows of \(dimension)")
         let n = samples.count / dimension
         var centred = samples
         for i in 0..<n { for j in 0..<dimension { centred[i * dimension + j] -= mean[j] } }
         var projected = [Float](repeating: 0, count: n * bits)
-        BLAS.sgemm(m: n, n: bits, k: dimension, a: centred, lda: dimension, b: projection, ldb: bits,
-                   c: &projected, ldc: bits)
+        BLAS.sgemm(
+            m: n, n: bits, k: dimension, a: centred, lda: dimension, b: projection, ldb: bits,
+            c: &projected, ldc: bits)
         var rotated = [Float](repeating: 0, count: n * bits)
         BLAS.sgemm(m: n, n: bits, k: bits, a: projected, lda: bits, b: rotation, ldb: bits, c: &rotated, ldc: bits)
         return rotated
@@ -62,8 +69,9 @@ public struct BinaryEncoder: Sendable, Equatable {
     public static func lsh(training samples: [Float], dimension d: Int, bits: Int, seed: UInt64) -> BinaryEncoder {
         var g = SeededGenerator(seed: seed)
         let projection = (0..<(d * bits)).map { _ in Float(g.nextGaussian()) }
-        return BinaryEncoder(mean: mean(of: samples, dimension: d), projection: projection, rotation: identity(bits),
-                             bits: bits)
+        return BinaryEncoder(
+            mean: mean(of: samples, dimension: d), projection: projection, rotation: identity(bits),
+            bits: bits)
     }
 
     /// PCA then iterative quantisation: the top `bits` principal directions of the training
@@ -71,8 +79,10 @@ public struct BinaryEncoder: Sendable, Equatable {
     /// Procrustes step `R = U Wᵀ` for the SVD `Vᵀ B = U Σ Wᵀ`, from a random orthogonal `R` (seed).
     ///
     /// - Throws: a LAPACK error when an eigen- or singular value decomposition fails.
-    public static func itq(training samples: [Float], dimension d: Int, bits: Int, iterations: Int = 50,
-                           seed: UInt64) throws -> BinaryEncoder {
+    public static func itq(
+        training samples: [Float], dimension d: Int, bits: Int, iterations: Int = 50,
+        seed: UInt64
+    ) throws -> BinaryEncoder {
         precondition(bits <= d, "itq: bits=\(bits) must not exceed the dimension \(d)")
         let n = samples.count / d
         let mu = mean(of: samples, dimension: d)
@@ -88,8 +98,11 @@ public struct BinaryEncoder: Sendable, Equatable {
         BLAS.sgemm(m: n, n: bits, k: d, a: centred, lda: d, b: pca, ldb: bits, c: &v, ldc: bits)
         // A random orthogonal start: the left singular vectors of a Gaussian matrix.
         var g = SeededGenerator(seed: seed)
-        var rotation = try LAPACK.svd((0..<(bits * bits)).map { _ in Float(g.nextGaussian()) }, rows: bits, columns: bits).u
-        var vr = [Float](repeating: 0, count: n * bits), b = [Float](repeating: 0, count: n * bits)
+        var rotation = try LAPACK.svd(
+            (0..<(bits * bits)).map { _ in Float(g.nextGaussian()) }, rows: bits, columns: bits
+        ).u
+        var vr = [Float](repeating: 0, count: n * bits)
+        var b = [Float](repeating: 0, count: n * bits)
         var m = [Float](repeating: 0, count: bits * bits)
         for _ in 0..<iterations {
             BLAS.sgemm(m: n, n: bits, k: bits, a: v, lda: bits, b: rotation, ldb: bits, c: &vr, ldc: bits)

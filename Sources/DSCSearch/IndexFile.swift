@@ -18,7 +18,8 @@ public enum SearchError: Error, LocalizedError, Equatable, Sendable {
         case .unsupportedVersion(let file, let version, let supported):
             return "\(file): index format version \(version); this dsc reads version \(supported)"
         case .shapeMismatch(let file, let dataset, let shape, let expected, let index):
-            return "\(file): dataset \"\(dataset)\" holds samples of shape \(shape), but \(index) indexes samples of shape \(expected)"
+            return
+                "\(file): dataset \"\(dataset)\" holds samples of shape \(shape), but \(index) indexes samples of shape \(expected)"
         }
     }
 }
@@ -34,7 +35,9 @@ public struct IndexMetadata: Sendable, Equatable {
     public var seed: UInt64
 
     public init(sampleShape: [Int], labels: [Int]? = nil, seed: UInt64 = 0) {
-        self.sampleShape = sampleShape; self.labels = labels; self.seed = seed
+        self.sampleShape = sampleShape
+        self.labels = labels
+        self.seed = seed
     }
 }
 
@@ -94,9 +97,11 @@ public enum IndexFile {
             throw bad("unknown kind")
         }
         guard let d = try? reader.attribute("dimension").intValue, d >= 1,
-              let n = try? reader.attribute("count").intValue, n >= 0
+            let n = try? reader.attribute("count").intValue, n >= 0
         else { throw bad("no dimension or count") }
-        let shape = ((try? reader.stringAttribute("sample_shape")) ?? "\(d)").split(separator: ",").compactMap { Int($0) }
+        let shape = ((try? reader.stringAttribute("sample_shape")) ?? "\(d)").split(separator: ",").compactMap {
+            Int($0)
+        }
         let seed = UInt64((try? reader.stringAttribute("seed")) ?? "0") ?? 0
         var metadata = IndexMetadata(sampleShape: shape.reduce(1, *) == d ? shape : [d], seed: seed)
         if reader.contains("labels") {
@@ -116,9 +121,10 @@ public enum IndexFile {
             return (flat, metadata)
         case .lsh, .itq:
             guard let bits = try? reader.attribute("bits").intValue, bits >= 1 else { throw bad("no bits") }
-            let encoder = BinaryEncoder(mean: try array("encoder/mean", [d]),
-                                        projection: try array("encoder/projection", [d, bits]),
-                                        rotation: try array("encoder/rotation", [bits, bits]), bits: bits)
+            let encoder = BinaryEncoder(
+                mean: try array("encoder/mean", [d]),
+                projection: try array("encoder/projection", [d, bits]),
+                rotation: try array("encoder/rotation", [bits, bits]), bits: bits)
             guard reader.contains("codes") else { throw bad("no codes") }
             let (s, words) = try reader.readWords("codes")
             let perCode = (bits + 63) / 64
@@ -127,8 +133,10 @@ public enum IndexFile {
             if unused != 0, (0..<n).contains(where: { words[$0 * perCode + perCode - 1] & unused != 0 }) {
                 throw bad("codes with bits set beyond bit \(bits)")
             }
-            return (BinaryIndex(kind: kind, encoder: encoder, codes: BinaryCodes(count: n, bits: bits, storage: words)),
-                    metadata)
+            return (
+                BinaryIndex(kind: kind, encoder: encoder, codes: BinaryCodes(count: n, bits: bits, storage: words)),
+                metadata
+            )
         }
     }
 }

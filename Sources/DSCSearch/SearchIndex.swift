@@ -35,7 +35,10 @@ public struct SearchResults: Sendable, Equatable {
     public var distances: Distances
 
     public init(queries: Int, k: Int, ids: [Int64], distances: Distances) {
-        self.queries = queries; self.k = k; self.ids = ids; self.distances = distances
+        self.queries = queries
+        self.k = k
+        self.ids = ids
+        self.distances = distances
     }
 }
 
@@ -72,26 +75,35 @@ public struct FlatIndex: SearchIndex {
     }
 
     public mutating func add(_ samples: [Float]) {
-        precondition(samples.count % dimension == 0, "FlatIndex.add: \(samples.count) floats are not rows of \(dimension)")
+        precondition(
+            samples.count % dimension == 0, "FlatIndex.add: \(samples.count) floats are not rows of \(dimension)")
         vectors += samples
     }
 
     public func search(_ queries: [Float], k: Int) -> SearchResults {
-        precondition(queries.count % dimension == 0, "FlatIndex.search: \(queries.count) floats are not rows of \(dimension)")
+        precondition(
+            queries.count % dimension == 0, "FlatIndex.search: \(queries.count) floats are not rows of \(dimension)")
         let q = queries.count / dimension
         guard count > 0 else {
-            return SearchResults(queries: q, k: k, ids: .init(repeating: -1, count: q * k),
-                                 distances: .squaredEuclidean(.init(repeating: .nan, count: q * k)))
+            return SearchResults(
+                queries: q, k: k, ids: .init(repeating: -1, count: q * k),
+                distances: .squaredEuclidean(.init(repeating: .nan, count: q * k)))
         }
-        let found = ExactSearch(k: k, metric: .euclidean).search(queries: queries, database: vectors, dimension: dimension)
-        return SearchResults(queries: q, k: k, ids: found.ids.map(Int64.init), distances: .squaredEuclidean(found.scores))
+        let found = ExactSearch(k: k, metric: .euclidean).search(
+            queries: queries, database: vectors, dimension: dimension)
+        return SearchResults(
+            queries: q, k: k, ids: found.ids.map(Int64.init), distances: .squaredEuclidean(found.scores))
     }
 
     public func allDistances(_ queries: [Float]) -> [Float] {
-        let q = queries.count / dimension, n = count, d = dimension
+        let q = queries.count / dimension
+        let n = count
+        let d = dimension
         var gram = [Float](repeating: 0, count: q * n)
         BLAS.sgemm(transposeB: true, m: q, n: n, k: d, a: queries, lda: d, b: vectors, ldb: d, c: &gram, ldc: n)
-        let databaseNorms = (0..<n).map { j in (0..<d).reduce(Float(0)) { $0 + vectors[j * d + $1] * vectors[j * d + $1] } }
+        let databaseNorms = (0..<n).map { j in
+            (0..<d).reduce(Float(0)) { $0 + vectors[j * d + $1] * vectors[j * d + $1] }
+        }
         for i in 0..<q {
             let qn = (0..<d).reduce(Float(0)) { $0 + queries[i * d + $1] * queries[i * d + $1] }
             for j in 0..<n { gram[i * n + j] = max(0, qn + databaseNorms[j] - 2 * gram[i * n + j]) }
@@ -114,7 +126,8 @@ public struct BinaryIndex: SearchIndex {
     /// An empty index of `kind` (``IndexKind/lsh`` or ``IndexKind/itq``) with a trained encoder.
     public init(kind: IndexKind, encoder: BinaryEncoder, codes: BinaryCodes? = nil) {
         precondition(kind.isBinary, "BinaryIndex: kind \(kind) holds no codes")
-        self.kind = kind; self.encoder = encoder
+        self.kind = kind
+        self.encoder = encoder
         self.codes = codes ?? BinaryCodes(count: 0, bits: encoder.bits, storage: [])
     }
 
@@ -123,15 +136,19 @@ public struct BinaryIndex: SearchIndex {
     ///
     /// - Precondition: `kind.isBinary`, `bits ≥ 1`, and `bits ≤ dimension` for ITQ.
     /// - Throws: a LAPACK error when ITQ's decompositions fail.
-    public static func train(_ kind: IndexKind, bits: Int, samples: [Float], dimension: Int, seed: UInt64) throws
+    public static func train(
+        _ kind: IndexKind, bits: Int, samples: [Float], dimension: Int, seed: UInt64
+    ) throws
         -> BinaryIndex
     {
         switch kind {
         case .lsh:
-            return BinaryIndex(kind: kind, encoder: .lsh(training: samples, dimension: dimension, bits: bits, seed: seed))
+            return BinaryIndex(
+                kind: kind, encoder: .lsh(training: samples, dimension: dimension, bits: bits, seed: seed))
         case .itq:
-            return BinaryIndex(kind: kind,
-                               encoder: try .itq(training: samples, dimension: dimension, bits: bits, seed: seed))
+            return BinaryIndex(
+                kind: kind,
+                encoder: try .itq(training: samples, dimension: dimension, bits: bits, seed: seed))
         case .flat:
             preconditionFailure("BinaryIndex.train: a flat index has no encoder")
         }

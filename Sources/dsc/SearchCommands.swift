@@ -66,17 +66,25 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let outcome = try job.run()
-            let seconds = JSONValue.object(outcome.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
+            let seconds = JSONValue.object(
+                outcome.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
             if options.json {
-                var fields: [(String, JSONValue)] = [("kind", .string(outcome.kind.rawValue)), ("n", .integer(outcome.count)),
-                                                     ("dimension", .integer(outcome.dimension))]
+                var fields: [(String, JSONValue)] = [
+                    ("kind", .string(outcome.kind.rawValue)), ("n", .integer(outcome.count)),
+                    ("dimension", .integer(outcome.dimension)),
+                ]
                 if let bits = outcome.bits { fields.append(("bits", .integer(bits))) }
                 fields += [("bytes_per_sample", .integer(outcome.bytesPerSample)), ("seconds", seconds)]
                 print(JSONValue.object(fields).serialized)
             } else {
                 let bits = outcome.bits.map { ", \($0) bits" } ?? ""
-                print("\((input as NSString).lastPathComponent): \(outcome.count) samples × \(outcome.dimension) → \(outcome.kind.rawValue) index\(bits), \(outcome.bytesPerSample) bytes per sample")
-                print("  time   " + outcome.timings.stages.map { "\($0.name) \(String(format: "%.2f", $0.seconds))s" }.joined(separator: " · "))
+                print(
+                    "\((input as NSString).lastPathComponent): \(outcome.count) samples × \(outcome.dimension) → \(outcome.kind.rawValue) index\(bits), \(outcome.bytesPerSample) bytes per sample"
+                )
+                print(
+                    "  time   "
+                        + outcome.timings.stages.map { "\($0.name) \(String(format: "%.2f", $0.seconds))s" }.joined(
+                            separator: " · "))
                 print("  wrote  \(output)")
             }
         }
@@ -108,7 +116,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Results per query.")
     var top: Int
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write ids and distances to this HDF5 file.", valueName: "results.h5"))
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Write ids and distances to this HDF5 file.", valueName: "results.h5")
+    )
     var output: String?
 
     @Option(help: ArgumentHelp("Dataset holding the query samples.", valueName: "name"))
@@ -133,36 +143,50 @@ struct SearchCommand: ParsableCommand {
             let outcome = try job.run(progress: progress.handler)
             progress.finish()
             if let output { try outcome.write(to: output) }
-            let seconds = JSONValue.object(outcome.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
+            let seconds = JSONValue.object(
+                outcome.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
             if options.json {
-                var fields: [(String, JSONValue)] = [("kind", .string(outcome.kind.rawValue)), ("queries", .integer(outcome.queries)),
-                                                     ("database", .integer(outcome.database)), ("top", .integer(outcome.top))]
+                var fields: [(String, JSONValue)] = [
+                    ("kind", .string(outcome.kind.rawValue)), ("queries", .integer(outcome.queries)),
+                    ("database", .integer(outcome.database)), ("top", .integer(outcome.top)),
+                ]
                 if let bits = outcome.bits { fields.append(("bits", .integer(bits))) }
                 fields.append(("seconds", seconds))
                 if let s = outcome.scores { fields.append(("metrics", scoresJSON(s))) }
                 print(JSONValue.object(fields).serialized)
             } else {
                 let bits = outcome.bits.map { ", \($0) bits" } ?? ""
-                print("\((queries as NSString).lastPathComponent): \(outcome.queries) queries against \(outcome.database) rows (\(outcome.kind.rawValue)\(bits)), top \(outcome.top)")
+                print(
+                    "\((queries as NSString).lastPathComponent): \(outcome.queries) queries against \(outcome.database) rows (\(outcome.kind.rawValue)\(bits)), top \(outcome.top)"
+                )
                 if let s = outcome.scores {
-                    var line = String(format: "  mAP %.4f  mAP@5000 %.4f  P@500 %.4f", s.meanAveragePrecision, s.meanAveragePrecisionAt5000, s.precisionAt500)
+                    var line = String(
+                        format: "  mAP %.4f  mAP@5000 %.4f  P@500 %.4f", s.meanAveragePrecision,
+                        s.meanAveragePrecisionAt5000, s.precisionAt500)
                     if let r = s.precisionWithinRadius2 { line += String(format: "  P(r≤2) %.4f", r) }
                     print(line)
                 } else {
                     print("  no labels in both files: scores not computed")
                 }
-                print("  time   " + outcome.timings.stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(separator: " · "))
+                print(
+                    "  time   "
+                        + outcome.timings.stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(
+                            separator: " · "))
                 if let output { print("  wrote  \(output)") }
             }
             if outcome.top < outcome.requestedTop && !options.quiet {
-                printError("note: --top \(outcome.requestedTop) is above the \(outcome.database) database rows; clamped to \(outcome.top)")
+                printError(
+                    "note: --top \(outcome.requestedTop) is above the \(outcome.database) database rows; clamped to \(outcome.top)"
+                )
             }
         }
     }
 
     func scoresJSON(_ s: RetrievalScores) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("map", .number(s.meanAveragePrecision)), ("map_at_5000", .number(s.meanAveragePrecisionAt5000)),
-                                             ("precision_at_500", .number(s.precisionAt500))]
+        var fields: [(String, JSONValue)] = [
+            ("map", .number(s.meanAveragePrecision)), ("map_at_5000", .number(s.meanAveragePrecisionAt5000)),
+            ("precision_at_500", .number(s.precisionAt500)),
+        ]
         if let r = s.precisionWithinRadius2 { fields.append(("precision_within_radius_2", .number(r))) }
         return .object(fields)
     }

@@ -43,6 +43,8 @@ final class HelpTests: XCTestCase {
     func testEvaluateHelp() throws { try assertGolden(["evaluate", "--help"], "help-evaluate.txt") }
     func testReportHelp() throws { try assertGolden(["report", "--help"], "help-report.txt") }
     func testDemoHelp() throws { try assertGolden(["demo", "--help"], "help-demo.txt") }
+    func testIndexHelp() throws { try assertGolden(["index", "--help"], "help-index.txt") }
+    func testSearchHelp() throws { try assertGolden(["search", "--help"], "help-search.txt") }
 
     func testVersion() throws {
         let r = try CLI.run(["--version"])
