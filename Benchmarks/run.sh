@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: speed and memory figures for README. Never part of `make test`.
 # MNIST figures need datasets/mnist.h5 (`make datasets`); scikit-learn side-by-side runs need
-# `pip install scikit-learn h5py` and are skipped without them.
+# `pip install scikit-learn h5py` and are skipped without them; the faiss side-by-side search needs
+# `pip install faiss-cpu` and is skipped without it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(swift build -c release --show-bin-path)
@@ -36,6 +37,27 @@ fi
 echo "== eigen-solver (Lanczos), 10 eigenvectors"
 "$B" eigen 70000
 "$B" eigen 1000000
+
+echo "== exact search: Hamming against faiss IndexBinaryFlat, float against sgemm"
+# The same 10,000 x 1,000,000 random 64-bit codes, top 10, searched by ours and then by faiss (one
+# warm-up, median of 3 each); faiss's ids for the first 5 queries are checked against ours.
+# Needs `pip install faiss-cpu` for the faiss line, skipped without it.
+codes=$(mktemp -d)
+"$B" hamming --queries 10000 --database 1000000 --bits 64 --top 10 --seed 0 --dump "$codes/h64"
+if python3 -c "import faiss" 2>/dev/null; then
+  python3 Benchmarks/peer_faiss.py "$codes/h64"
+else
+  echo "(faiss peer skipped: pip install faiss-cpu)"
+fi
+rm -rf "$codes"
+# Float search (.euclidean, 10,000 x 1,000,000 x 64) in GFLOP/s beside a 2048^3 sgemm in the same
+# process; when the environment pins OpenBLAS (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE), once as set and
+# once with both unset.
+"$B" floatsearch --queries 10000 --database 1000000 --dimension 64 --top 10
+if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
+  echo "-- the same with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$B" floatsearch --queries 10000 --database 1000000 --dimension 64 --top 10
+fi
 
 echo "== conv2d per backbone shape, batch 256: forward and backward alone, GFLOPS"
 "$B" conv

@@ -9,6 +9,8 @@ import DSCPipeline
 //   DSCBench knn FILE [--rows N]            kNN graph alone: seconds and sustained sgemm GFLOPS
 //   DSCBench eigen NODES [--neighbors 10]   10 eigenvectors of a synthetic kNN-like graph
 //   DSCBench sgemm                          this machine's sgemm peak (reference for GFLOPS figures)
+//   DSCBench hamming [--queries Q] ...      exact Hamming search, timed (SearchBench.swift; --dump for faiss)
+//   DSCBench floatsearch [--queries Q] ...  exact float search, GFLOP/s beside sgemm's (SearchBench.swift)
 //
 // Each prints lines `name: value` that bench/run.sh collects; peak memory is VmHWM of this process.
 import DSCSynthetic
@@ -96,7 +98,8 @@ func eigenBench(nodes: Int, neighbors: Int) throws {
     print("eigen \(nodes) peak memory MiB: \(String(format: "%.0f", peakMemoryMiB()))")
 }
 
-func sgemmPeak() {
+/// GFLOP/s of a 2048³ sgemm: 5 products after one warm-up.
+func sgemmRate() -> Double {
     let n = 2048
     var gen = SeededGenerator(seed: 1)
     let a = (0..<(n * n)).map { _ in Float(gen.nextUniform()) }
@@ -104,9 +107,12 @@ func sgemmPeak() {
     BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: a, ldb: n, c: &c, ldc: n)
     let reps = 5
     let t = seconds { for _ in 0..<reps { BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: a, ldb: n, c: &c, ldc: n) } }
-    print(
-        "sgemm peak (2048³, \(BLAS.threads) threads): \(String(format: "%.1f", 2 * Double(n * n * n) * Double(reps) / t / 1e9)) GFLOPS"
-    )
+    return 2 * Double(n * n * n) * Double(reps) / t / 1e9
+}
+
+func sgemmPeak() {
+    let rate = sgemmRate()
+    print("sgemm peak (2048³, \(BLAS.threads) threads): \(String(format: "%.1f", rate)) GFLOPS")
     let pinned =
         ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" }
         ?? " (OpenBLAS's choice for this CPU)"
@@ -131,9 +137,12 @@ do {
         sgemmPeak()
     case "trainstep": trainStepBench(args)
     case "conv": convBench(args)
+    case "hamming": try hammingBench(args)
+    case "floatsearch": floatSearchBench(args)
     default:
         print(
-            "usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm|trainstep|conv  (see Benchmarks/run.sh)")
+            "usage: DSCBench digits|cluster FILE K|knn FILE|eigen NODES|sgemm|trainstep|conv|hamming|floatsearch  (see Benchmarks/run.sh)"
+        )
         exit(64)
     }
 } catch {
