@@ -39,7 +39,9 @@ let package = Package(
         .target(name: "DSCNNIO", dependencies: ["DSCTensor", "DSCNN", "DSCIO"]),
         .target(name: "DSCMetrics"),
         // Exact top-k search by sgemm over row blocks: within one set and of queries against a database.
-        .target(name: "DSCNeighbors", dependencies: ["DSCTensor"]),
+        .target(name: "DSCNeighbors", dependencies: ["DSCTensor", "CKernels"]),
+        // Small C kernels the Swift compiler cannot express for the baseline CPU (popcnt).
+        .target(name: "CKernels"),
         .target(name: "DSCCluster", dependencies: ["DSCTensor", "DSCNeighbors"]),
         // Search indexes (flat, LSH, ITQ), their encoders and files.
         .target(name: "DSCSearch", dependencies: ["DSCTensor", "DSCNeighbors", "DSCIO"]),

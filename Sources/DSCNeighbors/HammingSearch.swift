@@ -1,6 +1,9 @@
+import CKernels
 import Foundation
 
-/// Exact Hamming search of binary codes: a blocked scan of XOR and popcount, each query keeping
+/// Exact Hamming search of binary codes: a blocked scan of XOR and popcount (a C kernel that uses
+/// the CPU's popcnt instruction, which Swift's `nonzeroBitCount` does not reach on the baseline
+/// x86-64 target), each query keeping
 /// its `k` best in ``TopKHeaps`` (score `−distance`, so a candidate no better than a query's
 /// worst kept costs one comparison), the queries spread over all cores.
 ///
@@ -41,12 +44,16 @@ public struct HammingSearch: Sendable {
                 let codes = (queries: SharedPointer(qp.baseAddress!), database: SharedPointer(dp.baseAddress!))
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let range = (c * queryChunk)..<min(q, (c + 1) * queryChunk)
-                    for start in stride(from: 0, to: n, by: blockRows) {
-                        let rows = start..<min(n, start + blockRows)
-                        for i in range {
-                            Self.scan(
-                                codes.queries.pointer + i * w, words: w, codes.database.pointer, rows: rows,
-                                heaps: heaps, row: i)
+                    var buffer = [Int32](repeating: 0, count: min(blockRows, n))
+                    buffer.withUnsafeMutableBufferPointer { distances in
+                        for start in stride(from: 0, to: n, by: blockRows) {
+                            let rows = min(n, start + blockRows) - start
+                            for i in range {
+                                dsc_hamming_distances(
+                                    codes.queries.pointer + i * w, codes.database.pointer + start * w,
+                                    rows, w, distances.baseAddress!)
+                                Self.offer(distances.baseAddress!, rows: rows, firstRow: start, heaps: heaps, row: i)
+                            }
                         }
                     }
                 }
@@ -61,36 +68,15 @@ public struct HammingSearch: Sendable {
         return (ids, distances)
     }
 
-    /// Offers database rows `rows`, in increasing order, to heap row `row`.
+    /// Offers the `rows` database rows from `firstRow` on, at `distances`, in increasing order,
+    /// to heap row `row` (score `−distance`).
     @inline(__always)
-    private static func scan(
-        _ query: UnsafePointer<UInt64>, words w: Int, _ database: UnsafePointer<UInt64>,
-        rows: Range<Int>, heaps: TopKHeaps, row r: Int
-    ) {
+    private static func offer(_ distances: UnsafePointer<Int32>, rows: Int, firstRow: Int, heaps: TopKHeaps, row r: Int)
+    {
         var t = heaps.threshold[r]
-        switch w {
-        case 1:
-            let a = query[0]
-            for j in rows {
-                let s = -Float((database[j] ^ a).nonzeroBitCount)
-                if s > t { t = heaps.insert(row: r, score: s, id: Int32(j)) }
-            }
-        case 2:
-            let a = query[0]
-            let b = query[1]
-            for j in rows {
-                let p = database + 2 * j
-                let s = -Float((p[0] ^ a).nonzeroBitCount + (p[1] ^ b).nonzeroBitCount)
-                if s > t { t = heaps.insert(row: r, score: s, id: Int32(j)) }
-            }
-        default:
-            for j in rows {
-                let p = database + w * j
-                var d = 0
-                for u in 0..<w { d += (p[u] ^ query[u]).nonzeroBitCount }
-                let s = -Float(d)
-                if s > t { t = heaps.insert(row: r, score: s, id: Int32(j)) }
-            }
+        for j in 0..<rows {
+            let s = -Float(distances[j])
+            if s > t { t = heaps.insert(row: r, score: s, id: Int32(firstRow + j)) }
         }
     }
 
@@ -98,16 +84,17 @@ public struct HammingSearch: Sendable {
     /// rankings, as retrieval metrics need).
     public static func distances(from query: Int, of queries: BinaryCodes, to database: BinaryCodes) -> [Int32] {
         let w = database.words
-        return queries.storage.withUnsafeBufferPointer { qp in
+        var out = [Int32](repeating: 0, count: database.count)
+        queries.storage.withUnsafeBufferPointer { qp in
             database.storage.withUnsafeBufferPointer { dp in
-                let a = qp.baseAddress! + query * w
-                return (0..<database.count).map { j in
-                    var d = 0
-                    for u in 0..<w { d += (dp[j * w + u] ^ a[u]).nonzeroBitCount }
-                    return Int32(d)
+                out.withUnsafeMutableBufferPointer { o in
+                    if let d = dp.baseAddress {
+                        dsc_hamming_distances(qp.baseAddress! + query * w, d, database.count, w, o.baseAddress!)
+                    }
                 }
             }
         }
+        return out
     }
 }
 
