@@ -74,6 +74,7 @@ public struct EnergyCoding: Sendable {
         let kept = min(keep, max(1, selfExcluded ? m - 1 : m))
         var search = ExactSearch(k: kept, metric: signed ? .innerProduct : .absoluteInnerProduct)
         search.queryBlock = block
+        search.databaseBlock = nil
         let found = search.search(
             queries: rankQueries, database: rankKeys, dimension: r, excludingSelf: selfExcluded,
             progress: progress.map { report in { report("coefficients", $0) } })

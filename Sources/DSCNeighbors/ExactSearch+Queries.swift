@@ -5,10 +5,10 @@ extension ExactSearch {
     /// The `k` best rows of `database` for every row of `queries`, best first (ties: smaller row
     /// first). Both are `dimension` floats per row, row-major.
     ///
-    /// Queries go through in blocks of ``queryBlock`` rows: one sgemm against the whole database
-    /// gives a `[queryBlock, M]` Gram block, whose rows are scanned into the heaps on all cores.
-    /// Time: `2·Q·M·d` flops of sgemm plus `Q·M` comparisons; memory `queryBlock·M` floats for the
-    /// Gram block and `Q·k` for the results.
+    /// Queries go through in blocks of ``queryBlock`` rows, the database in blocks of
+    /// ``databaseBlock`` rows (nil: whole): each sgemm gives a `[queryBlock, databaseBlock]` Gram
+    /// block, whose rows are scanned into the heaps on all cores. Time: `2·Q·M·d` flops of sgemm
+    /// plus `Q·M` comparisons; memory one Gram block and `Q·k` for the results.
     ///
     /// - Parameters:
     ///   - excludingSelf: the queries are the database's own rows, and a row is never its own
@@ -35,7 +35,8 @@ extension ExactSearch {
             ? squaredNorms(database, dimension: d) : [Double](repeating: 0, count: m)
         let factors = scoreFactors(squaredNorms: databaseNorms)
         let rowsPerBlock = min(queryBlock, max(1, n))
-        var gram = [Float](repeating: 0, count: rowsPerBlock * m)
+        let columnsPerBlock = min(databaseBlock ?? m, max(1, m))
+        var gram = [Float](repeating: 0, count: rowsPerBlock * columnsPerBlock)
         queries.withUnsafeBufferPointer { q in
             database.withUnsafeBufferPointer { y in
                 factors.withUnsafeBufferPointer { f in
@@ -44,16 +45,21 @@ extension ExactSearch {
                         var start = 0
                         while start < n {
                             let rows = min(rowsPerBlock, n - start)
-                            BLAS.sgemm(
-                                transposeB: true, m: rows, n: m, k: d, a: q.baseAddress! + start * d, lda: d,
-                                b: y.baseAddress!, ldb: d, c: gp, ldc: m)
                             let offset = start
                             let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows))
-                            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                                let range = (rows * w / workers)..<(rows * (w + 1) / workers)
-                                scanQueryRows(
-                                    heaps, gram: UnsafePointer(gp), ldg: m, rowRange: range, columns: m,
-                                    factors: f.baseAddress!, rowOffset: offset, excludeSelf: excludingSelf)
+                            // Database blocks in increasing order, so each query meets its candidates in row order.
+                            for first in stride(from: 0, to: m, by: columnsPerBlock) {
+                                let columns = min(columnsPerBlock, m - first)
+                                BLAS.sgemm(
+                                    transposeB: true, m: rows, n: columns, k: d, a: q.baseAddress! + start * d, lda: d,
+                                    b: y.baseAddress! + first * d, ldb: d, c: gp, ldc: columns)
+                                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                    let range = (rows * w / workers)..<(rows * (w + 1) / workers)
+                                    scanQueryRows(
+                                        heaps, gram: UnsafePointer(gp), ldg: columns, rowRange: range, columns: columns,
+                                        factors: f.baseAddress! + first, rowOffset: offset, columnOffset: first,
+                                        excludeSelf: excludingSelf)
+                                }
                             }
                             start += rows
                             progress?(Double(start) / Double(n))
@@ -68,12 +74,12 @@ extension ExactSearch {
     /// ``scanRows`` under this search's metric, for rows `rowRange` of a `[rows, columns]` block.
     private func scanQueryRows(
         _ heaps: TopKHeaps, gram: UnsafePointer<Float>, ldg: Int, rowRange: Range<Int>,
-        columns: Int, factors: UnsafePointer<Float>, rowOffset: Int, excludeSelf: Bool
+        columns: Int, factors: UnsafePointer<Float>, rowOffset: Int, columnOffset: Int, excludeSelf: Bool
     ) {
         func scan<S: GramScore>(_ rule: S.Type) {
             scanRows(
                 rule, heaps, gram: gram, ldg: ldg, rowRange: rowRange, columnRange: 0..<columns, factors: factors,
-                rowOffset: rowOffset, columnOffset: 0, excludeSelf: excludeSelf)
+                rowOffset: rowOffset, columnOffset: columnOffset, excludeSelf: excludeSelf)
         }
         switch metric {
         case .cosine: scan(CosineScore.self)

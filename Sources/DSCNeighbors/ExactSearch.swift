@@ -105,7 +105,10 @@ public struct ExactSearch: Sendable {
     public var cacheLimitBytes: Int = 512 << 20
     /// Queries per sgemm in a query search; each block's Gram matrix is `queryBlock × M` floats
     /// (`M` database rows).
-    public var queryBlock: Int = 256
+    public var queryBlock: Int = 1024
+    /// Database rows per sgemm in a query search, so that a Gram block stays in cache; nil: the
+    /// whole database in one (as the energy coding of all N uses it).
+    public var databaseBlock: Int? = 2048
 
     public init(k: Int, metric: KNNMetric = .cosine) {
         self.k = k

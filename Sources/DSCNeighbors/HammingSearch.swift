@@ -44,15 +44,25 @@ public struct HammingSearch: Sendable {
                 let codes = (queries: SharedPointer(qp.baseAddress!), database: SharedPointer(dp.baseAddress!))
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let range = (c * queryChunk)..<min(q, (c + 1) * queryChunk)
-                    var buffer = [Int32](repeating: 0, count: min(blockRows, n))
-                    buffer.withUnsafeMutableBufferPointer { distances in
-                        for start in stride(from: 0, to: n, by: blockRows) {
-                            let rows = min(n, start + blockRows) - start
-                            for i in range {
-                                dsc_hamming_distances(
-                                    codes.queries.pointer + i * w, codes.database.pointer + start * w,
-                                    rows, w, distances.baseAddress!)
-                                Self.offer(distances.baseAddress!, rows: rows, firstRow: start, heaps: heaps, row: i)
+                    let room = min(blockRows, n)
+                    var hits = [UInt32](repeating: 0, count: room)
+                    var found = [Int32](repeating: 0, count: room)
+                    hits.withUnsafeMutableBufferPointer { hp in
+                        found.withUnsafeMutableBufferPointer { fp in
+                            for start in stride(from: 0, to: n, by: blockRows) {
+                                let rows = min(n, start + blockRows) - start
+                                for i in range {
+                                    // Below the worst kept distance (or any while the heap fills).
+                                    let t = heaps.threshold[i]
+                                    let limit = t == -.infinity ? Int32.max : Int32(-t)
+                                    let count = dsc_hamming_below(
+                                        codes.queries.pointer + i * w,
+                                        codes.database.pointer + start * w, rows, w, limit,
+                                        hp.baseAddress!, fp.baseAddress!)
+                                    Self.offer(
+                                        hits: hp.baseAddress!, distances: fp.baseAddress!, count: count,
+                                        firstRow: start, heaps: heaps, row: i)
+                                }
                             }
                         }
                     }
@@ -68,15 +78,17 @@ public struct HammingSearch: Sendable {
         return (ids, distances)
     }
 
-    /// Offers the `rows` database rows from `firstRow` on, at `distances`, in increasing order,
-    /// to heap row `row` (score `−distance`).
+    /// Offers the `count` candidates the kernel found (positions `hits` from `firstRow`, in
+    /// increasing order, at `distances`) to heap row `row` (score `−distance`).
     @inline(__always)
-    private static func offer(_ distances: UnsafePointer<Int32>, rows: Int, firstRow: Int, heaps: TopKHeaps, row r: Int)
-    {
+    private static func offer(
+        hits: UnsafePointer<UInt32>, distances: UnsafePointer<Int32>, count: Int, firstRow: Int,
+        heaps: TopKHeaps, row r: Int
+    ) {
         var t = heaps.threshold[r]
-        for j in 0..<rows {
-            let s = -Float(distances[j])
-            if s > t { t = heaps.insert(row: r, score: s, id: Int32(firstRow + j)) }
+        for c in 0..<count {
+            let s = -Float(distances[c])
+            if s > t { t = heaps.insert(row: r, score: s, id: Int32(firstRow + Int(hits[c]))) }
         }
     }
 

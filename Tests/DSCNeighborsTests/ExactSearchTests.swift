@@ -41,7 +41,8 @@ final class ExactSearchTests: XCTestCase {
         let q = gaussian(37, d, seed: 2)
         for metric in KNNMetric.allCases {
             var search = ExactSearch(k: k, metric: metric)
-            search.queryBlock = 16  // several blocks
+            search.queryBlock = 16  // several blocks of queries
+            search.databaseBlock = 37  // and of the database
             let found = search.search(queries: q, database: db, dimension: d)
             XCTAssertEqual(found.queries, 37)
             let expected = oracle(q, db, d: d, k: k, metric: metric, excludingSelf: false)
