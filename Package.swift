@@ -94,7 +94,9 @@ let package = Package(
                 "DSCTestSupport",
             ]),
         .testTarget(name: "DSCReportTests", dependencies: ["DSCReport"]),
-        .testTarget(name: "DSCPipelineTests", dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics", "DSCTestSupport"]),
+        .testTarget(
+            name: "DSCPipelineTests",
+            dependencies: ["DSCPipeline", "DSCIO", "DSCMetrics", "DSCTestSupport", "DSCSearch"]),
         .testTarget(name: "dscTests", dependencies: ["dsc", "DSCTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]

@@ -40,34 +40,76 @@ public struct IndexJob: Sendable {
         }
     }
 
-    /// Builds and writes the index; returns what was built with seconds per stage (read, train,
-    /// add, write).
+    /// Samples the encoder trains on at most: a database larger than this trains on evenly spaced
+    /// rows (all of MNIST's 69,000 fit).
+    public var maxTrainingSamples = 200_000
+    /// Rows read, encoded and added at a time: the database is streamed, so that binary codes of a
+    /// file larger than memory can be built.
+    public var blockRows = 65_536
+
+    /// Builds and writes the index; returns what was built with seconds per stage (check, train,
+    /// add, write). The database is read in blocks of ``blockRows``: memory is the training
+    /// sample plus the index itself (`bits / 8` bytes per sample for codes of 64 bits and more).
     public func run() throws -> IndexOutcome {
         try validateSettings()
         try checkWritable(output)
         var timings = StageTimings()
-        let (matrix, labels) = try timings.measure("read") {
-            try SearchInput.read(input, featuresDataset, labelsDataset, labelsRequired)
+        let (source, labels) = try timings.measure("check") { () throws -> (HDF5RowSource, [Int]?) in
+            let reader = try HDF5Reader(path: input)
+            let source = try reader.rowSource(featuresDataset)
+            try source.validateFinite()
+            let labels =
+                labelsRequired || reader.contains(labelsDataset)
+                ? try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset) : nil
+            return (source, labels)
         }
-        if kind == .itq && bits > matrix.columns {
+        let n = source.rowCount
+        let d = source.dimension
+        if kind == .itq && bits > d {
             throw PipelineError.invalidSetting(
                 flag: "--bits", value: String(bits),
-                requirement: "at most the \(matrix.columns) values per sample of \(input) for --kind itq")
+                requirement: "at most the \(d) values per sample of \(input) for --kind itq")
         }
         var index: any SearchIndex = try timings.measure("train") { () throws -> any SearchIndex in
-            if kind.isBinary {
-                return try BinaryIndex.train(
-                    kind, bits: bits, samples: matrix.values, dimension: matrix.columns, seed: seed)
-            }
-            return FlatIndex(dimension: matrix.columns)
+            guard kind.isBinary else { return FlatIndex(dimension: d) }
+            return try BinaryIndex.train(
+                kind, bits: bits, samples: try trainingSample(source), dimension: d, seed: seed)
         }
-        timings.measure("add") { index.add(matrix.values) }
-        let metadata = IndexMetadata(sampleShape: Array(matrix.shape.dropFirst()), labels: labels, seed: seed)
+        try timings.measure("add") {
+            var buffer = [Float](repeating: 0, count: min(blockRows, n) * d)
+            for start in stride(from: 0, to: n, by: blockRows) {
+                let rows = min(blockRows, n - start)
+                try buffer.withUnsafeMutableBufferPointer {
+                    try source.readRows(start..<(start + rows), into: $0.baseAddress!)
+                }
+                index.add(rows == blockRows ? buffer : Array(buffer[0..<(rows * d)]))
+            }
+        }
+        let metadata = IndexMetadata(sampleShape: Array(source.shape.dropFirst()), labels: labels, seed: seed)
         try timings.measure("write") { try IndexFile.write(index, metadata: metadata, to: output) }
         return IndexOutcome(
             kind: kind, count: index.count, dimension: index.dimension, bits: kind.isBinary ? bits : nil,
             bytesPerSample: kind.isBinary ? 8 * ((bits + 63) / 64) : 4 * index.dimension,
             timings: timings)
+    }
+
+    /// All rows when there are at most ``maxTrainingSamples``, else that many evenly spaced ones.
+    func trainingSample(_ source: HDF5RowSource) throws -> [Float] {
+        let n = source.rowCount
+        let d = source.dimension
+        if n <= maxTrainingSamples {
+            var all = [Float](repeating: 0, count: n * d)
+            try all.withUnsafeMutableBufferPointer { try source.readRows(0..<n, into: $0.baseAddress!) }
+            return all
+        }
+        var sample = [Float](repeating: 0, count: maxTrainingSamples * d)
+        try sample.withUnsafeMutableBufferPointer { buffer in
+            for t in 0..<maxTrainingSamples {
+                let row = t * n / maxTrainingSamples
+                try source.readRows(row..<(row + 1), into: buffer.baseAddress! + t * d)
+            }
+        }
+        return sample
     }
 }
 
