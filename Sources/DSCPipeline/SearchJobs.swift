@@ -239,15 +239,15 @@ public struct RetrievalScores: Sendable, Equatable {
             for r in 0..<rows {
                 let distances = Array(all[(r * n)..<((r + 1) * n)])
                 let label = queryLabels[start + r]
-                let order = Retrieval.ranking(distances)
-                let relevant = order.map { databaseLabels[$0] == label }
+                let relevantByRow = databaseLabels.map { $0 == label }
+                let relevant = Retrieval.ranking(distances).map { relevantByRow[$0] }
                 map += Retrieval.averagePrecision(relevant)
                 map5000 += Retrieval.averagePrecision(relevant, limit: 5000)
                 p500 += Retrieval.precision(relevant, at: 500)
                 if index.kind.isBinary {
                     radius += Retrieval.precisionWithin(
                         radius: 2, distances: distances.map { Int32($0) },
-                        relevant: databaseLabels.map { $0 == label })
+                        relevant: relevantByRow)
                 }
             }
             progress?("evaluate", Double(start + rows) / Double(q))

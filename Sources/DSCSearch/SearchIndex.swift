@@ -67,6 +67,8 @@ public struct FlatIndex: SearchIndex {
     public let dimension: Int
     /// The database vectors, `[count, dimension]`.
     public private(set) var vectors: [Float] = []
+    /// `‖v‖²` of every vector, kept as vectors are added (for ``allDistances(_:)``).
+    private var squaredNorms: [Float] = []
     public var count: Int { vectors.count / dimension }
 
     public init(dimension: Int) {
@@ -78,6 +80,10 @@ public struct FlatIndex: SearchIndex {
         precondition(
             samples.count % dimension == 0, "FlatIndex.add: \(samples.count) floats are not rows of \(dimension)")
         vectors += samples
+        let d = dimension
+        squaredNorms += (0..<(samples.count / d)).map { j in
+            (0..<d).reduce(Float(0)) { $0 + samples[j * d + $1] * samples[j * d + $1] }
+        }
     }
 
     public func search(_ queries: [Float], k: Int) -> SearchResults {
@@ -101,12 +107,9 @@ public struct FlatIndex: SearchIndex {
         let d = dimension
         var gram = [Float](repeating: 0, count: q * n)
         BLAS.sgemm(transposeB: true, m: q, n: n, k: d, a: queries, lda: d, b: vectors, ldb: d, c: &gram, ldc: n)
-        let databaseNorms = (0..<n).map { j in
-            (0..<d).reduce(Float(0)) { $0 + vectors[j * d + $1] * vectors[j * d + $1] }
-        }
         for i in 0..<q {
             let qn = (0..<d).reduce(Float(0)) { $0 + queries[i * d + $1] * queries[i * d + $1] }
-            for j in 0..<n { gram[i * n + j] = max(0, qn + databaseNorms[j] - 2 * gram[i * n + j]) }
+            for j in 0..<n { gram[i * n + j] = max(0, qn + squaredNorms[j] - 2 * gram[i * n + j]) }
         }
         return gram
     }
