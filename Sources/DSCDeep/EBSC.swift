@@ -30,7 +30,8 @@ import Foundation
 public struct EBSC {
     public var clusters: Int
     public var configuration: EBSCConfiguration
-    /// The eigenvectors, the layout and k-means (100 k-means restarts by default).
+    /// The eigenvectors and k-means (100 k-means restarts by default); the layout's epochs are
+    /// ``EBSCConfiguration/layoutEpochs`` (a default for the input), not this one's.
     public var spectral = SpectralSettings(kmeansRestarts: 100)
     /// How each row of the coefficients is scaled before `(|C| + |C|ᵀ)/2` (unit L2 norm, You et
     /// al.'s choice, by default).
@@ -42,6 +43,8 @@ public struct EBSC {
     public var resume = false
     /// Training progress, called after every step.
     public var trainingProgress: ((TrainingProgress) -> Void)?
+    /// Called once the training is sized to the time budget (``TrainingBudget``), with its plan.
+    public var trainingPlan: ((TrainingPlan) -> Void)?
 
     public init(clusters: Int, configuration: EBSCConfiguration = EBSCConfiguration()) {
         self.clusters = clusters
@@ -84,6 +87,7 @@ public struct EBSC {
         try ClusterError.checkClusters(clusters, samples: samples.count)
         let model: EBSCModel
         var history: [EpochRecord] = []
+        var plan: TrainingPlan?
         if let given {
             try Self.check(given, fits: samples, file: file, dataset: dataset)
             model = given
@@ -93,11 +97,29 @@ public struct EBSC {
             trainer.checkpointPath = checkpointPath
             trainer.checkpointInterval = checkpointInterval
             trainer.progress = trainingProgress
+            trainer.onPlan = trainingPlan
+            let budget = configuration.timeBudget ?? TrainingBudget.defaultSeconds(samples: samples.count)
+            let before = StageTimings.seconds(since: start)
+            trainer.budget = budget - before
+            let resolved = configuration.settings(for: model.kind)
+            let n = samples.count
+            trainer.afterTraining = { [configuration] forward in
+                TrainingBudget.secondsAfterTraining(
+                    samples: n, forwardSecondsPerSample: forward, codeWidth: configuration.energyHidden,
+                    keep: resolved.keep, layoutEpochs: resolved.layoutEpochs,
+                    calibrationBatches: resolved.calibrationBatches, refineSteps: resolved.refineSteps,
+                    batchSize: configuration.batchSize)
+            }
             if resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
                 try trainer.resume(from: path)
             }
-            try timings.measure("train") { try trainer.train() }
+            do {
+                try timings.measure("train") { try trainer.train() }
+            } catch TrainingBudgetError.tooSmall(let needed) {
+                throw EBSCError.budgetTooSmall(file: file, seconds: budget, minimum: before + needed)
+            }
             history = trainer.history
+            plan = trainer.plan
         }
         // Batch statistics of clean samples, re-estimated from scratch (so a model file clusters
         // the same however often it is used).
@@ -117,8 +139,9 @@ public struct EBSC {
         }
         let codes = Self.codes(of: embeddings, count: samples.count, energy: energy)
         // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).
+        let keep = configuration.settings(for: model.kind).keep
         var coding = EnergyCoding(
-            keep: configuration.keep, threshold: energy.currentThreshold,
+            keep: keep, threshold: energy.currentThreshold,
             scale: 1 / Float(energy.dimensions))
         coding.block = 512
         let shortlist = Self.shortlist(
@@ -129,6 +152,8 @@ public struct EBSC {
                 queries: codes.queries, keys: codes.keys, dimension: energy.dimensions,
                 selfExcluded: true, shortlist: shortlist, progress: progress)
         }
+        var spectral = self.spectral
+        spectral.layoutEpochs = configuration.settings(for: model.kind).layoutEpochs
         var sec = SelfExpressiveClustering(
             clusters: clusters, normalization: normalization, spectral: spectral,
             seed: configuration.seed)
@@ -146,8 +171,8 @@ public struct EBSC {
         }
         return EBSCResult(
             model: model, energy: energy, clustering: clustered, embeddings: codes.embeddings, keys: codes.keys,
-            history: history, refinementLosses: refinementLosses, timings: timings, warnings: warnings,
-            keep: configuration.keep,
+            history: history, plan: plan, refinementLosses: refinementLosses, timings: timings, warnings: warnings,
+            keep: keep,
             candidates: candidates, features: features)
     }
 
@@ -174,7 +199,9 @@ public struct EBSC {
     ) throws -> (z: [Float], features: [Float]?) {
         let features = candidates.usesFeatures
         let withInput = candidates == .featuresAndInput
+        let rawRows = candidates == .input
         model.eval()
+        let raw = samples
         let samples = model.standardized(samples)
         let n = samples.count
         let size = samples.sampleSize
@@ -188,6 +215,11 @@ public struct EBSC {
             var values = [Float](repeating: 0, count: rows * size)
             try values.withUnsafeMutableBufferPointer { try samples.read(Array(start..<(start + rows)), into: $0) }
             let x = Tensor(values, shape: [rows] + samples.sampleShape)
+            if rawRows {
+                var held = [Float](repeating: 0, count: rows * size)
+                try held.withUnsafeMutableBufferPointer { try raw.read(Array(start..<(start + rows)), into: $0) }
+                Self.appendUnit(held, rows: rows, into: &f)
+            }
             Tensor.withNoGrad {
                 if features {
                     let (zb, fb) = model.encoder.representations(x)
@@ -204,7 +236,19 @@ public struct EBSC {
             start += rows
             progress?("embed", Double(start) / Double(n))
         }
-        return (z, features ? f : nil)
+        return (z, features || rawRows ? f : nil)
+    }
+
+    /// Appends the `rows` rows of `x` scaled to unit length (a zero row stays zero).
+    static func appendUnit(_ x: [Float], rows: Int, into out: inout [Float]) {
+        let b = x.count / max(1, rows)
+        out.reserveCapacity(out.count + x.count)
+        for r in 0..<rows {
+            var norm: Float = 0
+            for j in 0..<b { norm += x[r * b + j] * x[r * b + j] }
+            let k = norm > 0 ? 1 / norm.squareRoot() : 0
+            for j in 0..<b { out.append(x[r * b + j] * k) }
+        }
     }
 
     /// Appends `rows` rows `[f_r, x_r / ‖x_r‖] / √2` to `out`, for unit rows `f` `[rows, a]` and
@@ -235,7 +279,7 @@ public struct EBSC {
         switch candidates {
         case .energy: return nil
         case .embedding: chosen = embeddings
-        case .features, .featuresAndInput:
+        case .features, .featuresAndInput, .input:
             guard let features else { preconditionFailure("shortlist: \(candidates) candidates without features") }
             chosen = features
         }
@@ -282,6 +326,8 @@ public struct EBSCResult {
     public let keys: [Float]
     /// Per-epoch losses of the training (empty for a given model).
     public let history: [EpochRecord]
+    /// How the training was sized to the time budget (nil: a given model, or epochs set).
+    public let plan: TrainingPlan?
     /// The self-expression loss of every step of ``EnergyRefinement`` (empty when it is off).
     public let refinementLosses: [Double]
     /// Seconds per stage: train, calibrate, embed, refine, coefficients, affinity, eigen, kmeans, total.

@@ -95,9 +95,16 @@ public enum Candidates: String, CaseIterable, Sendable {
     /// On MNIST the features alone separate a style of a digit (crossed sevens) from the rest of
     /// its class, which the pixels still join to it.
     case featuresAndInput = "features+input"
+    /// The `keep` nearest samples by the cosine of the samples as the file holds them: the
+    /// pairs of the exact kNN graph that `--method spectral` clusters (the reference), each
+    /// weighted by its thresholded energy.
+    case input
 
     /// Whether the encoder's features before its last layer choose the pairs.
     public var usesFeatures: Bool { self == .features || self == .featuresAndInput }
+
+    /// Whether rows are read for the shortlist besides the embeddings.
+    public var needsRows: Bool { usesFeatures || self == .input }
 }
 
 /// Everything that defines an energy-based self-expressive model and its training, in the
@@ -112,8 +119,9 @@ public struct EBSCConfiguration: Equatable, Sendable {
     public var hiddenDimensions = [512, 512]
     /// The encoder for images: the residual CNN (the default) or an MLP on the flattened pixels.
     public var imageEncoder: ImageEncoder = .cnn
-    /// Stage widths of the residual CNN (images).
-    public var widths = [32, 64, 128]
+    /// Stage widths of the residual CNN (images). 16-32-64 clustered MNIST-70k as well as any
+    /// wider network tried, in a quarter of the time of 32-64-128 (notebooks-md/research-switches.md).
+    public var widths = [16, 32, 64]
     /// LDFR layers after the CNN stages whose maps are larger than 1×1 (images only).
     public var ldfr = true
     /// LDFR rank r and number of selected maps s.
@@ -148,15 +156,27 @@ public struct EBSCConfiguration: Equatable, Sendable {
     /// embeddings (``epochs`` more). nil: the default for the input (``defaults(for:)``).
     public var joint: Bool?
     // Optimisation.
-    public var epochs = 30
+    /// Training epochs (per phase without joint training); nil: as many as ``timeBudget`` allows,
+    /// at most the input's default (``defaults(for:)``), sized from the step time measured in
+    /// the first steps (``TrainingBudget``).
+    public var epochs: Int?
     public var batchSize = 256
-    public var learningRate: Float = 1e-3
+    /// Peak learning rate; nil: the default for the input (``defaults(for:)``).
+    public var learningRate: Float?
+    /// Seconds the whole fit may take (training, coding and clustering); nil: the default for
+    /// the number of samples (``TrainingBudget/defaultSeconds(samples:)``). It sizes the training
+    /// only when ``epochs`` is nil.
+    public var timeBudget: Double?
     public var weightDecay: Float = 1e-4
     /// Warm-up steps of the cosine schedule.
     public var warmupSteps = 100
     // Affinity.
-    /// Coefficients kept per row when every sample is coded against all N.
-    public var keep = 5
+    /// Coefficients kept per row when every sample is coded against all N; nil: the default for
+    /// the input (``defaults(for:)``).
+    public var keep: Int?
+    /// Epochs of the graph layout before k-means in the spectral step
+    /// (``SpectralSettings/layoutEpochs``); nil: the default for the input (``defaults(for:)``).
+    public var layoutEpochs: Int?
     /// Which pairs of the coding of all N get a coefficient (``Candidates``); nil: the default
     /// for the input (``defaults(for:)``).
     public var candidates: Candidates?
@@ -214,9 +234,14 @@ public struct EBSCConfiguration: Equatable, Sendable {
             ("temperature", String(temperature)), ("momentum", String(momentum)),
             ("lambda", String(lambda)), ("gamma", String(gamma)),
             ("se_weight", (selfExpressionWeight ?? resolved?.selfExpressionWeight).map { String($0) } ?? "auto"),
-            ("joint", (joint ?? resolved?.joint).map { String($0) } ?? "auto"), ("epochs", String(epochs)),
+            ("joint", (joint ?? resolved?.joint).map { String($0) } ?? "auto"),
+            ("epochs", epochs.map(String.init) ?? "budget"),
+            ("time_budget_s", timeBudget.map { String($0) } ?? "auto"),
             ("batch_size", String(batchSize)),
-            ("learning_rate", String(learningRate)), ("weight_decay", String(weightDecay)), ("keep", String(keep)),
+            ("learning_rate", (learningRate ?? resolved?.learningRate).map { String($0) } ?? "auto"),
+            ("weight_decay", String(weightDecay)),
+            ("keep", (keep ?? resolved?.keep).map(String.init) ?? "auto"),
+            ("layout_epochs", (layoutEpochs ?? resolved?.layoutEpochs).map(String.init) ?? "auto"),
             ("candidates", (candidates ?? resolved?.candidates)?.rawValue ?? "auto"),
             ("refine_steps", refineSteps.map(String.init) ?? "auto"),
             ("calibration_batches", calibrationBatches.map(String.init) ?? "auto"),
@@ -242,11 +267,15 @@ public struct EBSCConfiguration: Equatable, Sendable {
         try check(lambda > 0 && lambda <= 1, "lambda", lambda, "in (0, 1]")
         try check(gamma > 0, "gamma", gamma, "positive")
         try check((selfExpressionWeight ?? 0) >= 0, "selfExpressionWeight", selfExpressionWeight ?? 0, "at least 0")
-        try check(epochs >= 0, "epochs", epochs, "at least 0")
+        try check((epochs ?? 0) >= 0, "epochs", epochs ?? 0, "at least 0")
         try check(batchSize >= 2, "batchSize", batchSize, "at least 2")
-        try check(learningRate > 0, "learningRate", learningRate, "positive")
+        try check((learningRate ?? 1) > 0, "learningRate", learningRate ?? 1, "positive")
+        try check(
+            (timeBudget ?? 1) > 0 && (timeBudget ?? 1).isFinite, "timeBudget", timeBudget ?? 1,
+            "a positive number of seconds")
+        try check((layoutEpochs ?? 0) >= 0, "layoutEpochs", layoutEpochs ?? 0, "at least 0")
         try check(weightDecay >= 0, "weightDecay", weightDecay, "at least 0")
-        try check(keep >= 1, "keep", keep, "at least 1")
+        try check((keep ?? 1) >= 1, "keep", keep ?? 1, "at least 1")
         try check((refineSteps ?? 0) >= 0, "refineSteps", refineSteps ?? 0, "at least 0")
         try check((calibrationBatches ?? 0) >= 0, "calibrationBatches", calibrationBatches ?? 0, "at least 0")
         try check(
@@ -266,23 +295,36 @@ public struct EBSCConfiguration: Equatable, Sendable {
         public var refineSteps: Int
         /// Clean batches that re-estimate the encoder's statistics before the embedding of all N.
         public var calibrationBatches: Int
+        /// Training epochs: the most the time budget may give, or the ones set.
+        public var epochs: Int
+        /// Peak learning rate.
+        public var learningRate: Float
+        /// Coefficients kept per row in the coding of all N.
+        public var keep: Int
+        /// Epochs of the graph layout before k-means.
+        public var layoutEpochs: Int
     }
 
     /// The defaults for samples of `kind`, in one place. Images train on strongly augmented
     /// views through the CNN: a small self-expression weight (0.01) that leaves the encoder's
     /// neighbourhoods intact, the encoder trained first and the energy network after, pairs
     /// chosen by the backbone's features joined with the pixels, 100 refinement steps and 50
-    /// calibration batches. Feature vectors, whose views hardly differ from the samples: weight
-    /// 0.1, joint training, the energy's own pairs, no refinement, no calibration. The evidence
-    /// for each is in notebooks-md/research-switches.md.
+    /// calibration batches, at most 20 epochs at a learning rate of 3e-3, 10 coefficients per
+    /// sample and a 500-epoch layout before k-means. Feature vectors, whose views hardly differ
+    /// from the samples: weight 0.1, joint training, the pairs of the reference kNN graph (the
+    /// one `--method spectral` clusters) weighted by their energies, no refinement, no
+    /// calibration, at most 30 epochs at 1e-3, 5 coefficients, no layout. The evidence for each
+    /// is in notebooks-md/research-switches.md.
     public static func defaults(for kind: SampleKind) -> DataDependentSettings {
         kind.isImage
             ? DataDependentSettings(
                 selfExpressionWeight: 0.01, joint: false, candidates: .featuresAndInput,
-                refineSteps: 100, calibrationBatches: 50)
+                refineSteps: 100, calibrationBatches: 50, epochs: 20, learningRate: 3e-3, keep: 10,
+                layoutEpochs: 500)
             : DataDependentSettings(
-                selfExpressionWeight: 0.1, joint: true, candidates: .energy,
-                refineSteps: 0, calibrationBatches: 0)
+                selfExpressionWeight: 0.1, joint: true, candidates: .input,
+                refineSteps: 0, calibrationBatches: 0, epochs: 30, learningRate: 1e-3, keep: 5,
+                layoutEpochs: 0)
     }
 
     /// The data-dependent settings for samples of `kind`: each one that is set here, else its
@@ -294,6 +336,10 @@ public struct EBSCConfiguration: Equatable, Sendable {
         if let candidates { s.candidates = candidates }
         if let refineSteps { s.refineSteps = refineSteps }
         if let calibrationBatches { s.calibrationBatches = calibrationBatches }
+        if let epochs { s.epochs = epochs }
+        if let learningRate { s.learningRate = learningRate }
+        if let keep { s.keep = keep }
+        if let layoutEpochs { s.layoutEpochs = layoutEpochs }
         return s
     }
 

@@ -13,6 +13,9 @@ public enum EBSCError: Error, LocalizedError, Equatable, Sendable {
     case notAModel(file: String, reason: String)
     /// The data are too few for the method (fewer samples than clusters or than a batch).
     case tooFewSamples(file: String, samples: Int, needed: Int, reason: String)
+    /// A time budget that cannot hold the smallest useful run (one epoch per phase, then the
+    /// coding and clustering of all N), with the seconds that run is expected to need.
+    case budgetTooSmall(file: String, seconds: Double, minimum: Double)
 
     public var errorDescription: String? {
         switch self {
@@ -26,7 +29,17 @@ public enum EBSCError: Error, LocalizedError, Equatable, Sendable {
             return "\(file): not a DeepSubspace model (\(reason))"
         case .tooFewSamples(let file, let samples, let needed, let reason):
             return "\(file): \(samples) samples, at least \(needed) needed (\(reason))"
+        case .budgetTooSmall(let file, let seconds, let minimum):
+            let minutes = (minimum / 60 * 10).rounded(.up) / 10
+            return "\(file): a time budget of \(Self.minutes(seconds)) min cannot hold one epoch and the clustering, "
+                + "which need about \(Self.minutes(minimum)) min here: give --time-budget \(minutes) or more, or set --epochs"
         }
+    }
+
+    /// Minutes with at most two decimals, for messages.
+    static func minutes(_ seconds: Double) -> String {
+        let m = (seconds / 60 * 100).rounded() / 100
+        return m == m.rounded() ? String(Int(m)) : String(m)
     }
 
     /// Compares a stored architecture string (`name=value;…`) with the expected one and throws

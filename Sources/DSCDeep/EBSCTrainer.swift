@@ -22,12 +22,15 @@ public struct TrainingProgress: Sendable {
     /// first of two phases: the contrastive loss alone) or `energy` (the second phase, or raw
     /// features: the energy network on fixed embeddings).
     public var phase: String = "joint"
+    /// Seconds the stages after training are expected to take (0 until a time budget's plan is
+    /// made, ``TrainingPlan``).
+    public var afterTraining: Double = 0
 
-    /// Seconds left at the pace of this process's steps so far.
+    /// Seconds left at the pace of this process's steps so far, with the stages after training.
     public var eta: Double? {
         let done = step - resumedAt
         guard done > 0 else { return nil }
-        return seconds / Double(done) * Double(totalSteps - step)
+        return seconds / Double(done) * Double(totalSteps - step) + afterTraining
     }
 }
 
@@ -74,6 +77,21 @@ public final class EBSCTrainer {
     public private(set) var history: [EpochRecord] = []
     /// Called after every step.
     public var progress: ((TrainingProgress) -> Void)?
+    /// Epochs per phase: the configuration's, or (when it sets none) the input's most until the
+    /// budget sizes them.
+    public private(set) var epochs: Int
+    /// Seconds the training and everything after it may take from the start of ``train(stoppingAt:)``;
+    /// nil: no budget. It sizes ``epochs`` only when the configuration sets none.
+    public var budget: Double?
+    /// Seconds the stages after training are expected to take, given the measured seconds of the
+    /// encoder's forward pass per sample (evaluation mode); 0 when nil.
+    public var afterTraining: ((Double) -> Double)?
+    /// The plan, once the first steps have been timed (budget-sized runs only).
+    public private(set) var plan: TrainingPlan?
+    /// Called once the plan is made.
+    public var onPlan: ((TrainingPlan) -> Void)?
+    /// Steps timed before the plan is made (the first step, which allocates, is not counted).
+    static let probeSteps = 8
 
     /// - Parameter samples: the standardised samples (``StandardizedSamples``).
     public init(model: EBSCModel, samples: any SampleSource) {
@@ -95,15 +113,23 @@ public final class EBSCTrainer {
             }
             return b
         }
-        optimizer = AdamW(learningRate: c.learningRate, weightDecay: c.weightDecay)
-        let warmup = max(1, min(c.warmupSteps, totalSteps / 10))
+        let settings = c.settings(for: model.kind)
+        epochs = settings.epochs
+        optimizer = AdamW(learningRate: settings.learningRate, weightDecay: c.weightDecay)
+        setSchedule()
+    }
+
+    /// The warm-up + cosine schedule over ``totalSteps``.
+    private func setSchedule() {
+        let peak = configuration.settings(for: model.kind).learningRate
+        let warmup = max(1, min(configuration.warmupSteps, totalSteps / 10))
         optimizer.schedule = .warmupCosine(
-            peak: c.learningRate, warmupSteps: warmup, totalSteps: max(warmup + 1, totalSteps))
+            peak: peak, warmupSteps: warmup, totalSteps: max(warmup + 1, totalSteps))
     }
 
     /// Steps in the whole run: `epochs` per phase, two phases without joint training.
     public var totalSteps: Int {
-        loader.batchesPerEpoch * configuration.epochs * (twoPhases ? 2 : 1)
+        loader.batchesPerEpoch * epochs * (twoPhases ? 2 : 1)
     }
 
     /// Whether the encoder and the energy network train together (``EBSCConfiguration/settings(for:)``).
@@ -141,11 +167,16 @@ public final class EBSCTrainer {
 
     /// Trains from ``step`` to ``totalSteps``, or only up to `stopStep` (as if interrupted there;
     /// no checkpoint is written at that point).
+    ///
+    /// - Throws: ``TrainingBudgetError/tooSmall(needed:)`` when a ``budget`` cannot hold one
+    ///   epoch per phase and the stages after training (after the first steps, which time it).
     public func train(stoppingAt stopStep: Int? = nil) throws {
         let perEpoch = loader.batchesPerEpoch
-        let endStep = min(totalSteps, stopStep ?? totalSteps)
+        var endStep = min(totalSteps, stopStep ?? totalSteps)
         let start = Date()
         let resumedAt = step
+        let sizing = budget != nil && configuration.epochs == nil
+        var probeStart: Date?
         var lastSave = Date()
         if step == 0 { model.updateKeyEncoder(momentum: 0) }
         model.train()
@@ -155,7 +186,7 @@ public final class EBSCTrainer {
             let phase: Phase =
                 configuration.rawFeatures
                 ? .energyOnly
-                : joint ? .joint : (e < configuration.epochs ? .contrastiveOnly : .energyOnly)
+                : joint ? .joint : (e < epochs ? .contrastiveOnly : .energyOnly)
             let epochStart = Date()
             var sums = (loss: 0.0, con: 0.0, se: 0.0, nnz: 0.0)
             var count = 0
@@ -173,6 +204,17 @@ public final class EBSCTrainer {
                 let r = trainStep(batch, phase: phase)
                 step += 1
                 count += 1
+                if sizing && plan == nil {
+                    if step == resumedAt + 1 { probeStart = Date() }
+                    if step == resumedAt + 1 + Self.probeSteps || step == endStep, let probeStart {
+                        let timed = step - resumedAt - 1
+                        let stepSeconds = timed > 0 ? Date().timeIntervalSince(probeStart) / Double(timed) : 0
+                        try makePlan(
+                            batch, stepSeconds: stepSeconds, elapsed: Date().timeIntervalSince(start),
+                            stopStep: stopStep)
+                        endStep = min(totalSteps, stopStep ?? totalSteps)
+                    }
+                }
                 sums.loss += r.loss
                 sums.con += r.contrastive
                 sums.se += r.selfExpression
@@ -185,7 +227,7 @@ public final class EBSCTrainer {
                         selfExpressionLoss: sums.se / Double(count),
                         threshold: model.energy.currentThreshold,
                         seconds: Date().timeIntervalSince(start), resumedAt: resumedAt,
-                        phase: phase.name))
+                        phase: phase.name, afterTraining: plan?.afterTrainingSeconds ?? 0))
                 if checkpointPath != nil && Date().timeIntervalSince(lastSave) >= checkpointInterval {
                     try saveCheckpoint()
                     lastSave = Date()
@@ -205,6 +247,53 @@ public final class EBSCTrainer {
             lastSave = Date()
         }
         model.eval()
+    }
+
+    /// Sizes ``epochs`` to the ``budget`` from the measured seconds of a step, a timed energy
+    /// step (two phases) and the encoder's forward pass on `batch`, then resets the schedule.
+    private func makePlan(_ batch: Batch, stepSeconds: Double, elapsed: Double, stopStep: Int?) throws {
+        let probe = probeEnergyStep(batch)
+        let energySeconds = twoPhases ? probe.energy : 0
+        let after = afterTraining?(probe.forwardPerSample) ?? 0
+        let perEpoch = Double(loader.batchesPerEpoch)
+        let epochSeconds = perEpoch * (stepSeconds + energySeconds)
+        // The steps already done count towards the first epoch.
+        let doneSeconds = Double(step) * stepSeconds
+        let available = (budget ?? 0) - elapsed - after + doneSeconds
+        let maximum = epochs
+        guard let fitted = TrainingBudget.epochs(fitting: available, epochSeconds: epochSeconds, maximum: maximum)
+        else {
+            throw TrainingBudgetError.tooSmall(needed: epochSeconds + after + elapsed - doneSeconds)
+        }
+        epochs = fitted
+        setSchedule()
+        let made = TrainingPlan(
+            epochs: fitted, limitedByBudget: fitted < maximum, stepSeconds: stepSeconds,
+            energyStepSeconds: energySeconds, stepsPerEpoch: loader.batchesPerEpoch,
+            trainingSeconds: Double(fitted) * epochSeconds, afterTrainingSeconds: after)
+        plan = made
+        onPlan?(made)
+    }
+
+    /// Seconds of one energy-phase step on `batch` (the encoder's forward pass in evaluation
+    /// mode, then the self-expression loss against the whole dictionary and its gradient; no
+    /// update, no state changed), and the forward pass's seconds per sample.
+    private func probeEnergyStep(_ batch: Batch) -> (energy: Double, forwardPerSample: Double) {
+        let x = configuration.rawFeatures ? batch.inputs : batch.views[0]
+        let t0 = Date()
+        model.encoder.eval()
+        let z = Tensor.withNoGrad { model.encoder(x) }.detached()
+        model.encoder.train()
+        let forward = Date().timeIntervalSince(t0)
+        guard twoPhases else { return (0, forward / Double(max(1, batch.count))) }
+        let t1 = Date()
+        let (loss, _) = model.energy.selfExpressionLoss(
+            z, dictionary: model.queue.detached(), mask: model.dictionaryMask(for: batch.indices),
+            gamma: configuration.gamma, lambda: configuration.lambda)
+        model.zeroGrad()
+        loss.backward()
+        model.zeroGrad()
+        return (forward + Date().timeIntervalSince(t1), forward / Double(max(1, batch.count)))
     }
 
     enum Phase {
@@ -287,4 +376,11 @@ public final class EBSCTrainer {
             loss: contrastive + (phase == .joint ? Double(jointWeight) : 1) * selfExpression,
             contrastive: contrastive, selfExpression: selfExpression, nonzeros: nonzeros)
     }
+}
+
+/// A budget that cannot hold the smallest useful training run.
+public enum TrainingBudgetError: Error, Equatable {
+    /// The seconds, from the start of training, that one epoch per phase and the stages after
+    /// training are expected to need.
+    case tooSmall(needed: Double)
 }

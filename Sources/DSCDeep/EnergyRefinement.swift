@@ -28,7 +28,7 @@ public struct EnergyRefinement {
         steps = c.settings(for: kind).refineSteps
         batchSize = c.batchSize
         dictionarySize = c.queueSize
-        learningRate = c.learningRate
+        learningRate = c.settings(for: kind).learningRate
         weightDecay = c.weightDecay
         gamma = c.gamma
         lambda = c.lambda

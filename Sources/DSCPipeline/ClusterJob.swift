@@ -58,6 +58,8 @@ public struct ClusterJob: Sendable {
     public var predictInput: String?
     /// EBSC: training progress, after every step.
     public var trainingProgress: (@Sendable (TrainingProgress) -> Void)?
+    /// EBSC: called once the training is sized to the time budget, with its plan.
+    public var trainingPlan: (@Sendable (TrainingPlan) -> Void)?
     /// Neighbours per sample in the kNN graph (spectral), 1 ≤ k < N.
     public var neighbors = 10
     /// Edge weights of the kNN graph.
@@ -66,8 +68,10 @@ public struct ClusterJob: Sendable {
     public var mutual = false
     /// Eigen-solver: dense LAPACK for small N, Lanczos for large N (`auto`).
     public var eigenSolver: EigenSolverKind = .auto
-    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none.
-    public var layoutEpochs = 0
+    /// Epochs of the graph layout before k-means (``SpectralClustering/layoutEpochs``); 0: none;
+    /// nil: the method's default (EBSC's depends on the input, ``EBSCConfiguration/defaults(for:)``;
+    /// the other methods' is 0).
+    public var layoutEpochs: Int?
     /// EBSC, EnSC, SSC-OMP: how each coefficient row is scaled before the affinity `(|C| + |C|ᵀ)/2`.
     public var rowNormalization: CoefficientNormalization = .l2
     /// k-means restarts (n_init); `nil` picks ``defaultRestarts(for:samples:)`` once N is known.
@@ -120,7 +124,13 @@ public struct ClusterJob: Sendable {
 
     /// The run's settings as (name, value) pairs, for result-file attributes and reports: the
     /// method's own, then (for the graph-based methods) the spectral stage's.
-    public var parameters: [(String, String)] {
+    public var parameters: [(String, String)] { parameters(sampleShape: nil) }
+
+    /// ``parameters``, with the settings whose default depends on the input resolved for samples
+    /// of `sampleShape` (``EBSCConfiguration/defaults(for:)``); nil leaves them `auto`.
+    public func parameters(sampleShape: [Int]?) -> [(String, String)] {
+        var deep = deepConfiguration
+        if let sampleShape { deep.input = SampleKind(sampleShape: sampleShape) }
         var p: [(String, String)] = [
             ("input", input), ("features_dataset", featuresDataset), ("clusters", String(clusters)),
             ("method", method.rawValue), ("seed", String(seed)),
@@ -129,7 +139,8 @@ public struct ClusterJob: Sendable {
         case .ebsc:
             if let modelPath {
                 p += [
-                    ("model", modelPath), ("keep", String(deep.keep)),
+                    ("model", modelPath), ("keep", deep.keep.map(String.init) ?? "auto"),
+                    ("layout_epochs", deep.layoutEpochs.map(String.init) ?? "auto"),
                     ("candidates", deep.candidates?.rawValue ?? "auto"),
                     ("refine_steps", deep.refineSteps.map(String.init) ?? "auto"),
                     ("calibration_batches", deep.calibrationBatches.map(String.init) ?? "auto"),
@@ -149,9 +160,18 @@ public struct ClusterJob: Sendable {
         }
         if method != .spectral { p.append(("row_normalization", rowNormalization.rawValue)) }
         return p + [
-            ("eigen_solver", eigenSolver.rawValue), ("layout_epochs", String(layoutEpochs)),
-            ("kmeans_restarts", restarts.map(String.init) ?? "auto"),
+            ("eigen_solver", eigenSolver.rawValue)
+        ] + (method == .ebsc ? [] : [("layout_epochs", String(layoutEpochs ?? 0))]) + [
+            ("kmeans_restarts", restarts.map(String.init) ?? "auto")
         ]
+    }
+
+    /// ``deep`` with the run's seed and, when set, its layout epochs.
+    var deepConfiguration: EBSCConfiguration {
+        var config = deep
+        config.seed = seed
+        if let layoutEpochs { config.layoutEpochs = layoutEpochs }
+        return config
     }
 
     /// The spectral stage's settings for `n` samples: ``eigenSolver``, ``layoutEpochs`` and the
@@ -159,7 +179,7 @@ public struct ClusterJob: Sendable {
     func spectralSettings(samples n: Int) -> SpectralSettings {
         SpectralSettings(
             eigenSolver: eigenSolver, kmeansRestarts: restarts ?? Self.defaultRestarts(for: method, samples: n),
-            layoutEpochs: layoutEpochs)
+            layoutEpochs: layoutEpochs ?? 0)
     }
 
     /// The estimator of ``method`` for `n` samples, configured from this job: the one place a
@@ -168,12 +188,11 @@ public struct ClusterJob: Sendable {
         let spectral = spectralSettings(samples: n)
         switch method {
         case .ebsc:
-            var config = deep
-            config.seed = seed
-            var ebsc = EBSC(clusters: clusters, configuration: config)
+            var ebsc = EBSC(clusters: clusters, configuration: deepConfiguration)
             ebsc.spectral = spectral
             ebsc.normalization = rowNormalization
             ebsc.trainingProgress = trainingProgress
+            ebsc.trainingPlan = trainingPlan
             return ebsc
         case .spectral:
             return SpectralClustering(
@@ -268,7 +287,9 @@ public struct ClusterJob: Sendable {
         var outcome = ClusterOutcome(
             input: input, featuresDataset: featuresDataset, samples: source.rowCount,
             dimension: source.dimension, clusters: clusters, method: method, seed: seed,
-            parameters: parameters.map { $0.0.hasSuffix("restarts") ? ($0.0, String(restarts)) : $0 })
+            parameters: parameters(sampleShape: Array(source.shape.dropFirst())).map {
+                $0.0.hasSuffix("restarts") ? ($0.0, String(restarts)) : $0
+            })
         let estimator = estimator(samples: source.rowCount)
         if let ebsc = estimator as? EBSC {
             // EBSC reads its samples as a loader does (in memory up to 1 GiB) and may take a model file.
@@ -278,6 +299,14 @@ public struct ClusterJob: Sendable {
             let model = try modelPath.map { path in try timings.measure("load") { try EBSCModel.load(path) } }
             let fitted = try ebsc.fit(samples, file: input, dataset: featuresDataset, model: model, progress: progress)
             outcome.take(fitted, into: &timings)
+            if modelPath == nil, let epochs = deep.epochs, let budget = deep.timeBudget {
+                outcome.warnings.append(
+                    "--epochs \(epochs) is set, so it and not the time budget of \(budget / 60) min sized the training")
+            }
+            if let plan = fitted.plan, let i = outcome.parameters.firstIndex(where: { $0.0 == "epochs" }) {
+                outcome.parameters[i].1 = String(plan.epochs)
+                outcome.parameters.append(("epochs_from", plan.limitedByBudget ? "time budget" : "most for the input"))
+            }
             if let (other, otherTruth) = toPredict {
                 let labels = try timings.measure("predict") {
                     try Self.predict(other, with: fitted, progress: progress)

@@ -7,6 +7,7 @@ let flagOfDeepSetting: [String: String] = [
     "queueSize": "--queue", "momentum": "--momentum", "gamma": "--se-gamma", "selfExpressionWeight": "--se-weight",
     "epochs": "--epochs", "batchSize": "--batch-size", "learningRate": "--learning-rate", "keep": "--keep",
     "refineSteps": "--refine-steps", "calibrationBatches": "--calibration-batches",
+    "layoutEpochs": "--layout-epochs",
 ]
 
 extension EBSCConfiguration {
@@ -35,7 +36,7 @@ extension ClusterJob {
         try check(neighbors >= 1, "--neighbors", neighbors, "at least 1")
         try check(enscLambda > 0 && enscLambda <= 1, "--lambda", enscLambda, "in (0, 1]")
         try check(enscGamma > 1, "--gamma", enscGamma, "greater than 1")
-        try check(layoutEpochs >= 0, "--layout-epochs", layoutEpochs, "at least 0")
+        try check((layoutEpochs ?? 0) >= 0, "--layout-epochs", layoutEpochs ?? 0, "at least 0")
         try check(ompAtoms >= 1, "--atoms", ompAtoms, "at least 1")
         if let restarts { try check(restarts >= 1, "--restarts", restarts, "at least 1") }
         if method == .ebsc { try deep.validateAsOptions() }

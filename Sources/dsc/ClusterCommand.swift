@@ -1,5 +1,6 @@
 import ArgumentParser
 import DSCCluster
+import DSCDeep
 import DSCPipeline
 import DSCReport
 import Foundation
@@ -96,9 +97,9 @@ struct ClusterCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout; 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss).",
+            "Spectral step of every method but kmeans: epochs of a UMAP-style force-directed layout of the affinity graph, started from its eigenvectors, then k-means on the layout; 0 runs k-means on the row-normalised eigenvectors (Ng-Jordan-Weiss). Default: 500 for ebsc on images, 0 otherwise.",
             valueName: "n"))
-    var layoutEpochs = 0
+    var layoutEpochs: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -194,6 +195,7 @@ func execute(
     let progress = ProgressLine(quiet: options.quiet)
     var job = job
     job.trainingProgress = trainingReporter(progress, quiet: options.quiet, perEpoch: false)
+    if !options.quiet { job.trainingPlan = { plan in printError(planLine(plan)) } }
     let outcome: ClusterOutcome
     do {
         outcome = try job.run(progress: progress.handler)
@@ -216,4 +218,18 @@ func execute(
         if let comparison { print(comparison) }
     }
     if !options.quiet { for w in outcome.warnings { printError("warning: \(w)") } }
+}
+
+/// One line on how the training was sized: its epochs, the measured step times and when the run
+/// is expected to end.
+func planLine(_ plan: TrainingPlan) -> String {
+    let phases = plan.energyStepSeconds > 0 ? " per phase" : ""
+    let steps =
+        plan.energyStepSeconds > 0
+        ? String(format: "%.3fs + %.3fs a step", plan.stepSeconds, plan.energyStepSeconds)
+        : String(format: "%.3fs a step", plan.stepSeconds)
+    let why = plan.limitedByBudget ? "sized to the time budget" : "the most for this input"
+    return "training: \(plan.epochs) epochs\(phases) of \(plan.stepsPerEpoch) steps (\(why); \(steps), measured), "
+        + "then about \(formatDuration(plan.afterTrainingSeconds)) to code and cluster; "
+        + "expected to end in about \(formatDuration(plan.trainingSeconds + plan.afterTrainingSeconds))"
 }

@@ -9,14 +9,26 @@ extension ImageEncoder: ExpressibleByArgument {}
 
 /// The model and training options shared by `dsc train` and `dsc cluster --method ebsc`.
 struct DeepOptions: ParsableArguments {
-    @Option(help: "EBSC: training epochs over the data.")
-    var epochs = 30
+    @Option(
+        help: ArgumentHelp(
+            "EBSC: minutes the whole run may take; training is sized to it from the step time it measures in its first seconds (default: 1 min up to 2,000 samples, 20 min at 70,000).",
+            valueName: "minutes"))
+    var timeBudget: String?
+
+    @Option(
+        help:
+            "EBSC: training epochs over the data (default: as many as the time budget allows, at most 20 for images and 30 for feature vectors)."
+    )
+    var epochs: Int?
 
     @Option(help: "EBSC: samples per mini-batch.")
     var batchSize = 256
 
-    @Option(help: "EBSC: peak learning rate (AdamW, warm-up then cosine decay).")
-    var learningRate: Float = 1e-3
+    @Option(
+        help:
+            "EBSC: peak learning rate (AdamW, warm-up then cosine decay; default: 3e-3 for images, 1e-3 for feature vectors)."
+    )
+    var learningRate: Float?
 
     @Option(
         help: ArgumentHelp(
@@ -56,7 +68,7 @@ struct DeepOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp("EBSC: channel widths of the CNN's stages (images), comma-separated.", valueName: "w,w,…"))
-    var widths = "32,64,128"
+    var widths = "16,32,64"
 
     @Option(help: ArgumentHelp("EBSC: self-expression weight gamma in gamma/2 |z - C D|^2.", visibility: .hidden))
     var seGamma: Float = 50
@@ -67,8 +79,11 @@ struct DeepOptions: ParsableArguments {
             visibility: .hidden))
     var seWeight: Float?
 
-    @Option(help: "EBSC: coefficients kept per sample when coding all N samples.")
-    var keep = 5
+    @Option(
+        help:
+            "EBSC: coefficients kept per sample when coding all N samples (default: 10 for images, 5 for feature vectors)."
+    )
+    var keep: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -108,9 +123,18 @@ struct DeepOptions: ParsableArguments {
         if parsedWidths == nil {
             throw ValidationError("--widths \(widths) must be positive integers separated by commas.")
         }
+        if let timeBudget, Self.minutes(timeBudget) == nil {
+            throw ValidationError("--time-budget \(timeBudget) must be a positive number of minutes.")
+        }
         if Self.parse(hidden) == nil {
             throw ValidationError("--hidden \(hidden) must be positive integers separated by commas.")
         }
+    }
+
+    /// A positive, finite number of minutes, nil otherwise.
+    static func minutes(_ text: String) -> Double? {
+        guard let m = Double(text.trimmingCharacters(in: .whitespaces)), m > 0, m.isFinite else { return nil }
+        return m
     }
 
     /// `--widths` as integers, nil when malformed.
@@ -129,6 +153,7 @@ struct DeepOptions: ParsableArguments {
     func configuration(seed: UInt64) -> EBSCConfiguration {
         var c = EBSCConfiguration()
         c.epochs = epochs
+        c.timeBudget = timeBudget.flatMap(Self.minutes).map { $0 * 60 }
         c.batchSize = batchSize
         c.learningRate = learningRate
         c.objective = objective

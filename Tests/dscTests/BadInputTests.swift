@@ -109,6 +109,26 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--clusters 1 must be at least 2"), r.stderr)
     }
 
+    /// A time budget of 0, below 0 or not a number is a usage error naming the value.
+    func testTimeBudgetMustBeAPositiveNumberOfMinutes() throws {
+        let f = CLI.fixture("small_float64.h5")
+        for value in ["0", "-1", "abc", "nan", "inf"] {
+            let r = try CLI.run(["cluster", f, "-k", "2", "--time-budget=\(value)", "--quiet"])
+            XCTAssertEqual(r.status, 64, value)
+            XCTAssertTrue(
+                r.stderr.contains("--time-budget \(value) must be a positive number of minutes"), r.stderr)
+        }
+    }
+
+    /// A budget too small for one epoch and the clustering is refused after the first steps, in
+    /// one line naming the file and the minimum, and nothing is written.
+    func testTimeBudgetTooSmallNamesTheMinimum() throws {
+        let digits = TestFiles.dataset("digits.h5")
+        let line = try assertFails(
+            [digits, "-k", "10", "--time-budget", "0.0001"], mentions: [digits, "--time-budget"])
+        XCTAssertTrue(line.contains("min here: give --time-budget"), line)
+    }
+
     func testTooManyNeighbors() throws {
         let f = CLI.fixture("small_float64.h5")
         try assertFails([f, "-k", "2", "--method", "spectral", "--neighbors", "6"], mentions: [f, "--neighbors 6"])
