@@ -6,7 +6,7 @@ RELEASE     = -c release
 TESTFLAGS   = -c release -Xswiftc -enable-testing
 PYTHON     ?= python3
 
-.PHONY: all setup build demo test bench experiments datasets format clean
+.PHONY: all setup build demo test bench bench-quality experiments datasets format clean
 
 all: build
 
@@ -36,6 +36,14 @@ bench: setup
 	$(SWIFT) build $(RELEASE) --product dsc
 	$(SWIFT) build $(RELEASE) --product DSCBench
 	bash Benchmarks/run.sh
+
+## The default command beside --method spectral on the development suite, 3 seeds
+## (Benchmarks/quality.py; needs make datasets; never part of make test).
+bench-quality: setup datasets
+	$(SWIFT) build $(RELEASE) --product dsc
+	$(PYTHON) -m pip install -q scikit-learn scipy
+	$(PYTHON) datasets/make_suite.py
+	$(PYTHON) Benchmarks/quality.py $(QUALITY_ARGS)
 
 ## Build the experiments behind notebooks-md (a package of their own, never built by `make test`).
 experiments: setup
