@@ -275,9 +275,10 @@ public final class EBSCTrainer {
         onPlan?(made)
     }
 
-    /// Seconds of one energy-phase step on `batch` (the encoder's forward pass in evaluation
-    /// mode, then the self-expression loss against the whole dictionary and its gradient; no
-    /// update, no state changed), and the forward pass's seconds per sample.
+    /// Seconds of one energy-phase step on `batch` (the encoder's forward pass on the first view
+    /// and the key encoder's on the second, in evaluation mode, then the self-expression loss
+    /// against the whole dictionary and its gradient; no update, no state changed), and the
+    /// forward pass's seconds per sample.
     private func probeEnergyStep(_ batch: Batch) -> (energy: Double, forwardPerSample: Double) {
         let x = configuration.rawFeatures ? batch.inputs : batch.views[0]
         let t0 = Date()
@@ -287,6 +288,10 @@ public final class EBSCTrainer {
         let forward = Date().timeIntervalSince(t0)
         guard twoPhases else { return (0, forward / Double(max(1, batch.count))) }
         let t1 = Date()
+        // The energy phase also embeds the second view with the key encoder for the dictionary.
+        model.keyEncoder.eval()
+        _ = Tensor.withNoGrad { model.keyEncoder(batch.views[1]) }
+        model.keyEncoder.train()
         let (loss, _) = model.energy.selfExpressionLoss(
             z, dictionary: model.queue.detached(), mask: model.dictionaryMask(for: batch.indices),
             gamma: configuration.gamma, lambda: configuration.lambda)

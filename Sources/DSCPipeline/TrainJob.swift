@@ -6,6 +6,9 @@ import Foundation
 /// Training an EBSC model on an HDF5 file and writing it (`dsc train`): the library behind the
 /// command, in the manner of ``ClusterJob``.
 ///
+/// With no epochs set, it trains the input's most (20 for images, 30 for feature vectors), or
+/// as many as ``EBSCConfiguration/timeBudget`` allows when that is set.
+///
 /// The output is a checkpoint (model, optimizer state, step), rewritten atomically every
 /// ``checkpointInterval`` seconds and after every epoch; ``resume`` continues from a checkpoint
 /// of the same architecture and data shape, exactly where it stopped.
@@ -32,19 +35,33 @@ public struct TrainJob: Sendable {
     ///   architecture, checkpoint errors for a damaged checkpoint.
     public func run() throws -> TrainOutcome {
         let start = Date()
+        let existed = FileManager.default.fileExists(atPath: output)
         let samples = try HDF5Samples(path: input, dataset: featuresDataset, inMemoryLimit: 1 << 30)
         let ebsc = EBSC(clusters: 2, configuration: configuration)
         let model = try ebsc.makeModel(for: samples, file: input, dataset: featuresDataset)
         let trainer = EBSCTrainer(model: model, samples: model.standardized(samples))
         trainer.checkpointInterval = checkpointInterval
         trainer.progress = progress
+        // Training alone: a budget given sizes the epochs to it (no clustering follows).
+        if let budget = configuration.timeBudget {
+            trainer.budget = budget - Date().timeIntervalSince(start)
+        }
         var resumedAt = 0
         if let resume {
             try trainer.resume(from: resume)
             resumedAt = trainer.step
         }
         trainer.checkpointPath = output
-        try trainer.train()
+        do {
+            try trainer.train()
+        } catch TrainingBudgetError.tooSmall(let needed) {
+            // An epoch's checkpoint may have been written before the plan was made: no output
+            // is left behind by a refused run.
+            if !existed { try? FileManager.default.removeItem(atPath: output) }
+            throw EBSCError.budgetTooSmall(
+                file: input, seconds: configuration.timeBudget ?? 0,
+                minimum: Date().timeIntervalSince(start) + needed)
+        }
         // Training saves after every epoch; a resumed run that had nothing left to do saves here.
         if trainer.history.isEmpty { try trainer.saveCheckpoint() }
         return TrainOutcome(

@@ -12,6 +12,18 @@ final class TrainCommandTests: XCTestCase {
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], text)
     }
 
+    /// digits has 7 batches an epoch, so an epoch's checkpoint is written before the budget is
+    /// judged after 9 steps: a refused run still leaves no model behind.
+    func testTrainBudgetTooSmallLeavesNoModel() throws {
+        let dir = try TestFiles.scratchDirectory(self)
+        let model = dir.appendingPathComponent("model.h5").path
+        let t = try CLI.run(["train", digits, "--output", model, "--time-budget", "0.0001", "--quiet"])
+        XCTAssertEqual(t.status, 1, t.stderr)
+        XCTAssertEqual(t.stderr.split(separator: "\n").count, 1, t.stderr)
+        XCTAssertTrue(t.stderr.contains(digits) && t.stderr.contains("--time-budget"), t.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: model))
+    }
+
     func testTrainResumeAndClusterWithTheModel() throws {
         let dir = try TestFiles.scratchDirectory(self)
         let model = dir.appendingPathComponent("model.h5").path
