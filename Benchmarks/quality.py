@@ -66,17 +66,20 @@ def scores(truth, labels):
 def run_dsc(path, extra, k, seed, method):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "result.h5")
-        args = [DSC, "cluster", path, "-k", str(k), "--seed", str(seed), "--output", out, "--quiet"] + extra
+        # Not --quiet: the training's plan (its expected end) is the line that starts "training:".
+        args = [DSC, "cluster", path, "-k", str(k), "--seed", str(seed), "--output", out] + extra
         if method != "default":
             args += ["--method", method]
         timed = ["/usr/bin/time", "-f", "%e %M"] + args
         r = subprocess.run(timed, capture_output=True, text=True)
         if r.returncode != 0:
             raise SystemExit(f"quality.py: {' '.join(args)} failed: {r.stderr.strip()}")
-        seconds, kib = r.stderr.strip().splitlines()[-1].split()
+        lines = r.stderr.strip().splitlines()
+        seconds, kib = lines[-1].split()
+        plan = next((line for line in lines if line.startswith("training: ")), None)
         with h5py.File(out, "r") as f:
             labels = f["labels"][:]
-        return labels, float(seconds), int(kib) / 1024
+        return labels, float(seconds), int(kib) / 1024, plan
 
 
 def run_sklearn(path, extra, k, seed):
@@ -111,12 +114,15 @@ def main():
         methods = ["default", "spectral"] + (["sklearn"] if a.sklearn and len(truth) <= 10_000 else [])
         for seed in [int(s) for s in a.seeds.split(",")]:
             for method in methods:
+                plan = None
                 if method == "sklearn":
                     labels, seconds, mib = run_sklearn(path, extra, k, seed)
                 else:
-                    labels, seconds, mib = run_dsc(path, extra, k, seed, method)
+                    labels, seconds, mib, plan = run_dsc(path, extra, k, seed, method)
                 row = {"set": name, "n": len(truth), "method": method, "seed": seed,
                        "seconds": seconds, "peak_mib": mib, **scores(truth, labels)}
+                if plan:
+                    row["plan"] = plan
                 print(json.dumps(row), flush=True)
                 with open(log, "a") as f:
                     f.write(json.dumps(row) + "\n")
