@@ -80,6 +80,8 @@ public final class EBSCTrainer {
     /// Epochs per phase: the configuration's, or (when it sets none) the input's most until the
     /// budget sizes them.
     public private(set) var epochs: Int
+    /// The most epochs a budget may give: the input's default (``EBSCConfiguration/defaults(for:)``).
+    private let maximumEpochs: Int
     /// Seconds the training and everything after it may take from the start of ``train(stoppingAt:)``;
     /// nil: no budget. It sizes ``epochs`` only when the configuration sets none.
     public var budget: Double?
@@ -115,6 +117,7 @@ public final class EBSCTrainer {
         }
         let settings = c.settings(for: model.kind)
         epochs = settings.epochs
+        maximumEpochs = settings.epochs
         optimizer = AdamW(learningRate: settings.learningRate, weightDecay: c.weightDecay)
         setSchedule()
     }
@@ -245,14 +248,54 @@ public final class EBSCTrainer {
                     seconds: Date().timeIntervalSince(epochStart)))
             try saveCheckpoint()
             lastSave = Date()
+            if sizing, phase != .energyOnly, plan != nil {
+                replan(afterEpoch: e, elapsed: Date().timeIntervalSince(start), resumedAt: resumedAt)
+                endStep = min(totalSteps, stopStep ?? totalSteps)
+            }
         }
         model.eval()
+    }
+
+    /// After an epoch of the first phase (or of joint training), sizes the epochs again from the
+    /// pace of all the steps so far (the first steps' timing can be off by a fifth): as many as
+    /// fit the ``budget``, at most the input's most, never fewer than the epochs done. Tells
+    /// ``onPlan`` when the number changes.
+    private func replan(afterEpoch e: Int, elapsed: Double, resumedAt: Int) {
+        guard let current = plan, let budget, step > resumedAt else { return }
+        let pace = elapsed / Double(step - resumedAt)
+        let perEpoch = loader.batchesPerEpoch
+        func projected(_ epochs: Int) -> Double {
+            elapsed + Double(epochs * perEpoch - step) * pace
+                + (twoPhases ? Double(epochs * perEpoch) * current.energyStepSeconds : 0)
+                + current.afterTrainingSeconds
+        }
+        // Shorter as soon as the plan would overrun; longer only with 3 % to spare, so that the
+        // plan does not swing by an epoch on the noise of one epoch's pace.
+        var fitted = epochs
+        if projected(fitted) > budget {
+            while fitted > e + 1 && projected(fitted) > budget { fitted -= 1 }
+        } else {
+            while fitted < maximumEpochs && projected(fitted + 1) <= 0.97 * budget { fitted += 1 }
+        }
+        guard fitted != epochs else { return }
+        epochs = fitted
+        setSchedule()
+        var made = current
+        made.epochs = fitted
+        made.limitedByBudget = fitted < maximumEpochs
+        made.stepSeconds = pace
+        made.trainingSeconds = projected(fitted) - current.afterTrainingSeconds
+        made.replannedAfterEpoch = e + 1
+        plan = made
+        onPlan?(made)
     }
 
     /// Sizes ``epochs`` to the ``budget`` from the measured seconds of a step, a timed energy
     /// step (two phases) and the encoder's forward pass on `batch`, then resets the schedule.
     private func makePlan(_ batch: Batch, stepSeconds: Double, elapsed: Double, stopStep: Int?) throws {
-        let probe = probeEnergyStep(batch)
+        // The median of three timings of an energy step (one alone varied by 40 %).
+        let probes = (0..<3).map { _ in probeEnergyStep(batch) }.sorted { $0.energy < $1.energy }
+        let probe = probes[1]
         let energySeconds = twoPhases ? probe.energy : 0
         let after = afterTraining?(probe.forwardPerSample) ?? 0
         let perEpoch = Double(loader.batchesPerEpoch)

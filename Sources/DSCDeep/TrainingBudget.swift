@@ -59,4 +59,7 @@ public struct TrainingPlan: Equatable, Sendable {
     /// Expected seconds of the whole training and of everything after it.
     public var trainingSeconds: Double
     public var afterTrainingSeconds: Double
+    /// Set when the epochs were sized again after this many epochs, from the pace of all the
+    /// steps so far (nil for the first plan).
+    public var replannedAfterEpoch: Int? = nil
 }

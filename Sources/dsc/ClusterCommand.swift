@@ -228,7 +228,8 @@ func planLine(_ plan: TrainingPlan) -> String {
         plan.energyStepSeconds > 0
         ? String(format: "%.3fs + %.3fs a step", plan.stepSeconds, plan.energyStepSeconds)
         : String(format: "%.3fs a step", plan.stepSeconds)
-    let why = plan.limitedByBudget ? "sized to the time budget" : "the most for this input"
+    var why = plan.limitedByBudget ? "sized to the time budget" : "the most for this input"
+    if let e = plan.replannedAfterEpoch { why = "sized again after epoch \(e) from the pace of all its steps" }
     return "training: \(plan.epochs) epochs\(phases) of \(plan.stepsPerEpoch) steps (\(why); \(steps), measured), "
         + "then about \(formatDuration(plan.afterTrainingSeconds)) to code and cluster; "
         + "expected to end in about \(formatDuration(plan.trainingSeconds + plan.afterTrainingSeconds))"
