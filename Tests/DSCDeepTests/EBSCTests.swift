@@ -532,6 +532,32 @@ final class EBSCTests: XCTestCase {
         XCTAssertGreaterThan(minimum, 0)
     }
 
+    /// Steps that slow down after the first plan (the progress callback, called inside each
+    /// step, waits 80 ms from step 10 on) make the trainer size the epochs again, shorter, after
+    /// an epoch: the run trains the new plan's epochs, not the first plan's.
+    func testSlowerStepsShortenThePlan() throws {
+        let (values, labels) = Self.unionOfSubspaces(clusters: 4, dim: 3, ambient: 20, perCluster: 100, seed: 5)
+        let samples = ArraySamples(values: values, shape: [400, 20], labels: labels)
+        var config = smallConfiguration(epochs: 0)
+        config.epochs = nil
+        config.timeBudget = 10
+        var ebsc = EBSC(clusters: 4, configuration: config)
+        final class Plans: @unchecked Sendable { var all: [TrainingPlan] = [] }
+        let plans = Plans()
+        ebsc.trainingPlan = { plans.all.append($0) }
+        ebsc.trainingProgress = { p in if p.step > EBSCTrainer.probeSteps + 1 { Thread.sleep(forTimeInterval: 0.08) } }
+        let result = try ebsc.fit(samples, file: "synthetic")
+        let first = try XCTUnwrap(plans.all.first)
+        XCTAssertEqual(first.epochs, 30, "the first steps are fast: the most epochs fit")
+        XCTAssertNil(first.replannedAfterEpoch)
+        let last = try XCTUnwrap(plans.all.last)
+        XCTAssertNotNil(last.replannedAfterEpoch, "\(plans.all)")
+        XCTAssertLessThan(last.epochs, 30)
+        XCTAssertGreaterThanOrEqual(last.epochs, last.replannedAfterEpoch ?? 0)
+        XCTAssertEqual(result.plan, last)
+        XCTAssertEqual(result.history.count, last.epochs)
+    }
+
     func testBadSettingsAreNamed() {
         var config = EBSCConfiguration()
         config.lambda = 2
