@@ -45,7 +45,7 @@ final class EBSCTests: XCTestCase {
         return (values, labels)
     }
 
-    func smallConfiguration(epochs: Int) -> EBSCConfiguration {
+    static func smallConfiguration(epochs: Int) -> EBSCConfiguration {
         var c = EBSCConfiguration()
         c.epochs = epochs
         c.batchSize = 64
@@ -101,7 +101,7 @@ final class EBSCTests: XCTestCase {
     func testUnionOfSubspacesIsRecovered() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 5, dim: 3, ambient: 30, perCluster: 80, seed: 11)
         let samples = ArraySamples(values: values, shape: [400, 30], labels: labels)
-        let result = try EBSC(clusters: 5, configuration: smallConfiguration(epochs: 15)).fit(
+        let result = try EBSC(clusters: 5, configuration: Self.smallConfiguration(epochs: 15)).fit(
             samples, file: "synthetic")
         let m = ClusteringMetrics(truth: labels, predicted: result.labels)
         XCTAssertGreaterThanOrEqual(m.acc, 0.95, "union of 5 subspaces: \(m)")
@@ -149,7 +149,7 @@ final class EBSCTests: XCTestCase {
     func testResumeIsExact() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
         let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
-        let config = smallConfiguration(epochs: 3)  // 3 batches per epoch, 9 steps
+        let config = Self.smallConfiguration(epochs: 3)  // 3 batches per epoch, 9 steps
         func fresh() throws -> EBSCTrainer {
             let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
             return EBSCTrainer(model: model, samples: model.standardized(samples))
@@ -186,7 +186,7 @@ final class EBSCTests: XCTestCase {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 70, seed: 5)
         let samples = ArraySamples(values: values, shape: [210, 10], labels: labels)
         func trainer(joint: Bool) throws -> EBSCTrainer {
-            var config = smallConfiguration(epochs: 2)  // 3 batches per epoch
+            var config = Self.smallConfiguration(epochs: 2)  // 3 batches per epoch
             config.joint = joint
             let model = try EBSC(clusters: 3, configuration: config).makeModel(for: samples, file: "synthetic")
             return EBSCTrainer(model: model, samples: model.standardized(samples))
@@ -237,7 +237,7 @@ final class EBSCTests: XCTestCase {
     func testEnergyRefinementFitsACopy() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 12, perCluster: 40, seed: 3)
         let samples = ArraySamples(values: values, shape: [120, 12], labels: labels)
-        var config = smallConfiguration(epochs: 1)
+        var config = Self.smallConfiguration(epochs: 1)
         config.refineSteps = 60
         let ebsc = EBSC(clusters: 3, configuration: config)
         let model = try ebsc.makeModel(for: samples, file: "synthetic")
@@ -263,7 +263,7 @@ final class EBSCTests: XCTestCase {
         var generator = SeededGenerator(seed: 4)
         let values = (0..<(48 * 64)).map { _ in Float.random(in: 0...1, using: &generator) }
         let samples = ArraySamples(values: values, shape: [48, 1, 8, 8])
-        var config = smallConfiguration(epochs: 0)
+        var config = Self.smallConfiguration(epochs: 0)
         config.widths = [8, 16]
         let model = try EBSC(clusters: 2, configuration: config).makeModel(for: samples, file: "images")
         let parameters = model.parameters().map(\.data)
@@ -286,7 +286,8 @@ final class EBSCTests: XCTestCase {
     func testModelFileRoundTripAndMismatchErrors() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 12, perCluster: 40, seed: 8)
         let samples = ArraySamples(values: values, shape: [120, 12], labels: labels)
-        let fitted = try EBSC(clusters: 3, configuration: smallConfiguration(epochs: 2)).fit(samples, file: "synthetic")
+        let fitted = try EBSC(clusters: 3, configuration: Self.smallConfiguration(epochs: 2)).fit(
+            samples, file: "synthetic")
         let path = temporaryFile("model.h5")
         try fitted.model.save(to: path)
         let loaded = try EBSCModel.load(path)
@@ -307,7 +308,7 @@ final class EBSCTests: XCTestCase {
             )
         }
         // A checkpoint of another architecture: names the first setting that differs.
-        var wider = smallConfiguration(epochs: 1)
+        var wider = Self.smallConfiguration(epochs: 1)
         wider.embeddingDimensions = 16
         let model = try EBSC(clusters: 3, configuration: wider).makeModel(for: samples, file: "synthetic")
         let trainer = EBSCTrainer(model: model, samples: samples)
@@ -329,7 +330,7 @@ final class EBSCTests: XCTestCase {
         var generator = SeededGenerator(seed: 9)
         let values = (0..<(64 * 64)).map { _ in Float.random(in: 0...1, using: &generator) }
         let samples = ArraySamples(values: values, shape: [64, 1, 8, 8])
-        var config = smallConfiguration(epochs: 1)
+        var config = Self.smallConfiguration(epochs: 1)
         config.imageEncoder = .mlp
         config.augmentationStrength = .mild
         let fitted = try EBSC(clusters: 2, configuration: config).fit(samples, file: "images")
@@ -356,7 +357,7 @@ final class EBSCTests: XCTestCase {
     /// `candidates = .embedding`: the coded pairs are each sample's nearest embeddings.
     func testEmbeddingCandidatesAreNearestEmbeddings() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
-        var config = smallConfiguration(epochs: 2)
+        var config = Self.smallConfiguration(epochs: 2)
         config.rawFeatures = true
         config.candidates = .embedding
         config.keep = 4
@@ -382,7 +383,7 @@ final class EBSCTests: XCTestCase {
     /// EBSC with the small MLP encoder, `keep` 4, on 120 samples of three planes in R^10.
     func fitThreePlanes(candidates: Candidates) throws -> (result: EBSCResult, values: [Float]) {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 40, seed: 5)
-        var config = smallConfiguration(epochs: 2)
+        var config = Self.smallConfiguration(epochs: 2)
         config.candidates = candidates
         config.keep = 4
         let samples = ArraySamples(values: values, shape: [120, 10], labels: labels)
@@ -462,100 +463,13 @@ final class EBSCTests: XCTestCase {
 
     func testRawFeaturesAblationHasNoEncoder() throws {
         let (values, labels) = Self.unionOfSubspaces(clusters: 3, dim: 2, ambient: 10, perCluster: 50, seed: 3)
-        var config = smallConfiguration(epochs: 5)
+        var config = Self.smallConfiguration(epochs: 5)
         config.rawFeatures = true
         let result = try EBSC(clusters: 3, configuration: config)
             .fit(ArraySamples(values: values, shape: [150, 10], labels: labels), file: "synthetic")
         XCTAssertTrue(result.model.encoder.parameters().isEmpty)
         XCTAssertEqual(result.embeddings.count, 150 * 10)
         XCTAssertGreaterThanOrEqual(ClusteringMetrics(truth: labels, predicted: result.labels).acc, 0.9)
-    }
-
-    /// The budget's arithmetic: 1 minute up to 2,000 samples, 20 at 70,000; whole epochs that
-    /// fit, at most the most; none when not one fits.
-    func testBudgetArithmetic() {
-        XCTAssertEqual(TrainingBudget.defaultSeconds(samples: 500), 60)
-        XCTAssertEqual(TrainingBudget.defaultSeconds(samples: 2000), 60)
-        XCTAssertEqual(TrainingBudget.defaultSeconds(samples: 70_000), 1200, accuracy: 1e-9)
-        XCTAssertEqual(TrainingBudget.epochs(fitting: 100, epochSeconds: 30, maximum: 20), 3)
-        XCTAssertEqual(TrainingBudget.epochs(fitting: 1000, epochSeconds: 30, maximum: 20), 20)
-        XCTAssertNil(TrainingBudget.epochs(fitting: 29, epochSeconds: 30, maximum: 20))
-        XCTAssertNil(TrainingBudget.epochs(fitting: -5, epochSeconds: 30, maximum: 20))
-        let small = TrainingBudget.secondsAfterTraining(
-            samples: 1000, forwardSecondsPerSample: 1e-5, codeWidth: 256, keep: 5, layoutEpochs: 0,
-            calibrationBatches: 0, refineSteps: 0, batchSize: 256)
-        let large = TrainingBudget.secondsAfterTraining(
-            samples: 70_000, forwardSecondsPerSample: 1e-5, codeWidth: 256, keep: 10, layoutEpochs: 500,
-            calibrationBatches: 50, refineSteps: 100, batchSize: 256)
-        XCTAssertLessThan(small, 2)
-        XCTAssertGreaterThan(large, 60, "coding and laying out 70,000 samples takes minutes")
-    }
-
-    /// A budget sizes the training when no epochs are set: the plan's epochs are trained and its
-    /// expected time stays inside the budget; set epochs win over it; a budget that cannot hold
-    /// one epoch is refused naming the minimum, which is then enough.
-    func testTimeBudgetSizesTrainingAndRefusesTooLittle() throws {
-        let (values, labels) = Self.unionOfSubspaces(clusters: 4, dim: 3, ambient: 20, perCluster: 100, seed: 5)
-        let samples = ArraySamples(values: values, shape: [400, 20], labels: labels)
-        var config = smallConfiguration(epochs: 0)
-        config.epochs = nil
-        config.timeBudget = 600
-        let roomy = try EBSC(clusters: 4, configuration: config).fit(samples, file: "synthetic")
-        let plan = try XCTUnwrap(roomy.plan)
-        XCTAssertEqual(plan.epochs, 30, "a roomy budget gives the most epochs for feature vectors")
-        XCTAssertFalse(plan.limitedByBudget)
-        XCTAssertEqual(roomy.history.count, 30)
-        XCTAssertEqual(plan.stepsPerEpoch, 400 / 64)
-        XCTAssertGreaterThan(plan.stepSeconds, 0)
-        XCTAssertLessThanOrEqual(plan.trainingSeconds + plan.afterTrainingSeconds, 600)
-
-        config.timeBudget = 1e-4
-        var minimum = 0.0
-        XCTAssertThrowsError(try EBSC(clusters: 4, configuration: config).fit(samples, file: "synthetic.h5")) {
-            error in
-            guard case .budgetTooSmall(let file, let seconds, let needed)? = error as? EBSCError else {
-                return XCTFail("\(error)")
-            }
-            XCTAssertEqual(file, "synthetic.h5")
-            XCTAssertEqual(seconds, 1e-4)
-            XCTAssertGreaterThan(needed, 1e-4)
-            minimum = needed
-            let message = error.localizedDescription
-            XCTAssertTrue(message.contains("--time-budget"), message)
-            XCTAssertEqual(message.split(separator: "\n").count, 1)
-        }
-        config.timeBudget = 1e-4
-        config.epochs = 2
-        let set = try EBSC(clusters: 4, configuration: config).fit(samples, file: "synthetic")
-        XCTAssertNil(set.plan, "set epochs are not sized")
-        XCTAssertEqual(set.history.count, 2)
-        XCTAssertGreaterThan(minimum, 0)
-    }
-
-    /// Steps that slow down after the first plan (the progress callback, called inside each
-    /// step, waits 80 ms from step 10 on) make the trainer size the epochs again, shorter, after
-    /// an epoch: the run trains the new plan's epochs, not the first plan's.
-    func testSlowerStepsShortenThePlan() throws {
-        let (values, labels) = Self.unionOfSubspaces(clusters: 4, dim: 3, ambient: 20, perCluster: 100, seed: 5)
-        let samples = ArraySamples(values: values, shape: [400, 20], labels: labels)
-        var config = smallConfiguration(epochs: 0)
-        config.epochs = nil
-        config.timeBudget = 10
-        var ebsc = EBSC(clusters: 4, configuration: config)
-        final class Plans: @unchecked Sendable { var all: [TrainingPlan] = [] }
-        let plans = Plans()
-        ebsc.trainingPlan = { plans.all.append($0) }
-        ebsc.trainingProgress = { p in if p.step > EBSCTrainer.probeSteps + 1 { Thread.sleep(forTimeInterval: 0.08) } }
-        let result = try ebsc.fit(samples, file: "synthetic")
-        let first = try XCTUnwrap(plans.all.first)
-        XCTAssertEqual(first.epochs, 30, "the first steps are fast: the most epochs fit")
-        XCTAssertNil(first.replannedAfterEpoch)
-        let last = try XCTUnwrap(plans.all.last)
-        XCTAssertNotNil(last.replannedAfterEpoch, "\(plans.all)")
-        XCTAssertLessThan(last.epochs, 30)
-        XCTAssertGreaterThanOrEqual(last.epochs, last.replannedAfterEpoch ?? 0)
-        XCTAssertEqual(result.plan, last)
-        XCTAssertEqual(result.history.count, last.epochs)
     }
 
     func testBadSettingsAreNamed() {
