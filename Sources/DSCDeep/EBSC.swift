@@ -121,13 +121,14 @@ public struct EBSC {
             history = trainer.history
             plan = trainer.plan
         }
+        let settings = configuration.settings(for: model.kind)
         // Batch statistics of clean samples, re-estimated from scratch (so a model file clusters
         // the same however often it is used).
         _ = try timings.measure("calibrate") {
             try model.recalibrate(
-                on: model.standardized(samples), batches: configuration.settings(for: model.kind).calibrationBatches)
+                on: model.standardized(samples), batches: settings.calibrationBatches)
         }
-        let candidates = configuration.settings(for: model.kind).candidates
+        let candidates = settings.candidates
         let (embeddings, features) = try timings.measure("embed") {
             try Self.embeddings(of: samples, model: model, candidates: candidates, progress: progress)
         }
@@ -139,7 +140,7 @@ public struct EBSC {
         }
         let codes = Self.codes(of: embeddings, count: samples.count, energy: energy)
         // Coding and clustering settings are the estimator's (a loaded model stores only its architecture).
-        let keep = configuration.settings(for: model.kind).keep
+        let keep = settings.keep
         var coding = EnergyCoding(
             keep: keep, threshold: energy.currentThreshold,
             scale: 1 / Float(energy.dimensions))
@@ -153,7 +154,7 @@ public struct EBSC {
                 selfExcluded: true, shortlist: shortlist, progress: progress)
         }
         var spectral = self.spectral
-        spectral.layoutEpochs = configuration.settings(for: model.kind).layoutEpochs
+        spectral.layoutEpochs = settings.layoutEpochs
         var sec = SelfExpressiveClustering(
             clusters: clusters, normalization: normalization, spectral: spectral,
             seed: configuration.seed)
@@ -201,8 +202,7 @@ public struct EBSC {
         let withInput = candidates == .featuresAndInput
         let rawRows = candidates == .input
         model.eval()
-        let raw = samples
-        let samples = model.standardized(samples)
+        let standardized = model.standardized(samples)
         let n = samples.count
         let size = samples.sampleSize
         var z = [Float]()
@@ -213,13 +213,17 @@ public struct EBSC {
         while start < n {
             let rows = min(block, n - start)
             var values = [Float](repeating: 0, count: rows * size)
-            try values.withUnsafeMutableBufferPointer { try samples.read(Array(start..<(start + rows)), into: $0) }
-            let x = Tensor(values, shape: [rows] + samples.sampleShape)
+            let indices = Array(start..<(start + rows))
             if rawRows {
-                var held = [Float](repeating: 0, count: rows * size)
-                try held.withUnsafeMutableBufferPointer { try raw.read(Array(start..<(start + rows)), into: $0) }
-                Self.appendUnit(held, rows: rows, into: &f)
+                // The rows as the file holds them choose the pairs; the encoder reads them
+                // standardised (the same arithmetic as StandardizedSamples, from one read).
+                try values.withUnsafeMutableBufferPointer { try samples.read(indices, into: $0) }
+                for r in 0..<rows { Self.appendUnitRow(values, row: r, width: size, length: 1, into: &f) }
+                values = values.map { ($0 - standardized.shift) * standardized.scale }
+            } else {
+                try values.withUnsafeMutableBufferPointer { try standardized.read(indices, into: $0) }
             }
+            let x = Tensor(values, shape: [rows] + samples.sampleShape)
             Tensor.withNoGrad {
                 if features {
                     let (zb, fb) = model.encoder.representations(x)
@@ -239,16 +243,13 @@ public struct EBSC {
         return (z, features || rawRows ? f : nil)
     }
 
-    /// Appends the `rows` rows of `x` scaled to unit length (a zero row stays zero).
-    static func appendUnit(_ x: [Float], rows: Int, into out: inout [Float]) {
-        let b = x.count / max(1, rows)
-        out.reserveCapacity(out.count + x.count)
-        for r in 0..<rows {
-            var norm: Float = 0
-            for j in 0..<b { norm += x[r * b + j] * x[r * b + j] }
-            let k = norm > 0 ? 1 / norm.squareRoot() : 0
-            for j in 0..<b { out.append(x[r * b + j] * k) }
-        }
+    /// Appends row `r` of `x` (`width` values a row) scaled to length `length` (a zero row stays
+    /// zero).
+    static func appendUnitRow(_ x: [Float], row r: Int, width b: Int, length: Float, into out: inout [Float]) {
+        var norm: Float = 0
+        for j in 0..<b { norm += x[r * b + j] * x[r * b + j] }
+        let k = norm > 0 ? length / norm.squareRoot() : 0
+        for j in 0..<b { out.append(x[r * b + j] * k) }
     }
 
     /// Appends `rows` rows `[f_r, x_r / ‖x_r‖] / √2` to `out`, for unit rows `f` `[rows, a]` and
@@ -260,10 +261,7 @@ public struct EBSC {
         out.reserveCapacity(out.count + rows * (a + b))
         for r in 0..<rows {
             for j in 0..<a { out.append(f[r * a + j] * half) }
-            var norm: Float = 0
-            for j in 0..<b { norm += x[r * b + j] * x[r * b + j] }
-            let k = norm > 0 ? half / norm.squareRoot() : 0
-            for j in 0..<b { out.append(x[r * b + j] * k) }
+            appendUnitRow(x, row: r, width: b, length: half, into: &out)
         }
     }
 
