@@ -6,8 +6,12 @@ import Foundation
 /// Training an EBSC model on an HDF5 file and writing it (`dsc train`): the library behind the
 /// command, in the manner of ``ClusterJob``.
 ///
-/// With no epochs set, it trains the input's most (20 for images, 30 for feature vectors), or
-/// as many as ``EBSCConfiguration/timeBudget`` allows when that is set.
+/// With no epochs set, it trains as many epochs as the time budget allows
+/// (``EBSCConfiguration/timeBudget``, or by default ``TrainingBudget/defaultSeconds(samples:)``,
+/// the budget `dsc cluster` gives the same data), at most the input's most (20 for images, 30
+/// for feature vectors). At the end the encoder's batch statistics are re-estimated on the clean
+/// samples (``EBSCModel/recalibrate(on:batches:batchSize:)``) before the last save, so that the
+/// model embeds every file it is given (a database, its queries) with the same statistics.
 ///
 /// The output is a checkpoint (model, optimizer state, step), rewritten atomically every
 /// ``checkpointInterval`` seconds and after every epoch; ``resume`` continues from a checkpoint
@@ -21,6 +25,8 @@ public struct TrainJob: Sendable {
     public var resume: String?
     public var checkpointInterval: Double = 300
     public var progress: (@Sendable (TrainingProgress) -> Void)?
+    /// Told the training's plan once the first steps are timed (and again if it is re-sized).
+    public var trainingPlan: (@Sendable (TrainingPlan) -> Void)?
 
     public init(input: String, output: String, configuration: EBSCConfiguration) {
         self.input = input
@@ -42,8 +48,13 @@ public struct TrainJob: Sendable {
         let trainer = EBSCTrainer(model: model, samples: model.standardized(samples))
         trainer.checkpointInterval = checkpointInterval
         trainer.progress = progress
-        // Training alone: a budget given sizes the epochs to it (no clustering follows).
-        if let budget = configuration.timeBudget {
+        trainer.onPlan = trainingPlan
+        // Training alone: the budget sizes the epochs to it (no clustering follows). With no
+        // budget and no epochs given, the budget `dsc cluster` would give the same data.
+        let budget =
+            configuration.timeBudget
+            ?? (configuration.epochs == nil ? TrainingBudget.defaultSeconds(samples: samples.count) : nil)
+        if let budget {
             trainer.budget = budget - Date().timeIntervalSince(start)
         }
         var resumedAt = 0
@@ -59,11 +70,14 @@ public struct TrainJob: Sendable {
             // is left behind by a refused run.
             if !existed { try? FileManager.default.removeItem(atPath: output) }
             throw EBSCError.budgetTooSmall(
-                file: input, seconds: configuration.timeBudget ?? 0,
+                file: input, seconds: budget ?? 0,
                 minimum: Date().timeIntervalSince(start) + needed)
         }
-        // Training saves after every epoch; a resumed run that had nothing left to do saves here.
-        if trainer.history.isEmpty { try trainer.saveCheckpoint() }
+        // Evaluation statistics of the clean samples, then the last save (training saved after
+        // every epoch with the statistics of augmented views).
+        let settings = configuration.settings(for: model.kind)
+        try model.recalibrate(on: model.standardized(samples), batches: settings.calibrationBatches)
+        try trainer.saveCheckpoint()
         return TrainOutcome(
             input: input, output: output, samples: samples.count, kind: model.kind,
             steps: trainer.step, resumedAt: resumedAt, history: trainer.history,

@@ -10,14 +10,16 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Feature vectors [N, D] get an MLP encoder with masking and noise augmentations; images \
             [N, H, W] or [N, C, H, W] get the residual CNN with LDFR layers and image augmentations. \
+            With no --epochs, training fits the time budget dsc cluster gives the same data. \
             The model file is a checkpoint, rewritten atomically every --checkpoint-every seconds and \
             after every epoch, so an interrupted run (even a kill) loses at most that much work: run \
             the same command with --resume MODEL.h5 to continue. Then cluster with it:
 
-              dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20
+              dsc train mnist.h5 --features-dataset images -o model.h5
               dsc train mnist.h5 --features-dataset images -o model.h5 --epochs 20 \\
                   --resume model.h5
               dsc cluster mnist.h5 --features-dataset images -k 10 --model model.h5
+              dsc embed model.h5 mnist.h5 --features-dataset images -o embeddings.h5
             """
     )
 
@@ -59,6 +61,7 @@ struct TrainCommand: ParsableCommand {
             job.checkpointInterval = checkpointEvery
             let progress = ProgressLine(quiet: options.quiet)
             job.progress = trainingReporter(progress, quiet: options.quiet, perEpoch: true)
+            if !options.quiet { job.trainingPlan = { plan in printError(planLine(plan)) } }
             let outcome: TrainOutcome
             do {
                 outcome = try job.run()
