@@ -43,8 +43,8 @@ let package = Package(
         // Small C kernels the Swift compiler cannot express for the baseline CPU (popcnt).
         .target(name: "CKernels"),
         .target(name: "DSCCluster", dependencies: ["DSCTensor", "DSCNeighbors"]),
-        // Search indexes (flat, LSH, ITQ), their encoders and files.
-        .target(name: "DSCSearch", dependencies: ["DSCTensor", "DSCNeighbors", "DSCIO"]),
+        // Search indexes (flat, LSH, ITQ, LDPH, CIE), their encoders and files.
+        .target(name: "DSCSearch", dependencies: ["DSCTensor", "DSCNN", "DSCNeighbors", "DSCIO"]),
         .target(name: "DSCIO", dependencies: ["CHDF5"]),
         // Deep subspace clustering: contrastive encoder, energy network, training, streamed coding.
         .target(name: "DSCDeep", dependencies: ["DSCTensor", "DSCNN", "DSCNNIO", "DSCCluster"]),

@@ -1,4 +1,5 @@
 import DSCCluster
+import DSCDeep
 import DSCIO
 import DSCMetrics
 import DSCNeighbors
@@ -34,6 +35,15 @@ public struct IndexJob: Sendable {
 
     /// Checks the settings that need no file.
     public func validateSettings() throws {
+        if kind == .cie && model == nil {
+            throw PipelineError.invalidSetting(
+                flag: "--kind", value: "cie", requirement: "needs --model: CIE improves a model's embeddings")
+        }
+        for (flag, value) in [("--ldph-inputs", ldphInputs), ("--ldph-hidden", ldphHidden)] {
+            if let value, value < 1 {
+                throw PipelineError.invalidSetting(flag: flag, value: String(value), requirement: "at least 1")
+            }
+        }
         if kind.isBinary && !(1...Self.maxBits).contains(bits) {
             throw PipelineError.invalidSetting(
                 flag: "--bits", value: String(bits), requirement: "in 1...\(Self.maxBits) for --kind \(kind.rawValue)")
@@ -47,67 +57,144 @@ public struct IndexJob: Sendable {
     /// file larger than memory can be built.
     public var blockRows = 65_536
 
-    /// Builds and writes the index; returns what was built with seconds per stage (check, train,
-    /// add, write). The database is read in blocks of ``blockRows``: memory is the training
-    /// sample plus the index itself (`bits / 8` bytes per sample for codes of 64 bits and more).
-    public func run() throws -> IndexOutcome {
+    /// The model whose embeddings are indexed instead of the samples (`--model`); queries are
+    /// then embedded by it too.
+    public var model: String?
+    /// The model's representation that is indexed.
+    public var layer: EmbeddingLayer = .embedding
+    /// LDPH: principal directions its network reads, and hidden units (nil: ``LDPH``'s defaults).
+    public var ldphInputs: Int?
+    public var ldphHidden: Int?
+
+    /// Builds and writes the index; returns what was built with seconds per stage (check, embed,
+    /// train, add, write). Without a model the database is read in blocks of ``blockRows``:
+    /// memory is the training sample plus the index itself. With a model its embeddings of
+    /// every sample are held in memory (`4 · width` bytes per sample).
+    public func run(progress: ProgressHandler? = nil) throws -> IndexOutcome {
         try validateSettings()
         try checkWritable(output)
         var timings = StageTimings()
-        let (source, labels) = try timings.measure("check") { () throws -> (HDF5RowSource, [Int]?) in
-            let reader = try HDF5Reader(path: input)
-            let source = try reader.rowSource(featuresDataset)
-            try source.validateFinite()
-            let labels =
-                labelsRequired || reader.contains(labelsDataset)
-                ? try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset) : nil
-            return (source, labels)
+        var cieAgreement: [Double]?
+        var rows: IndexRows
+        var metadata: IndexMetadata
+        if let model {
+            let loaded = try timings.measure("load") { try ModelEmbedding.load(model) }
+            let embedded = try timings.measure("embed") {
+                try ModelEmbedding.embed(
+                    input, dataset: featuresDataset, labels: labelsDataset, labelsRequired: labelsRequired,
+                    model: loaded, layer: layer, progress: progress)
+            }
+            rows = .memory(embedded.vectors, dimension: embedded.width)
+            if kind == .cie {
+                // The second space is the samples themselves, flattened.
+                let samples = try timings.measure("read") {
+                    try HDF5Reader(path: input).readMatrix(featuresDataset, checkFinite: true)
+                }
+                var cie = CIE()
+                cie.progress = progress
+                let improved = try timings.measure("cie") {
+                    try cie.improve(
+                        first: samples.values, dimension: samples.columns, second: embedded.vectors,
+                        dimension: embedded.width)
+                }
+                rows = .memory(improved.vectors, dimension: embedded.width)
+                cieAgreement = improved.report.agreement
+            }
+            metadata = IndexMetadata(
+                sampleShape: embedded.sampleShape, labels: embedded.labels, seed: seed,
+                model: ModelReference(
+                    path: ModelEmbedding.absolute(model), fingerprint: loaded.fingerprint, layer: layer.rawValue))
+        } else {
+            let (source, labels) = try timings.measure("check") { () throws -> (HDF5RowSource, [Int]?) in
+                let reader = try HDF5Reader(path: input)
+                let source = try reader.rowSource(featuresDataset)
+                try source.validateFinite()
+                let labels =
+                    labelsRequired || reader.contains(labelsDataset)
+                    ? try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset) : nil
+                return (source, labels)
+            }
+            rows = .file(source)
+            metadata = IndexMetadata(sampleShape: Array(source.shape.dropFirst()), labels: labels, seed: seed)
         }
-        let n = source.rowCount
-        let d = source.dimension
-        if kind == .itq && bits > d {
+        metadata.featuresDataset = featuresDataset
+        let n = rows.count
+        let d = rows.dimension
+        if (kind == .itq || kind == .ldph) && bits > d {
             throw PipelineError.invalidSetting(
                 flag: "--bits", value: String(bits),
-                requirement: "at most the \(d) values per sample of \(input) for --kind itq")
+                requirement:
+                    "at most the \(d) values per sample\(model == nil ? "" : " of the model's embeddings") of \(input) for --kind \(kind.rawValue)"
+            )
         }
         var index: any SearchIndex = try timings.measure("train") { () throws -> any SearchIndex in
-            guard kind.isBinary else { return FlatIndex(dimension: d) }
-            return try BinaryIndex.train(
-                kind, bits: bits, samples: try trainingSample(source), dimension: d, seed: seed)
-        }
-        try timings.measure("add") {
-            var buffer = [Float](repeating: 0, count: min(blockRows, n) * d)
-            for start in stride(from: 0, to: n, by: blockRows) {
-                let rows = min(blockRows, n - start)
-                try buffer.withUnsafeMutableBufferPointer {
-                    try source.readRows(start..<(start + rows), into: $0.baseAddress!)
-                }
-                index.add(rows == blockRows ? buffer : Array(buffer[0..<(rows * d)]))
+            switch kind {
+            case .flat, .cie: return FlatIndex(dimension: d, kind: kind)
+            case .lsh, .itq:
+                return try BinaryIndex.train(
+                    kind, bits: bits, samples: try rows.trainingSample(maxTrainingSamples), dimension: d, seed: seed)
+            case .ldph:
+                var ldph = LDPH(bits: bits, seed: seed)
+                ldph.progress = progress
+                ldph.inputs = ldphInputs
+                ldph.hidden = ldphHidden
+                return BinaryIndex(
+                    kind: .ldph, encoder: try ldph.fit(try rows.trainingSample(maxTrainingSamples), dimension: d))
             }
         }
-        let metadata = IndexMetadata(sampleShape: Array(source.shape.dropFirst()), labels: labels, seed: seed)
+        try timings.measure("add") {
+            for start in stride(from: 0, to: n, by: blockRows) {
+                index.add(try rows.read(start..<min(n, start + blockRows)))
+            }
+        }
         try timings.measure("write") { try IndexFile.write(index, metadata: metadata, to: output) }
         return IndexOutcome(
             kind: kind, count: index.count, dimension: index.dimension, bits: kind.isBinary ? bits : nil,
             bytesPerSample: kind.isBinary ? 8 * ((bits + 63) / 64) : 4 * index.dimension,
-            timings: timings)
+            timings: timings, cieAgreement: cieAgreement)
+    }
+}
+
+/// The rows an index is built from: a file's samples, streamed, or a model's embeddings in memory.
+enum IndexRows {
+    case file(HDF5RowSource)
+    case memory([Float], dimension: Int)
+
+    var dimension: Int {
+        switch self {
+        case .file(let source): return source.dimension
+        case .memory(_, let d): return d
+        }
     }
 
-    /// All rows when there are at most ``maxTrainingSamples``, else that many evenly spaced ones.
-    func trainingSample(_ source: HDF5RowSource) throws -> [Float] {
-        let n = source.rowCount
-        let d = source.dimension
-        if n <= maxTrainingSamples {
-            var all = [Float](repeating: 0, count: n * d)
-            try all.withUnsafeMutableBufferPointer { try source.readRows(0..<n, into: $0.baseAddress!) }
-            return all
+    var count: Int {
+        switch self {
+        case .file(let source): return source.rowCount
+        case .memory(let values, let d): return values.count / d
         }
-        var sample = [Float](repeating: 0, count: maxTrainingSamples * d)
-        try sample.withUnsafeMutableBufferPointer { buffer in
-            for t in 0..<maxTrainingSamples {
-                let row = t * n / maxTrainingSamples
-                try source.readRows(row..<(row + 1), into: buffer.baseAddress! + t * d)
-            }
+    }
+
+    /// Rows `range`, `[range.count, dimension]`.
+    func read(_ range: Range<Int>) throws -> [Float] {
+        switch self {
+        case .file(let source):
+            var buffer = [Float](repeating: 0, count: range.count * source.dimension)
+            try buffer.withUnsafeMutableBufferPointer { try source.readRows(range, into: $0.baseAddress!) }
+            return buffer
+        case .memory(let values, let d):
+            return Array(values[(range.lowerBound * d)..<(range.upperBound * d)])
+        }
+    }
+
+    /// All rows when there are at most `limit`, else `limit` evenly spaced ones.
+    func trainingSample(_ limit: Int) throws -> [Float] {
+        let n = count
+        if n <= limit { return try read(0..<n) }
+        var sample = [Float]()
+        sample.reserveCapacity(limit * dimension)
+        for t in 0..<limit {
+            let row = t * n / limit
+            sample += try read(row..<(row + 1))
         }
         return sample
     }
@@ -122,13 +209,16 @@ public struct IndexOutcome: Sendable {
     /// Index memory per database sample.
     public var bytesPerSample: Int
     public var timings: StageTimings
+    /// CIE: the agreement of the two spaces' neighbourhoods before the first round and after each.
+    public var cieAgreement: [Double]? = nil
 }
 
 /// Searching an index file with the samples of a query file, as `dsc search` does.
 public struct SearchJob: Sendable {
     public var index: String
     public var queries: String
-    public var featuresDataset = "features"
+    /// The queries' sample dataset; nil: the one the index was built from.
+    public var featuresDataset: String?
     public var labelsDataset = "labels"
     /// Results per query, `≥ 1`; clamped to the database size.
     public var top: Int
@@ -141,41 +231,81 @@ public struct SearchJob: Sendable {
 
     /// The rankings' scores are computed when both files have labels: mAP over the full ranking
     /// and over the top 5,000, precision@500, and (codes) precision within Hamming radius 2.
+    /// An index built with a model embeds the queries by that model, which must be the same file
+    /// as when the index was built.
     public func run(progress: ProgressHandler? = nil) throws -> SearchOutcome {
         if top < 1 { throw PipelineError.invalidSetting(flag: "--top", value: String(top), requirement: "at least 1") }
         var timings = StageTimings()
         let (loaded, metadata) = try timings.measure("load") { try IndexFile.read(index) }
-        let (matrix, labels) = try timings.measure("read") {
-            try SearchInput.read(queries, featuresDataset, labelsDataset, false)
-        }
-        let shape = Array(matrix.shape.dropFirst())
-        if matrix.columns != loaded.dimension {
-            throw SearchError.shapeMismatch(
-                file: queries, dataset: featuresDataset, shape: shape,
-                expected: metadata.sampleShape, index: index)
+        let dataset = featuresDataset ?? metadata.featuresDataset ?? "features"
+        let rows: Int
+        let vectors: [Float]
+        let labels: [Int]?
+        if let reference = metadata.model {
+            let model = try timings.measure("load") { try Self.model(reference, index: index) }
+            let embedded = try timings.measure("embed") { () throws -> ModelEmbedding.Embedded in
+                let reader = try HDF5Reader(path: queries)
+                let shape = Array(try reader.matrixShape(dataset).shape.dropFirst())
+                if shape != metadata.sampleShape {
+                    throw SearchError.shapeMismatch(
+                        file: queries, dataset: dataset, shape: shape, expected: metadata.sampleShape, index: index)
+                }
+                return try ModelEmbedding.embed(
+                    queries, dataset: dataset, labels: labelsDataset, labelsRequired: false, model: model,
+                    layer: EmbeddingLayer(rawValue: reference.layer) ?? .embedding, progress: progress)
+            }
+            (rows, vectors, labels) = (embedded.count, embedded.vectors, embedded.labels)
+        } else {
+            let (matrix, truth) = try timings.measure("read") {
+                try SearchInput.read(queries, dataset, labelsDataset, false)
+            }
+            if matrix.columns != loaded.dimension {
+                throw SearchError.shapeMismatch(
+                    file: queries, dataset: dataset, shape: Array(matrix.shape.dropFirst()),
+                    expected: metadata.sampleShape, index: index)
+            }
+            (rows, vectors, labels) = (matrix.rows, matrix.values, truth)
         }
         let k = min(top, max(loaded.count, 1))
         var outcome = SearchOutcome(
-            kind: loaded.kind, queries: matrix.rows, database: loaded.count,
+            kind: loaded.kind, queries: rows, database: loaded.count,
             bits: (loaded as? BinaryIndex)?.bits, top: k, requestedTop: top)
         progress?("search", 0)
         if let binary = loaded as? BinaryIndex {
-            let codes = timings.measure("encode") { binary.encoder.encode(matrix.values) }
+            let codes = timings.measure("encode") { binary.encoder.encode(vectors) }
             let (ids, distances) = timings.measure("search") { HammingSearch(k: k).search(codes, in: binary.codes) }
-            outcome.results = SearchResults(queries: matrix.rows, k: k, ids: ids, distances: .hamming(distances))
+            outcome.results = SearchResults(queries: rows, k: k, ids: ids, distances: .hamming(distances))
         } else {
-            outcome.results = timings.measure("search") { loaded.search(matrix.values, k: k) }
+            outcome.results = timings.measure("search") { loaded.search(vectors, k: k) }
         }
         progress?("search", 1)
         if let labels, let truth = metadata.labels {
             outcome.scores = timings.measure("evaluate") {
                 RetrievalScores(
-                    index: loaded, queries: matrix.values, queryLabels: labels, databaseLabels: truth,
+                    index: loaded, queries: vectors, queryLabels: labels, databaseLabels: truth,
                     progress: progress)
             }
         }
         outcome.timings = timings
         return outcome
+    }
+}
+
+extension SearchJob {
+    /// The model an index refers to, refused when it is missing or has changed since.
+    static func model(_ reference: ModelReference, index: String) throws -> EBSCModel {
+        guard FileManager.default.fileExists(atPath: reference.path) else {
+            throw SearchError.modelUnavailable(index: index, model: reference.path, reason: "does not exist")
+        }
+        let model = try ModelEmbedding.load(reference.path)
+        if model.fingerprint != reference.fingerprint {
+            throw SearchError.modelUnavailable(
+                index: index, model: reference.path,
+                reason:
+                    "has changed since the index was built (fingerprint \(model.fingerprint), expected \(reference.fingerprint))"
+            )
+        }
+        return model
     }
 }
 
@@ -206,71 +336,5 @@ public struct SearchOutcome: Sendable {
             try out.setAttribute("top", top)
             try out.setAttribute("ties", "broken by database row, the smaller first")
         }
-    }
-}
-
-/// Retrieval scores over full rankings (relevance: the same label), means over the queries.
-public struct RetrievalScores: Sendable, Equatable {
-    /// mAP over the full ranking of the database.
-    public var meanAveragePrecision: Double
-    /// mAP over the top 5,000 (normalised by the relevant items found there).
-    public var meanAveragePrecisionAt5000: Double
-    /// Precision of the top 500.
-    public var precisionAt500: Double
-    /// Precision within Hamming radius 2 (codes only; 0 for a query with nothing that close).
-    public var precisionWithinRadius2: Double?
-
-    /// Ranks the whole database for every query (in chunks of 64 queries) and scores it.
-    public init(
-        index: any SearchIndex, queries: [Float], queryLabels: [Int], databaseLabels: [Int],
-        progress: ProgressHandler? = nil
-    ) {
-        let d = index.dimension
-        let q = queryLabels.count
-        let chunk = 64
-        var map = 0.0
-        var map5000 = 0.0
-        var p500 = 0.0
-        var radius = 0.0
-        for start in stride(from: 0, to: q, by: chunk) {
-            let rows = min(chunk, q - start)
-            let all = index.allDistances(Array(queries[(start * d)..<((start + rows) * d)]))
-            let n = all.count / max(rows, 1)
-            for r in 0..<rows {
-                let distances = Array(all[(r * n)..<((r + 1) * n)])
-                let label = queryLabels[start + r]
-                let relevantByRow = databaseLabels.map { $0 == label }
-                let relevant = Retrieval.ranking(distances).map { relevantByRow[$0] }
-                map += Retrieval.averagePrecision(relevant)
-                map5000 += Retrieval.averagePrecision(relevant, limit: 5000)
-                p500 += Retrieval.precision(relevant, at: 500)
-                if index.kind.isBinary {
-                    radius += Retrieval.precisionWithin(
-                        radius: 2, distances: distances.map { Int32($0) },
-                        relevant: relevantByRow)
-                }
-            }
-            progress?("evaluate", Double(start + rows) / Double(q))
-        }
-        let count = Double(max(q, 1))
-        meanAveragePrecision = map / count
-        meanAveragePrecisionAt5000 = map5000 / count
-        precisionAt500 = p500 / count
-        precisionWithinRadius2 = index.kind.isBinary ? radius / count : nil
-    }
-}
-
-/// Reading the samples of a database or query file: flattened rows, finite, with labels when present.
-enum SearchInput {
-    static func read(
-        _ path: String, _ features: String, _ labels: String, _ labelsRequired: Bool
-    ) throws
-        -> (matrix: HDF5Matrix, labels: [Int]?)
-    {
-        let reader = try HDF5Reader(path: path)
-        let matrix = try reader.readMatrix(features, checkFinite: true)
-        let truth =
-            labelsRequired || reader.contains(labels) ? try reader.readLabels(labels, matchingRowsOf: features) : nil
-        return (matrix, truth)
     }
 }

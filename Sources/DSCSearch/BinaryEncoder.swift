@@ -74,6 +74,26 @@ public struct BinaryEncoder: Sendable, Equatable {
             bits: bits)
     }
 
+    /// The mean of `[n, d]` samples and their top `count` principal directions, `[d, count]`
+    /// row-major, largest variance first (eigenvectors of `XᵀX` for the centred samples).
+    ///
+    /// - Throws: a LAPACK error when the eigendecomposition fails.
+    public static func principalDirections(
+        of samples: [Float], dimension d: Int, count: Int
+    ) throws -> (mean: [Float], directions: [Float]) {
+        precondition(count >= 1 && count <= d, "principalDirections: count=\(count) for dimension \(d)")
+        let n = samples.count / d
+        let mu = mean(of: samples, dimension: d)
+        var centred = samples
+        for i in 0..<n { for j in 0..<d { centred[i * d + j] -= mu[j] } }
+        var covariance = [Float](repeating: 0, count: d * d)
+        BLAS.sgemm(transposeA: true, m: d, n: d, k: n, a: centred, lda: d, b: centred, ldb: d, c: &covariance, ldc: d)
+        let eigen = try LAPACK.symmetricEigen(covariance.map(Double.init), n: d, indices: (d - count)...(d - 1))
+        var pca = [Float](repeating: 0, count: d * count)
+        for r in 0..<d { for c in 0..<count { pca[r * count + c] = Float(eigen.vectors[r * count + (count - 1 - c)]) } }
+        return (mu, pca)
+    }
+
     /// PCA then iterative quantisation: the top `bits` principal directions of the training
     /// samples (`bits ≤ d`), then `iterations` alternations of `B = sign(V R)` and the orthogonal
     /// Procrustes step `R = U Wᵀ` for the SVD `Vᵀ B = U Σ Wᵀ`, from a random orthogonal `R` (seed).
@@ -85,15 +105,9 @@ public struct BinaryEncoder: Sendable, Equatable {
     ) throws -> BinaryEncoder {
         precondition(bits <= d, "itq: bits=\(bits) must not exceed the dimension \(d)")
         let n = samples.count / d
-        let mu = mean(of: samples, dimension: d)
+        let (mu, pca) = try principalDirections(of: samples, dimension: d, count: bits)
         var centred = samples
         for i in 0..<n { for j in 0..<d { centred[i * d + j] -= mu[j] } }
-        // Covariance XᵀX (up to 1/n), its top `bits` eigenvectors, largest first.
-        var covariance = [Float](repeating: 0, count: d * d)
-        BLAS.sgemm(transposeA: true, m: d, n: d, k: n, a: centred, lda: d, b: centred, ldb: d, c: &covariance, ldc: d)
-        let eigen = try LAPACK.symmetricEigen(covariance.map(Double.init), n: d, indices: (d - bits)...(d - 1))
-        var pca = [Float](repeating: 0, count: d * bits)
-        for r in 0..<d { for c in 0..<bits { pca[r * bits + c] = Float(eigen.vectors[r * bits + (bits - 1 - c)]) } }
         var v = [Float](repeating: 0, count: n * bits)
         BLAS.sgemm(m: n, n: bits, k: d, a: centred, lda: d, b: pca, ldb: bits, c: &v, ldc: bits)
         // A random orthogonal start: the left singular vectors of a Gaussian matrix.

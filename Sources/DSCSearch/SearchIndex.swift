@@ -9,9 +9,15 @@ public enum IndexKind: String, CaseIterable, Sendable, Codable {
     case lsh
     /// Binary codes by PCA and iterative quantisation (ITQ), exact Hamming search.
     case itq
+    /// Binary codes by a network trained on ITQ's codes under linear distance preservation
+    /// (LDPH), exact Hamming search.
+    case ldph
+    /// Float vectors improved by collaborative index embedding (CIE) across the samples and a
+    /// model's embeddings, exact search.
+    case cie
 
     /// Whether the index holds binary codes.
-    public var isBinary: Bool { self != .flat }
+    public var isBinary: Bool { self == .lsh || self == .itq || self == .ldph }
 }
 
 /// The `k` nearest database rows of every query: `[Q, k]` row-major ids (database rows, best
@@ -63,7 +69,9 @@ public protocol SearchIndex: Sendable {
 /// Float vectors searched exactly by squared Euclidean distance (sgemm over row blocks,
 /// DSCNeighbors' ``ExactSearch``). Memory `4 · d` bytes per sample.
 public struct FlatIndex: SearchIndex {
-    public var kind: IndexKind { .flat }
+    /// ``IndexKind/flat``, or ``IndexKind/cie`` for vectors that collaborative index embedding
+    /// improved.
+    public let kind: IndexKind
     public let dimension: Int
     /// The database vectors, `[count, dimension]`.
     public private(set) var vectors: [Float] = []
@@ -71,9 +79,10 @@ public struct FlatIndex: SearchIndex {
     private var squaredNorms: [Float] = []
     public var count: Int { vectors.count / dimension }
 
-    public init(dimension: Int) {
-        precondition(dimension >= 1, "FlatIndex: dimension \(dimension)")
+    public init(dimension: Int, kind: IndexKind = .flat) {
+        precondition(dimension >= 1 && !kind.isBinary, "FlatIndex: dimension \(dimension), kind \(kind)")
         self.dimension = dimension
+        self.kind = kind
     }
 
     public mutating func add(_ samples: [Float]) {
@@ -115,19 +124,21 @@ public struct FlatIndex: SearchIndex {
     }
 }
 
-/// Binary codes of a linear hash (``BinaryEncoder``: LSH or ITQ), searched exactly by Hamming
-/// distance (DSCNeighbors' ``HammingSearch``). Memory `8 · ⌈bits / 64⌉` bytes per sample.
+/// Binary codes of a hash (``BinaryEncoder`` for LSH and ITQ, ``HashNetwork`` for LDPH),
+/// searched exactly by Hamming distance (DSCNeighbors' ``HammingSearch``). Memory
+/// `8 · ⌈bits / 64⌉` bytes per sample.
 public struct BinaryIndex: SearchIndex {
     public let kind: IndexKind
-    public let encoder: BinaryEncoder
+    public let encoder: any BinaryHash
     /// The database codes.
     public private(set) var codes: BinaryCodes
     public var dimension: Int { encoder.dimension }
     public var bits: Int { encoder.bits }
     public var count: Int { codes.count }
 
-    /// An empty index of `kind` (``IndexKind/lsh`` or ``IndexKind/itq``) with a trained encoder.
-    public init(kind: IndexKind, encoder: BinaryEncoder, codes: BinaryCodes? = nil) {
+    /// An empty index of `kind` (``IndexKind/lsh``, ``IndexKind/itq`` or ``IndexKind/ldph``) with a
+    /// trained encoder.
+    public init(kind: IndexKind, encoder: any BinaryHash, codes: BinaryCodes? = nil) {
         precondition(kind.isBinary, "BinaryIndex: kind \(kind) holds no codes")
         self.kind = kind
         self.encoder = encoder
@@ -135,7 +146,8 @@ public struct BinaryIndex: SearchIndex {
     }
 
     /// An index of `kind` whose encoder is trained on `samples` (`[n, dimension]`): random
-    /// hyperplanes through their mean (LSH) or PCA and 50 ITQ iterations (ITQ). Nothing is added.
+    /// hyperplanes through their mean (LSH), PCA and 50 ITQ iterations (ITQ), or LDPH's network
+    /// with its default settings. Nothing is added.
     ///
     /// - Precondition: `kind.isBinary`, `bits ≥ 1`, and `bits ≤ dimension` for ITQ.
     /// - Throws: a LAPACK error when ITQ's decompositions fail.
@@ -147,13 +159,15 @@ public struct BinaryIndex: SearchIndex {
         switch kind {
         case .lsh:
             return BinaryIndex(
-                kind: kind, encoder: .lsh(training: samples, dimension: dimension, bits: bits, seed: seed))
+                kind: kind, encoder: BinaryEncoder.lsh(training: samples, dimension: dimension, bits: bits, seed: seed))
         case .itq:
             return BinaryIndex(
                 kind: kind,
-                encoder: try .itq(training: samples, dimension: dimension, bits: bits, seed: seed))
-        case .flat:
-            preconditionFailure("BinaryIndex.train: a flat index has no encoder")
+                encoder: try BinaryEncoder.itq(training: samples, dimension: dimension, bits: bits, seed: seed))
+        case .ldph:
+            return BinaryIndex(kind: kind, encoder: try LDPH(bits: bits, seed: seed).fit(samples, dimension: dimension))
+        case .flat, .cie:
+            preconditionFailure("BinaryIndex.train: a \(kind) index has no encoder")
         }
     }
 

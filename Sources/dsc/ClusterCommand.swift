@@ -196,14 +196,7 @@ func execute(
     var job = job
     job.trainingProgress = trainingReporter(progress, quiet: options.quiet, perEpoch: false)
     if !options.quiet { job.trainingPlan = { plan in printError(planLine(plan)) } }
-    let outcome: ClusterOutcome
-    do {
-        outcome = try job.run(progress: progress.handler)
-        progress.finish()
-    } catch {
-        progress.finish()
-        throw error
-    }
+    let outcome = try progress.running { try job.run(progress: $0) }
     let peak = ProcessMemory.peakBytes
     if let output { try ResultFile.write(outcome, to: output, peakMemoryBytes: peak) }
     if let report {
@@ -230,7 +223,10 @@ func planLine(_ plan: TrainingPlan) -> String {
         : String(format: "%.3fs a step", plan.stepSeconds)
     var why = plan.limitedByBudget ? "sized to the time budget" : "the most for this input"
     if let e = plan.replannedAfterEpoch { why = "sized again after epoch \(e) from the pace of all its steps" }
+    // Training alone (dsc train) has nothing after it.
+    let after =
+        plan.afterTrainingSeconds > 0
+        ? "then about \(formatDuration(plan.afterTrainingSeconds)) to code and cluster; " : ""
     return "training: \(plan.epochs) epochs\(phases) of \(plan.stepsPerEpoch) steps (\(why); \(steps), measured), "
-        + "then about \(formatDuration(plan.afterTrainingSeconds)) to code and cluster; "
-        + "expected to end in about \(formatDuration(plan.trainingSeconds + plan.afterTrainingSeconds))"
+        + after + "expected to end in about \(formatDuration(plan.trainingSeconds + plan.afterTrainingSeconds))"
 }

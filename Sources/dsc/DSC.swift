@@ -19,18 +19,20 @@ struct DSC: ParsableCommand {
             Quick start:
               dsc demo
               dsc cluster data.h5 --clusters 10 --output result.h5 --report out/
-              dsc train images.h5 --output model.h5 --epochs 20
+              dsc train images.h5 --output model.h5
               dsc cluster images.h5 --clusters 10 --model model.h5
               dsc evaluate --truth data.h5:labels --pred result.h5:labels
               dsc report result.h5 --output out/
+              dsc index database.h5 --output index.h5 --kind itq --bits 32
+              dsc search index.h5 queries.h5 --top 10
 
             Exit status: 0 on success, 1 when an input or output file is unusable (one line on \
             stderr names the file, dataset and value), 64 for a command-line usage error.
             """,
         version: version,
         subcommands: [
-            ClusterCommand.self, TrainCommand.self, EvaluateCommand.self, ReportCommand.self, IndexCommand.self,
-            SearchCommand.self, DemoCommand.self,
+            ClusterCommand.self, TrainCommand.self, EvaluateCommand.self, ReportCommand.self, EmbedCommand.self,
+            IndexCommand.self, SearchCommand.self, DemoCommand.self,
         ]
     )
 }

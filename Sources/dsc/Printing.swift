@@ -1,3 +1,4 @@
+import DSCCluster
 import DSCDeep
 import DSCMetrics
 import DSCPipeline
@@ -98,4 +99,15 @@ func trainSummary(_ o: TrainOutcome) -> String {
     }
     lines.append(String(format: "  %d steps, %.1fs", o.steps, o.seconds))
     return lines.joined(separator: "\n")
+}
+
+/// Seconds per stage as a JSON object, to 0.1 ms.
+func secondsJSON(_ timings: StageTimings) -> JSONValue {
+    .object(timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
+}
+
+/// `  time   stage 0.12s · stage 0.34s`, with `decimals` decimals.
+func timeLine(_ timings: StageTimings, decimals: Int = 2) -> String {
+    "  time   "
+        + timings.stages.map { "\($0.name) \(String(format: "%.\(decimals)f", $0.seconds))s" }.joined(separator: " · ")
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSCDeep
 import DSCPipeline
 import DSCReport
 import DSCSearch
@@ -11,18 +12,25 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Build a search index of the samples of an HDF5 file.",
         discussion: """
-            Reads the rows of FEATURES (images are flattened) and writes an index file:
+            Reads the rows of FEATURES (images are flattened), or a model's embeddings of them with \
+            --model, and writes an index file:
               flat  the float vectors, searched exactly by squared Euclidean distance;
               lsh   binary codes by random hyperplanes through the samples' mean;
-              itq   binary codes by PCA and iterative quantisation (50 iterations).
-            Codes are searched exactly by Hamming distance. The index file is HDF5: the vectors or
-            the codes (uint64 words, bit j of a code is bit j % 64 of word j / 64), the encoder
-            (mean, projection, rotation), the database's labels when it has them, and attributes
-            naming the kind, bits, seed and version.
+              itq   binary codes by PCA and iterative quantisation (50 iterations);
+              ldph  binary codes by a network that learns from ITQ's codes, with Hamming
+                    distances kept a linear function of the Euclidean ones (LDPH);
+              cie   the model's embeddings, improved where the samples' own nearest
+                    neighbours agree (collaborative index embedding; needs --model).
+            Codes are searched exactly by Hamming distance. The index file is HDF5: the vectors or \
+            the codes (uint64 words, bit j of a code is bit j % 64 of word j / 64), the encoder, the \
+            database's labels when it has them, the model's path and fingerprint, and attributes \
+            naming the kind, bits, seed and version. A search embeds its queries with the same \
+            model, and refuses a model file that has changed since.
 
             Examples:
               dsc index database.h5 --output index.h5 --kind itq --bits 32
               dsc search index.h5 queries.h5 --top 10 --output results.h5
+              dsc index database.h5 -o deep.h5 --kind ldph --model model.h5 --features-dataset images
             """
     )
 
@@ -35,8 +43,25 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "What the index holds.")
     var kind: IndexKind = .flat
 
-    @Option(help: "Bits per code (lsh, itq; at most the sample's dimension for itq).")
+    @Option(help: "Bits per code (lsh, itq, ldph; at most the sample's dimension for itq and ldph).")
     var bits = 32
+
+    @Option(
+        help: ArgumentHelp(
+            "Index this model's embeddings of the samples (a file written by dsc train).", valueName: "model.h5"))
+    var model: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --model: embedding (the projection head's output z) or features (before the last layer).",
+            visibility: .hidden))
+    var layer: EmbeddingLayer = .embedding
+
+    @Option(help: ArgumentHelp("LDPH: principal directions the network reads (default: bits).", visibility: .hidden))
+    var ldphInputs: Int?
+
+    @Option(help: ArgumentHelp("LDPH: hidden units (default: as many as its inputs).", visibility: .hidden))
+    var ldphHidden: Int?
 
     @Option(help: ArgumentHelp("Dataset holding the samples.", valueName: "name"))
     var featuresDataset = "features"
@@ -56,6 +81,10 @@ struct IndexCommand: ParsableCommand {
         job.labelsDataset = labelsDataset ?? "labels"
         job.labelsRequired = labelsDataset != nil
         job.seed = seed
+        job.model = model
+        job.layer = layer
+        job.ldphInputs = ldphInputs
+        job.ldphHidden = ldphHidden
         return job
     }
 
@@ -65,26 +94,30 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let outcome = try job.run()
-            let seconds = JSONValue.object(
-                outcome.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
+            let progress = ProgressLine(quiet: options.quiet)
+            let outcome = try progress.running { try job.run(progress: $0) }
+            let seconds = secondsJSON(outcome.timings)
             if options.json {
                 var fields: [(String, JSONValue)] = [
                     ("kind", .string(outcome.kind.rawValue)), ("n", .integer(outcome.count)),
                     ("dimension", .integer(outcome.dimension)),
                 ]
                 if let bits = outcome.bits { fields.append(("bits", .integer(bits))) }
-                fields += [("bytes_per_sample", .integer(outcome.bytesPerSample)), ("seconds", seconds)]
+                fields.append(("bytes_per_sample", .integer(outcome.bytesPerSample)))
+                if let a = outcome.cieAgreement { fields.append(("cie_agreement", .array(a.map { .number($0) }))) }
+                fields.append(("seconds", seconds))
                 print(JSONValue.object(fields).serialized)
             } else {
                 let bits = outcome.bits.map { ", \($0) bits" } ?? ""
                 print(
                     "\((input as NSString).lastPathComponent): \(outcome.count) samples × \(outcome.dimension) → \(outcome.kind.rawValue) index\(bits), \(outcome.bytesPerSample) bytes per sample"
                 )
-                print(
-                    "  time   "
-                        + outcome.timings.stages.map { "\($0.name) \(String(format: "%.2f", $0.seconds))s" }.joined(
-                            separator: " · "))
+                print(timeLine(outcome.timings))
+                if let a = outcome.cieAgreement {
+                    print(
+                        "  cie    neighbourhood agreement "
+                            + a.map { String(format: "%.3f", $0) }.joined(separator: " → "))
+                }
                 print("  wrote  \(output)")
             }
         }
@@ -121,8 +154,10 @@ struct SearchCommand: ParsableCommand {
     )
     var output: String?
 
-    @Option(help: ArgumentHelp("Dataset holding the query samples.", valueName: "name"))
-    var featuresDataset = "features"
+    @Option(
+        help: ArgumentHelp(
+            "Dataset holding the query samples (default: the one the index was built from).", valueName: "name"))
+    var featuresDataset: String?
 
     @Option(help: ArgumentHelp("Dataset holding the query labels, for scores.", valueName: "name"))
     var labelsDataset = "labels"
@@ -143,8 +178,7 @@ struct SearchCommand: ParsableCommand {
             let outcome = try job.run(progress: progress.handler)
             progress.finish()
             if let output { try outcome.write(to: output) }
-            let seconds = JSONValue.object(
-                outcome.timings.stages.map { ($0.name, .number(($0.seconds * 1e4).rounded() / 1e4)) })
+            let seconds = secondsJSON(outcome.timings)
             if options.json {
                 var fields: [(String, JSONValue)] = [
                     ("kind", .string(outcome.kind.rawValue)), ("queries", .integer(outcome.queries)),
@@ -168,10 +202,7 @@ struct SearchCommand: ParsableCommand {
                 } else {
                     print("  no labels in both files: scores not computed")
                 }
-                print(
-                    "  time   "
-                        + outcome.timings.stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(
-                            separator: " · "))
+                print(timeLine(outcome.timings, decimals: 3))
                 if let output { print("  wrote  \(output)") }
             }
             if outcome.top < outcome.requestedTop && !options.quiet {

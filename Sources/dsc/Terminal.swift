@@ -61,6 +61,12 @@ final class ProgressLine {
 
     var handler: (String, Double) -> Void { { [weak self] s, f in self?.update(s, f) } }
 
+    /// Runs `body` with this line's handler and ends the line afterwards, also when it throws.
+    func running<T>(_ body: (@escaping (String, Double) -> Void) throws -> T) rethrows -> T {
+        defer { finish() }
+        return try body(handler)
+    }
+
     /// Whether the line is drawn (stderr is a terminal and not quiet).
     var isEnabled: Bool { enabled }
 

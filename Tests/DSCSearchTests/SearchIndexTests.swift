@@ -77,7 +77,7 @@ final class SearchIndexTests: XCTestCase {
         try IndexFile.write(binary, metadata: IndexMetadata(sampleShape: [3, 4], labels: labels, seed: 2), to: path)
         let (back, metadata) = try IndexFile.read(path)
         XCTAssertEqual((back as? BinaryIndex)?.codes, binary.codes)
-        XCTAssertEqual((back as? BinaryIndex)?.encoder, binary.encoder)
+        XCTAssertEqual((back as? BinaryIndex)?.encoder as? BinaryEncoder, binary.encoder as? BinaryEncoder)
         XCTAssertEqual(metadata, IndexMetadata(sampleShape: [3, 4], labels: labels, seed: 2))
         XCTAssertEqual(back.search(x, k: 4), binary.search(x, k: 4))
 

@@ -45,6 +45,7 @@ final class HelpTests: XCTestCase {
     func testDemoHelp() throws { try assertGolden(["demo", "--help"], "help-demo.txt") }
     func testIndexHelp() throws { try assertGolden(["index", "--help"], "help-index.txt") }
     func testSearchHelp() throws { try assertGolden(["search", "--help"], "help-search.txt") }
+    func testEmbedHelp() throws { try assertGolden(["embed", "--help"], "help-embed.txt") }
 
     func testVersion() throws {
         let r = try CLI.run(["--version"])
