@@ -32,15 +32,15 @@ public struct HammingSearch: Sendable {
             "HammingSearch: k=\(k), \(queries.bits)-bit queries against \(database.bits)-bit codes")
         let q = queries.count
         let n = database.count
-        let w = database.words
+        let w = database.stride
         var ids = [Int64](repeating: -1, count: q * k)
         var distances = [Int32](repeating: -1, count: q * k)
         guard q > 0 && n > 0 else { return (ids, distances) }
         let heaps = TopKHeaps(rows: q, k: min(k, n))
         defer { heaps.deallocate() }
         let chunks = (q + queryChunk - 1) / queryChunk
-        queries.storage.withUnsafeBufferPointer { qp in
-            database.storage.withUnsafeBufferPointer { dp in
+        queries.bytes.withUnsafeBufferPointer { qp in
+            database.bytes.withUnsafeBufferPointer { dp in
                 let codes = (queries: SharedPointer(qp.baseAddress!), database: SharedPointer(dp.baseAddress!))
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let range = (c * queryChunk)..<min(q, (c + 1) * queryChunk)
@@ -55,7 +55,7 @@ public struct HammingSearch: Sendable {
                                     // Below the worst kept distance (or any while the heap fills).
                                     let t = heaps.threshold[i]
                                     let limit = t == -.infinity ? Int32.max : Int32(-t)
-                                    let count = dsc_hamming_below(
+                                    let count = dsc_hamming_below_packed(
                                         codes.queries.pointer + i * w,
                                         codes.database.pointer + start * w, rows, w, limit,
                                         hp.baseAddress!, fp.baseAddress!)
@@ -95,13 +95,13 @@ public struct HammingSearch: Sendable {
     /// Hamming distances from code `query` of `queries` to every database code, `[N]` (for full
     /// rankings, as retrieval metrics need).
     public static func distances(from query: Int, of queries: BinaryCodes, to database: BinaryCodes) -> [Int32] {
-        let w = database.words
+        let w = database.stride
         var out = [Int32](repeating: 0, count: database.count)
-        queries.storage.withUnsafeBufferPointer { qp in
-            database.storage.withUnsafeBufferPointer { dp in
+        queries.bytes.withUnsafeBufferPointer { qp in
+            database.bytes.withUnsafeBufferPointer { dp in
                 out.withUnsafeMutableBufferPointer { o in
                     if let d = dp.baseAddress {
-                        dsc_hamming_distances(qp.baseAddress! + query * w, d, database.count, w, o.baseAddress!)
+                        dsc_hamming_distances_packed(qp.baseAddress! + query * w, d, database.count, w, o.baseAddress!)
                     }
                 }
             }

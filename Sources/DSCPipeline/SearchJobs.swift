@@ -150,7 +150,7 @@ public struct IndexJob: Sendable {
         try timings.measure("write") { try IndexFile.write(index, metadata: metadata, to: output) }
         return IndexOutcome(
             kind: kind, count: index.count, dimension: index.dimension, bits: kind.isBinary ? bits : nil,
-            bytesPerSample: kind.isBinary ? 8 * ((bits + 63) / 64) : 4 * index.dimension,
+            bytesPerSample: kind.isBinary ? BinaryCodes.stride(bits: bits) : 4 * index.dimension,
             timings: timings, cieAgreement: cieAgreement)
     }
 }

@@ -126,7 +126,7 @@ public struct FlatIndex: SearchIndex {
 
 /// Binary codes of a hash (``BinaryEncoder`` for LSH and ITQ, ``HashNetwork`` for LDPH),
 /// searched exactly by Hamming distance (DSCNeighbors' ``HammingSearch``). Memory
-/// `8 · ⌈bits / 64⌉` bytes per sample.
+/// ``BinaryCodes/stride(bits:)`` bytes per sample: `bits / 8` for 8, 16, 32 and multiples of 64.
 public struct BinaryIndex: SearchIndex {
     public let kind: IndexKind
     public let encoder: any BinaryHash

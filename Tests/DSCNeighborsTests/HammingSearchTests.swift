@@ -29,7 +29,7 @@ final class HammingSearchTests: XCTestCase {
 
     /// Every word width against brute force, ties broken by the smaller row.
     func testMatchesBruteForceWithTies() {
-        for bits in [16, 64, 100, 192] {
+        for bits in [5, 16, 24, 32, 64, 100, 192] {
             let db = randomCodes(700, bits: bits, seed: 1)
             let q = randomCodes(45, bits: bits, seed: 2)
             var search = HammingSearch(k: 7)
@@ -52,5 +52,22 @@ final class HammingSearchTests: XCTestCase {
         XCTAssertEqual(ids, [0, 1, 2, -1, -1])
         XCTAssertEqual(distances, [0, 0, 0, -1, -1])
         XCTAssertEqual(HammingSearch.distances(from: 0, of: q, to: db), [0, 0, 0])
+    }
+
+    /// Short codes take bits / 8 bytes in memory (a power of two up to 4), and the 64-bit word
+    /// layout of the files round-trips through them.
+    func testShortCodesArePackedInBitsOver8Bytes() {
+        XCTAssertEqual(
+            [8, 16, 24, 32, 48, 64, 128, 130].map { BinaryCodes.stride(bits: $0) }, [1, 2, 4, 4, 8, 8, 16, 24])
+        for bits in [8, 16, 32, 64, 128] {
+            let codes = randomCodes(33, bits: bits, seed: UInt64(bits))
+            XCTAssertEqual(codes.bytes.count, 33 * bits / 8, "bits \(bits)")
+            XCTAssertEqual(BinaryCodes(count: 33, bits: bits, storage: codes.storage), codes)
+            let all = HammingSearch.distances(from: 3, of: codes, to: codes)
+            XCTAssertEqual(all, (0..<33).map { Int32(codes.distance(3, to: codes, $0)) }, "bits \(bits)")
+        }
+        let c = BinaryCodes(count: 1, bits: 32, storage: [0x8000_0001])
+        XCTAssertEqual(c.bytes, [1, 0, 0, 0x80])
+        XCTAssertTrue(c.bit(0, 0) && c.bit(0, 31) && !c.bit(0, 30))
     }
 }

@@ -17,4 +17,11 @@ void dsc_hamming_distances(const uint64_t *query, const uint64_t *database, size
 size_t dsc_hamming_below(const uint64_t *query, const uint64_t *database, size_t rows, size_t words, int32_t limit,
                          uint32_t *hits, int32_t *distances);
 
+// Codes packed `stride` bytes apart (1, 2, 4, or a multiple of 8 for 64-bit words).
+void dsc_hamming_distances_packed(const uint8_t *query, const uint8_t *database, size_t rows, size_t stride,
+                                  int32_t *out);
+
+size_t dsc_hamming_below_packed(const uint8_t *query, const uint8_t *database, size_t rows, size_t stride,
+                                int32_t limit, uint32_t *hits, int32_t *distances);
+
 #endif
