@@ -44,6 +44,10 @@ public struct IndexJob: Sendable {
                 throw PipelineError.invalidSetting(flag: flag, value: String(value), requirement: "at least 1")
             }
         }
+        if pseudoLabels != nil && kind != .ldph {
+            throw PipelineError.invalidSetting(
+                flag: "--pseudo-labels", value: pseudoLabels!, requirement: "only with --kind ldph")
+        }
         if kind.isBinary && !(1...Self.maxBits).contains(bits) {
             throw PipelineError.invalidSetting(
                 flag: "--bits", value: String(bits), requirement: "in 1...\(Self.maxBits) for --kind \(kind.rawValue)")
@@ -65,6 +69,9 @@ public struct IndexJob: Sendable {
     /// LDPH: principal directions its network reads, and hidden units (nil: ``LDPH``'s defaults).
     public var ldphInputs: Int?
     public var ldphHidden: Int?
+    /// LDPH: a result file whose `labels` (a clustering of the database, as `dsc cluster
+    /// --output` writes it) are an extra reference (``LDPH/referenceLabels``).
+    public var pseudoLabels: String?
 
     /// Builds and writes the index; returns what was built with seconds per stage (check, embed,
     /// train, add, write). Without a model the database is read in blocks of ``blockRows``:
@@ -138,6 +145,15 @@ public struct IndexJob: Sendable {
                 ldph.progress = progress
                 ldph.inputs = ldphInputs
                 ldph.hidden = ldphHidden
+                if let pseudoLabels {
+                    let labels = try HDF5Reader(path: pseudoLabels).readLabels("labels")
+                    guard labels.count == n else {
+                        throw PipelineError.invalidSetting(
+                            flag: "--pseudo-labels", value: pseudoLabels,
+                            requirement: "labels for the \(n) samples of \(input) (it holds \(labels.count))")
+                    }
+                    ldph.referenceLabels = rows.trainingRows(maxTrainingSamples).map { labels[$0] }
+                }
                 return BinaryIndex(
                     kind: .ldph, encoder: try ldph.fit(try rows.trainingSample(maxTrainingSamples), dimension: d))
             }
@@ -186,16 +202,18 @@ enum IndexRows {
         }
     }
 
+    /// The rows ``trainingSample(_:)`` reads.
+    func trainingRows(_ limit: Int) -> [Int] {
+        let n = count
+        return n <= limit ? Array(0..<n) : (0..<limit).map { $0 * n / limit }
+    }
+
     /// All rows when there are at most `limit`, else `limit` evenly spaced ones.
     func trainingSample(_ limit: Int) throws -> [Float] {
-        let n = count
-        if n <= limit { return try read(0..<n) }
+        if count <= limit { return try read(0..<count) }
         var sample = [Float]()
         sample.reserveCapacity(limit * dimension)
-        for t in 0..<limit {
-            let row = t * n / limit
-            sample += try read(row..<(row + 1))
-        }
+        for row in trainingRows(limit) { sample += try read(row..<(row + 1)) }
         return sample
     }
 }

@@ -45,6 +45,10 @@ public struct LDPH {
     public var batchSize = 500
     public var learningRate: Float = 1e-3
     public var weightDecay: Float = 1e-4
+    /// A clustering of the training samples (`-1`: none) as an extra reference: each sample's
+    /// first target is then the ITQ code of its cluster's mean instead of its own, so that the
+    /// samples of a cluster start from one code. nil: ITQ's codes alone (the paper's).
+    public var referenceLabels: [Int]?
     /// Told `("ldph", fraction)` as training goes.
     public var progress: ProgressHandler?
 
@@ -86,7 +90,12 @@ public struct LDPH {
         var g = SeededGenerator(seed: seed)
         // The reference's codes, ±1.
         let reference = try BinaryEncoder.itq(training: samples, dimension: d, bits: bits, seed: seed)
-        let referenceSigns = reference.project(samples).map { $0 > 0 ? Float(1) : -1 }
+        var referenceSigns = reference.project(samples).map { $0 > 0 ? Float(1) : -1 }
+        if let labels = referenceLabels {
+            precondition(labels.count == n, "LDPH: \(labels.count) reference labels for \(n) samples")
+            referenceSigns = Self.clusterCodes(
+                samples, dimension: d, labels: labels, encoder: reference, own: referenceSigns)
+        }
         // The network's inputs: principal directions scaled to unit variance.
         let (mu, directions) = try BinaryEncoder.principalDirections(of: samples, dimension: d, count: p)
         let unscaled = HashNetwork(
@@ -231,6 +240,28 @@ public struct LDPH {
         let network = HashNetwork(
             mean: mu, projection: directions, scale: scale, w1: w1.data, b1: b1.data, w2: w2.data, b2: b2.data)
         return (network, report)
+    }
+
+    /// Each labelled sample's code replaced by the code of its cluster's mean (±1 values, `[n, bits]`).
+    static func clusterCodes(
+        _ samples: [Float], dimension d: Int, labels: [Int], encoder: BinaryEncoder, own: [Float]
+    ) -> [Float] {
+        let clusters = (labels.max() ?? -1) + 1
+        guard clusters > 0 else { return own }
+        var sums = [Double](repeating: 0, count: clusters * d)
+        var sizes = [Int](repeating: 0, count: clusters)
+        for (i, c) in labels.enumerated() where c >= 0 {
+            sizes[c] += 1
+            for j in 0..<d { sums[c * d + j] += Double(samples[i * d + j]) }
+        }
+        let means = (0..<(clusters * d)).map { Float(sums[$0] / Double(max(sizes[$0 / d], 1))) }
+        let codes = encoder.project(means).map { $0 > 0 ? Float(1) : -1 }
+        let bits = encoder.bits
+        var out = own
+        for (i, c) in labels.enumerated() where c >= 0 {
+            for j in 0..<bits { out[i * bits + j] = codes[c * bits + j] }
+        }
+        return out
     }
 
     /// `sign(u)` (±1, −1 at 0, as the codes) forward; the identity backward (straight through).

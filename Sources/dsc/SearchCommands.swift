@@ -57,6 +57,12 @@ struct IndexCommand: ParsableCommand {
             visibility: .hidden))
     var layer: EmbeddingLayer = .embedding
 
+    @Option(
+        help: ArgumentHelp(
+            "ldph: a clustering of the database (dsc cluster --output) whose clusters also teach the codes.",
+            valueName: "result.h5"))
+    var pseudoLabels: String?
+
     @Option(help: ArgumentHelp("LDPH: principal directions the network reads (default: bits).", visibility: .hidden))
     var ldphInputs: Int?
 
@@ -85,6 +91,7 @@ struct IndexCommand: ParsableCommand {
         job.layer = layer
         job.ldphInputs = ldphInputs
         job.ldphHidden = ldphHidden
+        job.pseudoLabels = pseudoLabels
         return job
     }
 

@@ -113,4 +113,37 @@ final class LDPHTests: XCTestCase {
         XCTAssertEqual(metadata.labels, labels)
         XCTAssertEqual(back.search(Array(x[0..<32]), k: 3), index.search(Array(x[0..<32]), k: 3))
     }
+
+    /// With a clustering as an extra reference, the samples of a cluster start from one code: the
+    /// ITQ code of the cluster's mean; unlabelled samples keep their own.
+    func testClusterCodesShareTheCodeOfTheClusterMean() throws {
+        let (x, labels) = blobs(30, seed: 8)
+        let itq = try BinaryEncoder.itq(training: x, dimension: 16, bits: 8, seed: 1)
+        let own = itq.project(x).map { $0 > 0 ? Float(1) : -1 }
+        var given = labels
+        given[0] = -1
+        let codes = LDPH.clusterCodes(x, dimension: 16, labels: given, encoder: itq, own: own)
+        XCTAssertEqual(Array(codes[0..<8]), Array(own[0..<8]), "an unlabelled sample keeps its code")
+        for c in 0..<4 {
+            let members = (1..<120).filter { given[$0] == c }
+            var mean = [Float](repeating: 0, count: 16)
+            for i in members { for j in 0..<16 { mean[j] += x[i * 16 + j] / Float(members.count) } }
+            let expected = itq.project(mean).map { $0 > 0 ? Float(1) : -1 }
+            for i in members { XCTAssertEqual(Array(codes[(i * 8)..<(i * 8 + 8)]), expected, "sample \(i)") }
+        }
+        // Learnt: samples of one blob (here made noisy, so that their own codes differ) lie closer
+        // in Hamming space than without the clustering.
+        var g = SeededGenerator(seed: 9)
+        let noisy = x.map { $0 + Float(g.nextGaussian()) }
+        func withinBlob(_ labelsGiven: [Int]?) throws -> Double {
+            var ldph = LDPH(bits: 8, seed: 2)
+            ldph.referenceLabels = labelsGiven
+            ldph.rounds = 1
+            let learnt = try ldph.fit(noisy, dimension: 16).encode(noisy)
+            let pairs = (0..<120).filter { labels[$0] == labels[($0 + 4) % 120] }
+            return Double(pairs.reduce(0) { $0 + learnt.distance($1, to: learnt, ($1 + 4) % 120) })
+                / Double(pairs.count)
+        }
+        XCTAssertLessThan(try withinBlob(labels), try withinBlob(nil))
+    }
 }

@@ -14,6 +14,11 @@ final class ModelSearchCommandTests: XCTestCase {
         let model = dir.appendingPathComponent("model.h5").path
         let t = try CLI.run(["train", digits, "-o", model, "--epochs", "1", "--quiet"])
         XCTAssertEqual(t.status, 0, t.stderr)
+        return (model, try setUpSubset(dir, rows: rows))
+    }
+
+    /// The first `rows` digits (features and labels) as a file of their own.
+    func setUpSubset(_ dir: URL, rows: Int = 60) throws -> String {
         let reader = try HDF5Reader(path: digits)
         let all = try reader.readMatrix("features", checkFinite: true)
         let labels = try reader.readLabels("labels")
@@ -22,7 +27,7 @@ final class ModelSearchCommandTests: XCTestCase {
             try out.write(Array(all.values[0..<(rows * all.columns)]), shape: [rows, all.columns], to: "features")
             try out.write(Array(labels[0..<rows]), to: "labels")
         }
-        return (model, subset)
+        return subset
     }
 
     func testEmbedWritesUnitRowsAndLabelsTheSameInAnyFile() throws {
@@ -91,6 +96,28 @@ final class ModelSearchCommandTests: XCTestCase {
         XCTAssertEqual(ls.status, 0, ls.stderr)
         let lj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ls.stdout.utf8)) as? [String: Any])
         XCTAssertGreaterThan((lj["metrics"] as? [String: Double])?["map_at_5000"] ?? 0, 0.5, ls.stdout)
+        // A clustering as an extra reference: only for ldph, and only one of the database's length.
+        let result = dir.appendingPathComponent("result.h5").path
+        XCTAssertEqual(
+            try CLI.run(["cluster", digits, "-k", "10", "--method", "spectral", "-o", result, "--quiet"]).status, 0)
+        let other = try CLI.run(["index", digits, "-o", ldph, "--kind", "itq", "--pseudo-labels", result])
+        XCTAssertEqual(other.status, 64)
+        XCTAssertTrue(other.stderr.contains("only with --kind ldph"), other.stderr)
+        let subsetLabels = dir.appendingPathComponent("subset-result.h5").path
+        XCTAssertEqual(
+            try CLI.run(["cluster", setUpSubset(dir), "-k", "3", "--method", "kmeans", "-o", subsetLabels, "--quiet"])
+                .status, 0)
+        let short = try CLI.run([
+            "index", digits, "-o", dir.appendingPathComponent("short.h5").path, "--kind", "ldph", "--bits", "16",
+            "--pseudo-labels", subsetLabels, "--quiet",
+        ])
+        XCTAssertEqual(short.status, 1)
+        XCTAssertTrue(short.stderr.contains("labels for the 1797 samples"), short.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("short.h5").path))
+        let taught = try CLI.run([
+            "index", digits, "-o", ldph, "--kind", "ldph", "--bits", "16", "--pseudo-labels", result, "--quiet",
+        ])
+        XCTAssertEqual(taught.status, 0, taught.stderr)
         // CIE needs a model; with one, the two spaces agree more after it than before.
         let cie = dir.appendingPathComponent("cie.h5").path
         let refused = try CLI.run(["index", digits, "-o", cie, "--kind", "cie"])
