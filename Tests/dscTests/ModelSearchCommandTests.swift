@@ -130,4 +130,18 @@ final class ModelSearchCommandTests: XCTestCase {
         XCTAssertGreaterThan(agreement.last!, agreement.first!)
         XCTAssertEqual(try CLI.run(["search", cie, digits, "--top", "5", "--quiet"]).status, 0)
     }
+
+    /// With no --epochs, `dsc train` fits the budget `dsc cluster` would give the file (1 minute
+    /// for 300 samples: the 30 epochs of feature vectors fit) and says its plan.
+    func testTrainWithNoEpochsFitsTheDefaultBudgetAndSaysSo() throws {
+        let dir = try TestFiles.scratchDirectory(self)
+        let subset = try setUpSubset(dir, rows: 300)
+        let model = dir.appendingPathComponent("model.h5").path
+        let t = try CLI.run(["train", subset, "-o", model, "--json"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stderr.contains("training: 30 epochs of 1 steps (the most for this input"), t.stderr)
+        XCTAssertEqual(
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(t.stdout.utf8)) as? [String: Any])["steps"] as? Int,
+            30, t.stdout)
+    }
 }
