@@ -144,4 +144,23 @@ final class ModelSearchCommandTests: XCTestCase {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data(t.stdout.utf8)) as? [String: Any])["steps"] as? Int,
             30, t.stdout)
     }
+
+    /// A --model that is not a model, or does not fit the data: one line, nothing written.
+    func testModelThatIsNotOneOrDoesNotFit() throws {
+        let dir = try TestFiles.scratchDirectory(self)
+        let (model, _) = try setUpModel(dir)
+        let out = dir.appendingPathComponent("out.h5").path
+        for args in [
+            ["index", digits, "-o", out, "--model", digits],
+            ["index", digits, "-o", out, "--model", model, "--features-dataset", "images"],
+            ["embed", digits, digits, "-o", out],
+            ["embed", model, digits, "--features-dataset", "images", "-o", out],
+        ] {
+            let r = try CLI.run(args + ["--quiet"])
+            XCTAssertEqual(r.status, 1, "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(digits), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(args)")
+        }
+    }
 }
