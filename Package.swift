@@ -33,7 +33,10 @@ let package = Package(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
 
-        .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE"]),
+        .target(name: "DSCTensor", dependencies: ["CBLAS", "CLAPACKE", "COpenBLASCore"]),
+        // Names OpenBLAS's kernels from the CPU's features before OpenBLAS loads, where the
+        // environment does not (Debian's OpenBLAS falls back to SSE3 kernels on CPUs it does not know).
+        .target(name: "COpenBLASCore"),
         .target(name: "DSCNN", dependencies: ["DSCTensor"]),
         // Where the layers meet HDF5: checkpoints and HDF5 sample sources.
         .target(name: "DSCNNIO", dependencies: ["DSCTensor", "DSCNN", "DSCIO"]),

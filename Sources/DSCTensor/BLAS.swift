@@ -1,4 +1,5 @@
 import CBLAS
+import COpenBLASCore
 
 /// Thin, typed wrappers over OpenBLAS's CBLAS interface (row-major throughout).
 ///
@@ -14,6 +15,12 @@ public enum BLAS {
     /// The kernels OpenBLAS runs, by its own name for them (`Haswell`, `SkylakeX`, `Cooperlake`, …):
     /// its choice for this CPU, or what the environment's `OPENBLAS_CORETYPE` asks for.
     public static var core: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
+    /// The kernels this process named before OpenBLAS loaded, because the environment named none
+    /// (`SkylakeX` with AVX-512, `Haswell` with AVX2 and FMA), or nil. OpenBLAS 0.3.21 picks its
+    /// kernels from the CPU's model number and falls back to its SSE3 ones (Prescott) on models
+    /// it does not know; an `OPENBLAS_CORETYPE` in the environment is always left as it is.
+    public static var coreChosenByFeatures: String? { dsc_openblas_core_chosen().map { String(cString: $0) } }
 
     /// `C[m, n] = alpha · op(A) · op(B) + beta · C`, all row-major.
     ///

@@ -57,3 +57,20 @@ final class LinearAlgebraWrapperTests: XCTestCase {
         XCTAssertNotNil(LAPACK.choleskySolve([1, 1, 1, 1 + 1e-6], n: 2, [1, 1], relativeTolerance: 1e-12))
     }
 }
+
+/// OpenBLAS's kernels: named from the CPU's features when the environment names none (Debian's
+/// OpenBLAS 0.3.21 falls back to its SSE3 kernels on CPUs it does not know).
+final class OpenBLASCoreTests: XCTestCase {
+    func testKernelsAreNamedByFeaturesWhenTheEnvironmentNamesNone() throws {
+        if let chosen = BLAS.coreChosenByFeatures {
+            XCTAssertEqual(BLAS.core.lowercased(), chosen.lowercased())
+            XCTAssertEqual(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], chosen)
+        }
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let hasAVX2 = flags.contains(" avx2") && flags.contains(" fma")
+        if hasAVX2 && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil {
+            // Named by the environment or by this process: never the SSE3 fallback on an AVX2 CPU.
+            XCTAssertNotEqual(BLAS.core, "Prescott")
+        }
+    }
+}
