@@ -1,5 +1,5 @@
 # The default pipeline again, with the kernels dsc now names (SkylakeX on this machine).
-D=/work/main/datasets; Q=$D/mnist-queries.h5
+D=datasets; Q=$D/mnist-queries.h5
 set -x
 ./dsc6 train $D/mnist-database.h5 --features-dataset images -o model-skx.h5
 ./dsc6 cluster $D/mnist-database.h5 --features-dataset images -k 10 --model model-skx.h5 -o cluster-skx.h5 --json --quiet

@@ -1,4 +1,4 @@
-D=/work/main/datasets; Q=$D/mnist-queries.h5
+D=datasets; Q=$D/mnist-queries.h5
 set -x
 ./dsc6 index $D/mnist-database.h5 --features-dataset images --model model-skx.h5 --kind cie -o skx-cie.h5 --json --quiet
 ./dsc6 search skx-cie.h5 $Q --top 10 --json --quiet
