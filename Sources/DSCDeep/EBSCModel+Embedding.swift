@@ -24,28 +24,15 @@ extension EBSCModel {
         dataset: String = "features", progress: ProgressHandler? = nil
     ) throws -> [Float] {
         try EBSC.check(self, fits: samples, file: file, dataset: dataset)
-        eval()
-        let standardized = standardized(samples)
-        let n = samples.count
-        var out = [Float]()
-        let block = 512
-        var values = [Float](repeating: 0, count: min(block, max(n, 1)) * samples.sampleSize)
-        for start in stride(from: 0, to: n, by: block) {
-            let rows = min(block, n - start)
-            if rows < block { values = [Float](repeating: 0, count: rows * samples.sampleSize) }
-            try values.withUnsafeMutableBufferPointer {
-                try standardized.read(Array(start..<(start + rows)), into: $0)
-            }
-            let x = Tensor(values, shape: [rows] + samples.sampleShape)
-            Tensor.withNoGrad {
-                switch layer {
-                case .embedding: out += encoder(x).data
-                case .features: out += encoder.representations(x).features.data
-                }
-            }
-            progress?("embed", Double(start + rows) / Double(n))
+        // The embedding pass of the clustering: `z`, and with ``Candidates/features`` the
+        // features before the last layer too.
+        switch layer {
+        case .embedding:
+            return try EBSC.embeddings(of: samples, model: self, candidates: .embedding, progress: progress).z
+        case .features:
+            return try EBSC.embeddings(of: samples, model: self, candidates: .features, progress: progress).features
+                ?? []
         }
-        return out
     }
 
     /// A 64-bit FNV-1a hash of every parameter and buffer (names and values), as 16 hex digits:

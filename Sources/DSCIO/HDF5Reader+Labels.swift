@@ -1,4 +1,10 @@
 extension HDF5Reader {
+    /// ``readLabels(_:matchingRowsOf:)`` when the file holds `name` or `required` is set (a user
+    /// who names a labels dataset must get it), nil otherwise.
+    public func readLabels(_ name: String, matchingRowsOf features: String?, required: Bool) throws -> [Int]? {
+        required || contains(name) ? try readLabels(name, matchingRowsOf: features) : nil
+    }
+
     /// Reads dataset `name` as one integer label per sample.
     ///
     /// Accepted: rank 1 (`[N]`) or a column `[N, 1]`; any integer type (values beyond `Int`'s

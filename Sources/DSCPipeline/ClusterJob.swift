@@ -270,10 +270,7 @@ public struct ClusterJob: Sendable {
         let reader = try HDF5Reader(path: path)
         let source = try reader.rowSource(featuresDataset)
         try check(source)
-        var truth: [Int]?
-        if labelsRequired || reader.contains(labelsDataset) {
-            truth = try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset)
-        }
+        let truth = try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset, required: labelsRequired)
         try source.validateFinite()
         return (source, truth)
     }

@@ -29,7 +29,7 @@ public struct EmbedJob: Sendable {
     public func run(progress: ProgressHandler? = nil) throws -> EmbedOutcome {
         try checkWritable(output)
         var timings = StageTimings()
-        let loaded = try timings.measure("load") { try ModelEmbedding.load(model) }
+        let loaded = try timings.measure("load") { try EBSCModel.load(model) }
         let embedded = try timings.measure("embed") {
             try ModelEmbedding.embed(
                 input, dataset: featuresDataset, labels: labelsDataset, labelsRequired: labelsRequired,
@@ -63,11 +63,6 @@ public struct EmbedOutcome: Sendable {
 /// A model's embeddings of a file's samples: shared by `dsc embed`, and by `dsc index` and
 /// `dsc search` with a model.
 enum ModelEmbedding {
-    /// The model in `path`.
-    static func load(_ path: String) throws -> EBSCModel {
-        try EBSCModel.load(path)
-    }
-
     /// `path` made absolute against the working directory (an index refers to its model by it).
     static func absolute(_ path: String) -> String {
         path.hasPrefix("/")
@@ -89,8 +84,7 @@ enum ModelEmbedding {
         layer: EmbeddingLayer, progress: ProgressHandler?
     ) throws -> Embedded {
         let reader = try HDF5Reader(path: file)
-        let truth =
-            labelsRequired || reader.contains(labels) ? try reader.readLabels(labels, matchingRowsOf: dataset) : nil
+        let truth = try reader.readLabels(labels, matchingRowsOf: dataset, required: labelsRequired)
         let shape = try reader.matrixShape(dataset).shape
         let samples = try HDF5Samples(path: file, dataset: dataset, inMemoryLimit: 1 << 30)
         let vectors = try model.embed(samples, layer: layer, file: file, dataset: dataset, progress: progress)

@@ -63,8 +63,7 @@ enum SearchInput {
     {
         let reader = try HDF5Reader(path: path)
         let matrix = try reader.readMatrix(features, checkFinite: true)
-        let truth =
-            labelsRequired || reader.contains(labels) ? try reader.readLabels(labels, matchingRowsOf: features) : nil
+        let truth = try reader.readLabels(labels, matchingRowsOf: features, required: labelsRequired)
         return (matrix, truth)
     }
 }

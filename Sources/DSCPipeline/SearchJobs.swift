@@ -85,7 +85,7 @@ public struct IndexJob: Sendable {
         var rows: IndexRows
         var metadata: IndexMetadata
         if let model {
-            let loaded = try timings.measure("load") { try ModelEmbedding.load(model) }
+            let loaded = try timings.measure("load") { try EBSCModel.load(model) }
             let embedded = try timings.measure("embed") {
                 try ModelEmbedding.embed(
                     input, dataset: featuresDataset, labels: labelsDataset, labelsRequired: labelsRequired,
@@ -116,9 +116,8 @@ public struct IndexJob: Sendable {
                 let reader = try HDF5Reader(path: input)
                 let source = try reader.rowSource(featuresDataset)
                 try source.validateFinite()
-                let labels =
-                    labelsRequired || reader.contains(labelsDataset)
-                    ? try reader.readLabels(labelsDataset, matchingRowsOf: featuresDataset) : nil
+                let labels = try reader.readLabels(
+                    labelsDataset, matchingRowsOf: featuresDataset, required: labelsRequired)
                 return (source, labels)
             }
             rows = .file(source)
@@ -315,7 +314,7 @@ extension SearchJob {
         guard FileManager.default.fileExists(atPath: reference.path) else {
             throw SearchError.modelUnavailable(index: index, model: reference.path, reason: "does not exist")
         }
-        let model = try ModelEmbedding.load(reference.path)
+        let model = try EBSCModel.load(reference.path)
         if model.fingerprint != reference.fingerprint {
             throw SearchError.modelUnavailable(
                 index: index, model: reference.path,

@@ -182,7 +182,7 @@ public enum IndexFile {
             let encoder: any BinaryHash
             if kind == .ldph {
                 guard reader.contains("encoder/w1") else { throw bad("no encoder/w1") }
-                let shape = try reader.readArray("encoder/w1").shape
+                let shape = try reader.shape(of: "encoder/w1")
                 guard shape.count == 2 else { throw bad("encoder/w1 of shape \(shape)") }
                 let (p, h) = (shape[0], shape[1])
                 encoder = HashNetwork(
